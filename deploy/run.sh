@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The main job: local Redis + PostgreSQL up, then the daemon in the foreground with the offline
+# defaults (synthetic market data; the embedded Polygon stub unless POLYGON_API_KEY is set).
+# Ctrl+C stops it cleanly. Extra arguments go to `tickstock run`.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+echo "[run] building (Release)…" >&2
+dotnet build src/TickStock.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
+deploy/services.sh up
+# shellcheck disable=SC1091
+. .local/services.env
+exec dotnet src/TickStock.Cli/bin/Release/net10.0/tickstock.dll run "$@"

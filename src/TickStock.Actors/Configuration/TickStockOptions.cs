@@ -1,0 +1,90 @@
+namespace TickStock.Actors.Configuration;
+
+/// <summary>
+/// Typed settings of a TickStock node, bound from the <c>TickStock</c> configuration section
+/// (appsettings.json, then the short environment variables listed in README, which win).
+/// </summary>
+public sealed class TickStockOptions
+{
+    public const string Section = "TickStock";
+
+    public RedisSettings Redis { get; set; } = new();
+    public PostgresSettings Postgres { get; set; } = new();
+    public PolygonSettings Polygon { get; set; } = new();
+    public MarketDataSettings MarketData { get; set; } = new();
+    public NodeClusterSettings Cluster { get; set; } = new();
+
+    /// <summary>Folder holding <c>universes/</c> (TICKSTOCK_DATA_DIR).</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>ISO instant used as "now" by the loader window and the embedded stub (TICKSTOCK_NOW); null = the clock.</summary>
+    public string? Now { get; set; }
+}
+
+public sealed class RedisSettings
+{
+    /// <summary>StackExchange.Redis configuration string (TICKSTOCK_REDIS).</summary>
+    public string Configuration { get; set; } = "localhost:6379";
+}
+
+public sealed class PostgresSettings
+{
+    /// <summary>Npgsql connection string (TICKSTOCK_PG). The password comes from here or from PGPASSFILE.</summary>
+    public string ConnectionString { get; set; } = "Host=localhost;Port=5432;Database=tickstock;Username=app_readwrite";
+
+    /// <summary>Apply the embedded migrations when the daemon first reaches the database.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+public sealed class PolygonSettings
+{
+    /// <summary>Provider key (POLYGON_API_KEY); absent → the embedded local stub is used.</summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Provider base URL (POLYGON_BASE_URL); defaults to the public host when a key is set.</summary>
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Token-bucket size per API key for the whole cluster (POLYGON_RATE_PER_MIN).</summary>
+    public int RatePerMinute { get; set; } = 5;
+
+    public const string PublicBaseUrl = "https://api.polygon.io";
+
+    public bool UsesEmbeddedStub => string.IsNullOrWhiteSpace(ApiKey) && string.IsNullOrWhiteSpace(BaseUrl);
+}
+
+public sealed class MarketDataSettings
+{
+    /// <summary>synthetic | replay | redis | polygon | none (TICKSTOCK_MARKET_DATA).</summary>
+    public string Source { get; set; } = "synthetic";
+
+    /// <summary>How many symbols, or a comma list, the synthetic source streams (TICKSTOCK_SYNTHETIC_SYMBOLS).</summary>
+    public string SyntheticSymbols { get; set; } = "50";
+
+    public static readonly IReadOnlySet<string> KnownSources =
+        new HashSet<string>(StringComparer.Ordinal) { "synthetic", "replay", "redis", "polygon", "none" };
+}
+
+public sealed class NodeClusterSettings
+{
+    /// <summary>Address other nodes use to reach this one.</summary>
+    public string Hostname { get; set; } = "127.0.0.1";
+
+    /// <summary>Remoting port; 0 picks a free one (fine for a single self-joining node).</summary>
+    public int Port { get; set; }
+
+    /// <summary>Seed node addresses (akka.tcp://tickstock@host:port); empty → join itself.</summary>
+    public IList<string> SeedNodes { get; set; } = new List<string>();
+
+    /// <summary>Roles of this node: symbols host SymbolActor shards, jobs may host the job singleton. Empty = both.</summary>
+    public IList<string> Roles { get; set; } = new List<string>();
+
+    public static readonly IReadOnlyList<string> DefaultRoles = ["symbols", "jobs"];
+
+    public IReadOnlyList<string> EffectiveRoles => Roles.Count == 0 ? DefaultRoles : Roles.ToList();
+
+    /// <summary>Shard count for symbol sharding: ~10× the largest expected node count.</summary>
+    public int SymbolShards { get; set; } = 100;
+
+    /// <summary>Idle time after which a SymbolActor is passivated.</summary>
+    public TimeSpan SymbolIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+}

@@ -1,0 +1,28 @@
+using Npgsql;
+using TickStock.Actors.Configuration;
+
+namespace TickStock.Actors.Infrastructure;
+
+/// <summary>Builds the one NpgsqlDataSource a node uses (connection pooling lives in it).</summary>
+public static class PostgresDataSource
+{
+    public static NpgsqlDataSource Create(PostgresSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        {
+            ApplicationName = "TickStockPL",
+        };
+
+        // Fail fast per attempt; the callers retry with back-off rather than hang.
+        if (!ContainsKey(settings.ConnectionString, "Timeout"))
+        {
+            builder.Timeout = 5;
+        }
+
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    private static bool ContainsKey(string connectionString, string key) =>
+        connectionString.Split(';').Any(part => part.Split('=')[0].Trim().Equals(key, StringComparison.OrdinalIgnoreCase));
+}

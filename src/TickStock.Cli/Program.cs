@@ -1,0 +1,18 @@
+using System.CommandLine;
+using TickStock.Cli.Commands;
+
+var root = new RootCommand(
+    """
+    TickStock.Actors — the TickStockPL pattern producer.
+
+    Runs the daemon (pattern detection, publishing to Redis, audit rows in PostgreSQL, history
+    loading) and the operator tools around it. Configuration: appsettings.json, then environment
+    variables TICKSTOCK_REDIS, TICKSTOCK_PG, TICKSTOCK_DATA_DIR, POLYGON_API_KEY, POLYGON_BASE_URL,
+    POLYGON_RATE_PER_MIN, TICKSTOCK_MARKET_DATA, TICKSTOCK_SYNTHETIC_SYMBOLS, TICKSTOCK_NOW.
+    """);
+root.Subcommands.Add(RunCommand.Create());
+root.Subcommands.Add(DbCommand.Create());
+
+// The daemon handles SIGINT/SIGTERM itself (coordinated shutdown); System.CommandLine must not
+// cut it short with its own termination timeout.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);

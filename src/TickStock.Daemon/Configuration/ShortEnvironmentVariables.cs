@@ -1,0 +1,54 @@
+using System.Collections;
+using Microsoft.Extensions.Configuration;
+
+namespace TickStock.Daemon.Configuration;
+
+/// <summary>
+/// The short environment variables that are part of the public interface (README), mapped onto
+/// configuration keys. Added last, so they override appsettings*.json.
+/// </summary>
+public static class ShortEnvironmentVariables
+{
+    public static readonly IReadOnlyDictionary<string, string> Map = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["TICKSTOCK_REDIS"] = "TickStock:Redis:Configuration",
+        ["TICKSTOCK_PG"] = "TickStock:Postgres:ConnectionString",
+        ["TICKSTOCK_DATA_DIR"] = "TickStock:DataDirectory",
+        ["POLYGON_API_KEY"] = "TickStock:Polygon:ApiKey",
+        ["POLYGON_BASE_URL"] = "TickStock:Polygon:BaseUrl",
+        ["POLYGON_RATE_PER_MIN"] = "TickStock:Polygon:RatePerMinute",
+        ["TICKSTOCK_MARKET_DATA"] = "TickStock:MarketData:Source",
+        ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "TickStock:MarketData:SyntheticSymbols",
+        ["TICKSTOCK_NOW"] = "TickStock:Now",
+        ["TICKSTOCK_AKKA_HOST"] = "TickStock:Cluster:Hostname",
+        ["TICKSTOCK_AKKA_PORT"] = "TickStock:Cluster:Port",
+    };
+
+    /// <summary>Comma-separated seed node list (TICKSTOCK_SEED_NODES) becomes TickStock:Cluster:SeedNodes:N.</summary>
+    public const string SeedNodesVariable = "TICKSTOCK_SEED_NODES";
+
+    public static IConfigurationBuilder AddTickStockEnvironment(this IConfigurationBuilder builder, IDictionary? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        environment ??= Environment.GetEnvironmentVariables();
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (variable, key) in Map)
+        {
+            if (environment[variable] is string value && value.Length > 0)
+            {
+                values[key] = value;
+            }
+        }
+
+        if (environment[SeedNodesVariable] is string seeds && seeds.Length > 0)
+        {
+            var list = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            for (var i = 0; i < list.Length; i++)
+            {
+                values[$"TickStock:Cluster:SeedNodes:{i}"] = list[i];
+            }
+        }
+
+        return builder.AddInMemoryCollection(values);
+    }
+}

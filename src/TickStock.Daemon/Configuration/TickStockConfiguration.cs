@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Configuration;
+using TickStock.Actors.Configuration;
+
+namespace TickStock.Daemon.Configuration;
+
+/// <summary>
+/// The one configuration pipeline every entry point uses (daemon, `db migrate`, CLI tools):
+/// appsettings.json → appsettings.{Environment}.json → short environment variables.
+/// Akka's own settings come from hocon/ and are overlaid by these typed options.
+/// </summary>
+public static class TickStockConfiguration
+{
+    public static IConfigurationBuilder AddTickStockSources(this IConfigurationBuilder builder, string environmentName)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var baseDirectory = AppContext.BaseDirectory;
+        return builder
+            .AddJsonFile(Path.Combine(baseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+            .AddJsonFile(Path.Combine(baseDirectory, $"appsettings.{environmentName}.json"), optional: true, reloadOnChange: false)
+            .AddTickStockEnvironment();
+    }
+
+    /// <summary>Configuration + typed options without a host (for one-shot CLI commands).</summary>
+    public static TickStockOptions LoadOptions()
+    {
+        var environment = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? "Production";
+        var configuration = new ConfigurationBuilder().AddTickStockSources(environment).Build();
+        return Bind(configuration);
+    }
+
+    public static TickStockOptions Bind(IConfiguration configuration)
+    {
+        var options = new TickStockOptions();
+        configuration.GetSection(TickStockOptions.Section).Bind(options);
+        Validate(options);
+        return options;
+    }
+
+    private static void Validate(TickStockOptions options)
+    {
+        if (!MarketDataSettings.KnownSources.Contains(options.MarketData.Source))
+        {
+            throw new OptionsException($"TICKSTOCK_MARKET_DATA='{options.MarketData.Source}' is not one of {string.Join(", ", MarketDataSettings.KnownSources)}");
+        }
+
+        if (options.Polygon.RatePerMinute <= 0)
+        {
+            throw new OptionsException($"POLYGON_RATE_PER_MIN must be a positive number, got {options.Polygon.RatePerMinute}");
+        }
+
+        if (options.Now is { Length: > 0 } now && !DateTimeOffset.TryParse(now, System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+        {
+            throw new OptionsException($"TICKSTOCK_NOW='{now}' is not an ISO-8601 instant");
+        }
+    }
+}
+
+/// <summary>A configuration value is unusable; the message says which and why.</summary>
+public sealed class OptionsException(string message) : Exception(message);

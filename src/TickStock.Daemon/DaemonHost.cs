@@ -1,0 +1,128 @@
+using System.Reflection;
+using Akka.Hosting;
+using Akka.Logger.Serilog;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using TickStock.Actors.Configuration;
+using TickStock.Actors.Hosting;
+using TickStock.Actors.Infrastructure;
+using TickStock.Daemon.Configuration;
+using TickStock.Daemon.Startup;
+
+namespace TickStock.Daemon;
+
+/// <summary>
+/// Composes a TickStock node: configuration, Serilog, typed options, the Akka.NET actor system
+/// (single-node cluster by default) and the start-up connectivity checks. Each actor module
+/// contributes one AkkaConfigurationBuilder extension; this class only composes them.
+/// </summary>
+public static class DaemonHost
+{
+    public static string Version =>
+        typeof(DaemonHost).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? "0.0.0";
+
+    public static IHost Build(string[] args, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            DisableDefaults = false,
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddTickStockSources(builder.Environment.EnvironmentName);
+
+        var options = TickStockConfiguration.Bind(builder.Configuration);
+        Log.Logger = CreateLogger(builder.Configuration);
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog(Log.Logger, dispose: false);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<ServiceStatus>();
+        builder.Services.AddSingleton(_ => PostgresDataSource.Create(options.Postgres));
+        builder.Services.AddHostedService<ServiceConnectivityMonitor>();
+        builder.Services.AddHostedService<LifecycleLogger>();
+
+        builder.Services.AddAkka(ClusterHostingExtensions.ActorSystemName, (akka, _) =>
+        {
+            akka.ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLogger<SerilogLogger>();
+                })
+                .AddTickStockCluster(options.Cluster)
+                .AddSymbolSharding(options.Cluster);
+        });
+
+        configureServices?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    /// <summary>Runs the daemon until SIGINT/SIGTERM; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        IHost host;
+        try
+        {
+            host = Build(args);
+        }
+        catch (OptionsException ex)
+        {
+            await Console.Error.WriteLineAsync($"tickstock: configuration error: {ex.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        try
+        {
+            await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+#pragma warning disable CA1031 // last-chance handler of the process: log and exit non-zero
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.Fatal(ex, "TickStock daemon stopped after a fatal error");
+            return 1;
+        }
+        finally
+        {
+            host.Dispose();
+            await Log.CloseAndFlushAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static Serilog.ILogger CreateLogger(IConfiguration configuration) =>
+        new LoggerConfiguration()
+            .ReadFrom.Configuration(configuration)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff} [{Level:u3}] {Message:lj}{NewLine}{Exception}")
+            .CreateLogger();
+}
+
+/// <summary>The daemon's first and last log lines, so operators (and tests) can see it start and stop.</summary>
+internal sealed class LifecycleLogger(TickStockOptions options, IHostApplicationLifetime lifetime, ILogger<LifecycleLogger> log) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        log.LogInformation(
+            "TickStock daemon {Version} starting: market data {Source}, Redis {Redis}, PostgreSQL {Postgres}, provider {Provider}",
+            DaemonHost.Version, options.MarketData.Source,
+            ServiceEndpoints.DescribeRedis(options.Redis.Configuration),
+            ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString),
+            options.Polygon.UsesEmbeddedStub ? "embedded local stub (POLYGON_API_KEY not set)" : options.Polygon.BaseUrl ?? PolygonSettings.PublicBaseUrl);
+        lifetime.ApplicationStarted.Register(() => log.LogInformation("TickStock daemon started; press Ctrl+C to stop"));
+        lifetime.ApplicationStopping.Register(() => log.LogInformation("TickStock daemon stopping (coordinated shutdown)"));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        log.LogInformation("TickStock daemon stopped");
+        return Task.CompletedTask;
+    }
+}

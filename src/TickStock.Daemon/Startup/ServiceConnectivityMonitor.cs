@@ -1,0 +1,123 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using StackExchange.Redis;
+using TickStock.Actors.Configuration;
+using TickStock.Actors.Infrastructure;
+using TickStock.Actors.Persistence;
+
+namespace TickStock.Daemon.Startup;
+
+/// <summary>
+/// Checks Redis and PostgreSQL when the daemon starts and says plainly what it found:
+/// "Connected to X at host:port" or "Cannot reach X at host:port: reason". A service that is late
+/// is retried with back-off (1 s doubling to 30 s) instead of failing the daemon; the schema is
+/// migrated as soon as PostgreSQL answers. No connection string or password is ever logged.
+/// </summary>
+public sealed class ServiceConnectivityMonitor(
+    TickStockOptions options,
+    NpgsqlDataSource dataSource,
+    ServiceStatus status,
+    ILoggerFactory loggerFactory) : BackgroundService
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly ILogger _log = loggerFactory.CreateLogger<ServiceConnectivityMonitor>();
+    private ConnectionMultiplexer? _redis;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.WhenAll(WatchRedisAsync(stoppingToken), WatchPostgresAsync(stoppingToken)).ConfigureAwait(false);
+    }
+
+    private async Task WatchRedisAsync(CancellationToken ct)
+    {
+        var where = ServiceEndpoints.DescribeRedis(options.Redis.Configuration);
+        var delay = TimeSpan.FromSeconds(1);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                // AbortOnConnectFail=false: the multiplexer itself keeps reconnecting afterwards.
+                if (_redis is null)
+                {
+                    _redis = await ConnectionMultiplexer.ConnectAsync(RedisConnection.Options(options.Redis, "tickstock-probe")).ConfigureAwait(false);
+                    _redis.ConnectionFailed += (_, e) =>
+                    {
+                        status.Redis = Reachability.Unreachable;
+                        _log.LogWarning("Lost Redis at {Where}: {Reason}", where, e.Exception?.Message ?? e.FailureType.ToString());
+                    };
+                    _redis.ConnectionRestored += (_, _) =>
+                    {
+                        status.Redis = Reachability.Connected;
+                        _log.LogInformation("Reconnected to Redis at {Where}", where);
+                    };
+                }
+
+                await _redis.GetDatabase().PingAsync().ConfigureAwait(false);
+                status.Redis = Reachability.Connected;
+                _log.LogInformation("Connected to Redis at {Where}", where);
+                return;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException or ArgumentException)
+            {
+                status.Redis = Reachability.Unreachable;
+                _log.LogWarning("Cannot reach Redis at {Where}: {Reason}; retrying in {Delay:0}s", where, FirstLine(ex.Message), delay.TotalSeconds);
+            }
+
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = Next(delay);
+        }
+    }
+
+    private async Task WatchPostgresAsync(CancellationToken ct)
+    {
+        var where = ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString);
+        var delay = TimeSpan.FromSeconds(1);
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using (var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false))
+                {
+                    await using var ping = new NpgsqlCommand("SELECT 1", connection);
+                    await ping.ExecuteScalarAsync(ct).ConfigureAwait(false);
+                }
+
+                status.Postgres = Reachability.Connected;
+                _log.LogInformation("Connected to PostgreSQL at {Where}", where);
+                if (options.Postgres.MigrateOnStart)
+                {
+                    await new SchemaMigrator(dataSource, loggerFactory.CreateLogger<SchemaMigrator>()).MigrateAsync(ct).ConfigureAwait(false);
+                }
+
+                status.SchemaReady = true;
+                return;
+            }
+            catch (SchemaMismatchException ex)
+            {
+                // Retrying cannot fix a schema conflict: say so once, keep the daemon up (degraded).
+                status.Postgres = Reachability.Connected;
+                _log.LogError("Database schema conflict: {Reason}", ex.Message);
+                return;
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                status.Postgres = Reachability.Unreachable;
+                _log.LogWarning("Cannot reach PostgreSQL at {Where}: {Reason}; retrying in {Delay:0}s", where, FirstLine(ex.Message), delay.TotalSeconds);
+            }
+
+            await Task.Delay(delay, ct).ConfigureAwait(false);
+            delay = Next(delay);
+        }
+    }
+
+    private static TimeSpan Next(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+
+    public override void Dispose()
+    {
+        _redis?.Dispose();
+        base.Dispose();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Collections;
+using Microsoft.Extensions.Configuration;
+using TickStock.Actors.Configuration;
+using TickStock.Daemon.Configuration;
+
+namespace TickStock.Daemon.Tests.Configuration;
+
+public class ConfigurationLayeringTests
+{
+    private static TickStockOptions Bind(IDictionary environment, Dictionary<string, string?>? appsettings = null) =>
+        TickStockConfiguration.Bind(new ConfigurationBuilder()
+            .AddInMemoryCollection(appsettings ?? [])
+            .AddTickStockEnvironment(environment)
+            .Build());
+
+    [Fact]
+    public void Defaults_match_the_architecture_table()
+    {
+        var options = Bind(new Hashtable());
+
+        Assert.Equal("localhost:6379", options.Redis.Configuration);
+        Assert.Equal("Host=localhost;Port=5432;Database=tickstock;Username=app_readwrite", options.Postgres.ConnectionString);
+        Assert.Equal("data", options.DataDirectory);
+        Assert.Null(options.Polygon.ApiKey);
+        Assert.True(options.Polygon.UsesEmbeddedStub);
+        Assert.Equal(5, options.Polygon.RatePerMinute);
+        Assert.Equal("synthetic", options.MarketData.Source);
+        Assert.Equal("50", options.MarketData.SyntheticSymbols);
+        Assert.Null(options.Now);
+        Assert.Equal(["symbols", "jobs"], options.Cluster.EffectiveRoles);
+        Assert.Empty(options.Cluster.SeedNodes);
+    }
+
+    [Fact]
+    public void Short_environment_variables_override_appsettings()
+    {
+        var environment = new Hashtable
+        {
+            ["TICKSTOCK_REDIS"] = "redis.internal:6380",
+            ["TICKSTOCK_PG"] = "Host=db;Port=5433;Database=tickstock;Username=app_readwrite",
+            ["TICKSTOCK_DATA_DIR"] = "/srv/tickstock",
+            ["POLYGON_API_KEY"] = "k3y",
+            ["POLYGON_BASE_URL"] = "http://127.0.0.1:9999",
+            ["POLYGON_RATE_PER_MIN"] = "100",
+            ["TICKSTOCK_MARKET_DATA"] = "none",
+            ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "AAPL,MSFT",
+            ["TICKSTOCK_NOW"] = "2024-10-30T20:00:00Z",
+            ["TICKSTOCK_AKKA_PORT"] = "4053",
+            ["TICKSTOCK_SEED_NODES"] = "akka.tcp://tickstock@a:4053, akka.tcp://tickstock@b:4053",
+        };
+        var appsettings = new Dictionary<string, string?>
+        {
+            ["TickStock:Redis:Configuration"] = "from-appsettings:1",
+            ["TickStock:Polygon:RatePerMinute"] = "7",
+            ["TickStock:Cluster:Hostname"] = "node-a",
+        };
+
+        var options = Bind(environment, appsettings);
+
+        Assert.Equal("redis.internal:6380", options.Redis.Configuration);
+        Assert.Equal("Host=db;Port=5433;Database=tickstock;Username=app_readwrite", options.Postgres.ConnectionString);
+        Assert.Equal("/srv/tickstock", options.DataDirectory);
+        Assert.Equal("k3y", options.Polygon.ApiKey);
+        Assert.False(options.Polygon.UsesEmbeddedStub);
+        Assert.Equal("http://127.0.0.1:9999", options.Polygon.BaseUrl);
+        Assert.Equal(100, options.Polygon.RatePerMinute);
+        Assert.Equal("none", options.MarketData.Source);
+        Assert.Equal("AAPL,MSFT", options.MarketData.SyntheticSymbols);
+        Assert.Equal("2024-10-30T20:00:00Z", options.Now);
+        Assert.Equal(4053, options.Cluster.Port);
+        Assert.Equal("node-a", options.Cluster.Hostname); // appsettings value survives where no variable is set
+        Assert.Equal(["akka.tcp://tickstock@a:4053", "akka.tcp://tickstock@b:4053"], options.Cluster.SeedNodes);
+    }
+
+    [Theory]
+    [InlineData("TICKSTOCK_MARKET_DATA", "websocket", "TICKSTOCK_MARKET_DATA='websocket'")]
+    [InlineData("POLYGON_RATE_PER_MIN", "0", "POLYGON_RATE_PER_MIN must be a positive number")]
+    [InlineData("TICKSTOCK_NOW", "yesterday", "TICKSTOCK_NOW='yesterday'")]
+    public void Unusable_values_are_rejected_with_the_variable_named(string variable, string value, string message)
+    {
+        var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { [variable] = value }));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Service_descriptions_never_contain_passwords()
+    {
+        var pg = ServiceEndpoints.DescribePostgres("Host=db.example;Port=5433;Database=tickstock;Username=app_readwrite;Password=hunter2");
+        var redis = ServiceEndpoints.DescribeRedis("cache.example:6380,password=hunter2,ssl=false");
+
+        Assert.Equal("db.example:5433 (database tickstock as app_readwrite)", pg);
+        Assert.Equal("cache.example:6380", redis);
+        Assert.DoesNotContain("hunter2", pg + redis, StringComparison.Ordinal);
+    }
+}

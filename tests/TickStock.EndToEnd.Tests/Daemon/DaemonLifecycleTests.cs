@@ -1,0 +1,76 @@
+using System.Runtime.InteropServices;
+using TickStock.Testing;
+
+namespace TickStock.EndToEnd.Tests.Daemon;
+
+/// <summary>The real daemon process (`tickstock run`) against the local Redis and PostgreSQL.</summary>
+public class DaemonLifecycleTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData(PosixSignal.SIGINT)]
+    [InlineData(PosixSignal.SIGTERM)]
+    public async Task Starts_reports_both_services_connected_and_stops_gracefully_on_a_signal(PosixSignal signal)
+    {
+        await using var schema = await ScratchSchema.CreateAsync("daemon");
+        using var daemon = ChildProcess.StartCli(["run"], new Dictionary<string, string?>
+        {
+            ["TICKSTOCK_PG"] = schema.ConnectionString,
+            ["TICKSTOCK_MARKET_DATA"] = "none",
+        });
+
+        Assert.True(await daemon.WaitForLineAsync("Connected to Redis at", StartTimeout), daemon.Output);
+        Assert.True(await daemon.WaitForLineAsync("Connected to PostgreSQL at", StartTimeout), daemon.Output);
+        Assert.True(await daemon.WaitForLineAsync("TickStock daemon started", StartTimeout), daemon.Output);
+        Assert.True(await daemon.WaitForLineAsync("is JOINING itself", StartTimeout), daemon.Output);
+        // It migrated its (scratch) database on start.
+        Assert.True(await daemon.WaitForLineAsync("Applied migration 0001_integration_log", StartTimeout), daemon.Output);
+        Assert.NotNull(await schema.ScalarAsync<string>($"SELECT to_regclass('{schema.Name}.integration_events')::text"));
+
+        daemon.Signal(signal);
+        var exitCode = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15));
+
+        Assert.True(exitCode is not null, "daemon did not stop within 15 s of " + signal + "\n" + daemon.Output);
+        Assert.Equal(0, exitCode);
+        Assert.Contains("TickStock daemon stopping (coordinated shutdown)", daemon.Output, StringComparison.Ordinal);
+        Assert.Contains("Exiting completed", daemon.Output, StringComparison.Ordinal); // left the cluster
+        Assert.Contains("TickStock daemon stopped", daemon.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Keeps_running_and_retrying_while_PostgreSQL_cannot_be_reached_and_never_logs_the_password()
+    {
+        using var daemon = ChildProcess.StartCli(["run"], new Dictionary<string, string?>
+        {
+            // Port 9 (discard) is closed on loopback: connection refused at once.
+            ["TICKSTOCK_PG"] = "Host=127.0.0.1;Port=9;Database=tickstock;Username=app_readwrite;Password=s3cret-Never-Logged",
+            ["TICKSTOCK_MARKET_DATA"] = "none",
+        });
+
+        Assert.True(await daemon.WaitForLineAsync("Cannot reach PostgreSQL at 127.0.0.1:9 (database tickstock as app_readwrite):", StartTimeout), daemon.Output);
+        Assert.True(await daemon.WaitForLineAsync("retrying in 2s", StartTimeout), daemon.Output);
+        Assert.True(await daemon.WaitForLineAsync("Connected to Redis at", StartTimeout), daemon.Output);
+
+        daemon.Signal(PosixSignal.SIGTERM);
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.DoesNotContain("s3cret-Never-Logged", daemon.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cannot_reach_Redis_is_said_plainly_with_host_and_port()
+    {
+        using var daemon = ChildProcess.StartCli(["run"], new Dictionary<string, string?>
+        {
+            ["TICKSTOCK_REDIS"] = "127.0.0.1:9,password=s3cret-Never-Logged",
+            ["TICKSTOCK_MARKET_DATA"] = "none",
+        });
+
+        Assert.True(await daemon.WaitForLineAsync("Cannot reach Redis at 127.0.0.1:9:", StartTimeout), daemon.Output);
+        Assert.True(await daemon.WaitForLineAsync("Connected to PostgreSQL at", StartTimeout), daemon.Output);
+
+        daemon.Signal(PosixSignal.SIGTERM);
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.DoesNotContain("s3cret-Never-Logged", daemon.Output, StringComparison.Ordinal);
+    }
+}
