@@ -106,6 +106,7 @@ internal sealed class AggregateSeries(MarketData data, string ticker, int multip
                 continue;
             }
 
+            var fourAm = EasternTime.FromEastern(date, NyseCalendar.ExtendedOpen).ToUnixTimeMilliseconds();
             var buckets = new List<StubBar>();
             var group = new List<StubBar>();
             long key = -1;
@@ -116,9 +117,10 @@ internal sealed class AggregateSeries(MarketData data, string ticker, int multip
                     continue;
                 }
 
-                // Bucket by New York clock minutes since midnight (DST never changes mid-session).
-                var minuteOfDay = EasternTime.ToEastern(DateTimeOffset.FromUnixTimeMilliseconds(m.T)).TimeOfDay.TotalMinutes;
-                var bucketKey = (long)minuteOfDay / bucketMinutes;
+                // Bucket by New York clock minutes since midnight, counted from 04:00: DST switches at
+                // 02:00, so the offset never changes between 04:00 and the bar (no per-bar conversion).
+                var minuteOfDay = 240 + ((m.T - fourAm) / 60_000);
+                var bucketKey = minuteOfDay / bucketMinutes;
                 if (bucketKey != key && group.Count > 0)
                 {
                     buckets.Add(Bucket(date, key, bucketMinutes, group));
