@@ -1,0 +1,118 @@
+using System.Text;
+using System.Text.Json;
+
+namespace TickStock.Core.Polygon;
+
+/// <summary>A parsed provider body, or why it could not be read (e.g. an nginx HTML error page).</summary>
+public sealed record PolygonParseResult<T>(T? Value, string? Error)
+    where T : class
+{
+    public bool Succeeded => Value is not null;
+}
+
+/// <summary>The fields a client needs from any error body (JSON) or a note that it was not JSON.</summary>
+public sealed record PolygonErrorInfo(string? Status, string? RequestId, string Text, bool IsJson);
+
+/// <summary>
+/// Pure parsing of the provider's wire bodies. Never throws on bad bodies: gateway errors arrive as
+/// HTML, throttled ones as JSON with <c>error</c>, and both must turn into messages, not crashes.
+/// </summary>
+public static class PolygonResponseParser
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        // Exact, case-sensitive names: "t" (start) and "T" (ticker) are different fields.
+        PropertyNameCaseInsensitive = false,
+        MaxDepth = 16,
+    };
+
+    public static PolygonParseResult<PolygonAggregatesResponse> ParseAggregates(ReadOnlySpan<byte> utf8Body) => Parse<PolygonAggregatesResponse>(utf8Body, "aggregates");
+
+    public static PolygonParseResult<PolygonAggregatesResponse> ParseAggregates(string body) => ParseAggregates(Encoding.UTF8.GetBytes(body ?? string.Empty));
+
+    public static async Task<PolygonParseResult<PolygonAggregatesResponse>> ParseAggregatesAsync(Stream body, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync<PolygonAggregatesResponse>(body, Options, cancellationToken).ConfigureAwait(false);
+            return value is null ? new(null, "aggregates body is JSON null") : new(value, null);
+        }
+        catch (JsonException ex)
+        {
+            return new(null, "aggregates body is not the expected JSON: " + ex.Message);
+        }
+    }
+
+    public static PolygonParseResult<PolygonTickersPage> ParseTickersPage(ReadOnlySpan<byte> utf8Body) => Parse<PolygonTickersPage>(utf8Body, "tickers");
+
+    /// <summary>Parses <c>/v1/marketstatus/upcoming</c>: a bare array.</summary>
+    public static PolygonParseResult<IReadOnlyList<PolygonMarketHoliday>> ParseUpcomingHolidays(ReadOnlySpan<byte> utf8Body)
+    {
+        try
+        {
+            var list = JsonSerializer.Deserialize<List<PolygonMarketHoliday>>(utf8Body, Options);
+            return list is null ? new(null, "market status body is JSON null") : new(list, null);
+        }
+        catch (JsonException ex)
+        {
+            return new(null, "market status body is not the expected JSON array: " + ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Describes an error response body for logs and job messages. JSON bodies give their
+    /// <c>error</c> or <c>message</c>; anything else (HTML from nginx) gives its title or a prefix.
+    /// </summary>
+    public static PolygonErrorInfo DescribeError(int httpStatus, string? body)
+    {
+        body ??= string.Empty;
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind == JsonValueKind.Object)
+            {
+                var root = doc.RootElement;
+                var text = Str(root, "error") ?? Str(root, "message") ?? $"HTTP {httpStatus}";
+                return new PolygonErrorInfo(Str(root, "status"), Str(root, "request_id"), text, IsJson: true);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: fall through to the HTML/text description.
+        }
+
+        var title = HtmlTitle(body);
+        var summary = title ?? (body.Length > 120 ? body[..120] : body).ReplaceLineEndings(" ").Trim();
+        return new PolygonErrorInfo(null, null, summary.Length == 0 ? $"HTTP {httpStatus}" : $"HTTP {httpStatus}: {summary}", IsJson: false);
+    }
+
+    private static PolygonParseResult<T> Parse<T>(ReadOnlySpan<byte> utf8Body, string what)
+        where T : class
+    {
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(utf8Body, Options);
+            return value is null ? new(null, what + " body is JSON null") : new(value, null);
+        }
+        catch (JsonException ex)
+        {
+            return new(null, what + " body is not the expected JSON: " + ex.Message);
+        }
+    }
+
+    private static string? Str(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+
+    private static string? HtmlTitle(string body)
+    {
+        var start = body.IndexOf("<title>", StringComparison.OrdinalIgnoreCase);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += "<title>".Length;
+        var end = body.IndexOf("</title>", start, StringComparison.OrdinalIgnoreCase);
+        return end < 0 ? null : body[start..end].Trim();
+    }
+}

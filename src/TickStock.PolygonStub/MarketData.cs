@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using TickStock.Core.Calendar;
+
+namespace TickStock.PolygonStub;
+
+/// <summary>
+/// Per-date bar source: real bars from the data folder where a file has the date, synthetic ones
+/// otherwise; everything cut at the data horizon ("now"). Day bars aggregate the same minutes the
+/// minute endpoint serves (extended hours included), as the provider's do, unless a real daily file
+/// has the date.
+/// </summary>
+internal sealed class MarketData(string? dataDirectory)
+{
+    private readonly ConcurrentDictionary<string, Lazy<RealBars>> _real = new(StringComparer.Ordinal);
+    private readonly Lazy<IReadOnlyList<string>> _tickersWithFiles = new(() => ScanTickers(dataDirectory));
+
+    /// <summary>Tickers that have files in the data folder.</summary>
+    public IReadOnlyList<string> TickersWithFiles => _tickersWithFiles.Value;
+
+    /// <summary>Minute bars of a date that had ended by <paramref name="now"/>, ascending.</summary>
+    public IReadOnlyList<StubBar> Minutes(string ticker, DateOnly date, DateTimeOffset now)
+    {
+        var real = RealFor(ticker);
+        IReadOnlyList<StubBar> minutes = real.MinutesByDate.TryGetValue(date, out var r) ? r : SyntheticMarket.MinutesOf(ticker, date);
+        var horizon = now.ToUnixTimeMilliseconds();
+        if (minutes.Count > 0 && minutes[^1].T + 60_000 > horizon)
+        {
+            return minutes.Where(m => m.T + 60_000 <= horizon).ToList();
+        }
+
+        return minutes;
+    }
+
+    /// <summary>The day bar of a trading date (stamped 00:00 New York), or null when there is none yet.</summary>
+    public StubBar? Day(string ticker, DateOnly date, DateTimeOffset now)
+    {
+        if (!NyseCalendar.IsTradingDay(date))
+        {
+            return null;
+        }
+
+        var start = EasternTime.StartOfDay(date).ToUnixTimeMilliseconds();
+        var real = RealFor(ticker);
+        var dayOver = EasternTime.FromEastern(date, NyseCalendar.ExtendedCloseTime(date)) <= now;
+        if (dayOver && real.DailyByDate.TryGetValue(date, out var daily))
+        {
+            return daily with { T = start };
+        }
+
+        var minutes = Minutes(ticker, date, now);
+        return minutes.Count == 0 ? null : StubBar.Combine(start, minutes) with { BaseCount = 1 };
+    }
+
+    private RealBars RealFor(string ticker) =>
+        dataDirectory is null ? RealBars.Empty : _real.GetOrAdd(ticker, t => new Lazy<RealBars>(() => RealBars.Load(dataDirectory, t))).Value;
+
+    private static IReadOnlyList<string> ScanTickers(string? directory)
+    {
+        if (directory is null)
+        {
+            return [];
+        }
+
+        return new[] { "minute", "daily" }
+            .Select(sub => Path.Combine(directory, sub))
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*.csv"))
+            .Select(TickerOfFile)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    internal static string TickerOfFile(string path)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        var cut = name.IndexOf('_', StringComparison.Ordinal);
+        return (cut < 0 ? name : name[..cut]).ToUpperInvariant();
+    }
+
+    /// <summary>Real bars of one ticker, loaded once on first use (the sample files are small).</summary>
+    private sealed record RealBars(IReadOnlyDictionary<DateOnly, StubBar[]> MinutesByDate, IReadOnlyDictionary<DateOnly, StubBar> DailyByDate)
+    {
+        public static readonly RealBars Empty = new(new Dictionary<DateOnly, StubBar[]>(), new Dictionary<DateOnly, StubBar>());
+
+        public static RealBars Load(string directory, string ticker)
+        {
+            var minutes = new SortedDictionary<DateOnly, SortedDictionary<long, StubBar>>();
+            foreach (var row in Rows(Path.Combine(directory, "minute"), ticker))
+            {
+                var et = DateTime.ParseExact(row.When, ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-ddTHH:mm", "yyyy-MM-ddTHH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None);
+                var t = EasternTime.FromEastern(et).ToUnixTimeMilliseconds();
+                var date = DateOnly.FromDateTime(et);
+                if (!minutes.TryGetValue(date, out var day))
+                {
+                    minutes[date] = day = [];
+                }
+
+                day[t] = new StubBar(t, row.O, row.H, row.L, row.C, row.V, null, null, 1);
+            }
+
+            var daily = new Dictionary<DateOnly, StubBar>();
+            foreach (var row in Rows(Path.Combine(directory, "daily"), ticker))
+            {
+                var date = DateOnly.ParseExact(row.When, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                daily[date] = new StubBar(EasternTime.StartOfDay(date).ToUnixTimeMilliseconds(), row.O, row.H, row.L, row.C, row.V, null, null, 1);
+            }
+
+            return new RealBars(minutes.ToDictionary(kv => kv.Key, kv => kv.Value.Values.ToArray()), daily);
+        }
+
+        private static IEnumerable<(string When, decimal O, decimal H, decimal L, decimal C, long V)> Rows(string folder, string ticker)
+        {
+            if (!Directory.Exists(folder))
+            {
+                yield break;
+            }
+
+            foreach (var file in Directory.EnumerateFiles(folder, "*.csv").Where(f => TickerOfFile(f) == ticker).Order(StringComparer.Ordinal))
+            {
+                string[]? header = null;
+                foreach (var line in File.ReadLines(file))
+                {
+                    if (line.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    var f = line.Split(',');
+                    if (header is null)
+                    {
+                        header = [.. f.Select(h => h.Trim().TrimStart('\uFEFF').ToLowerInvariant())];
+                        continue;
+                    }
+
+                    string Field(string name) => f[Array.IndexOf(header, name)];
+                    var when = Array.IndexOf(header, "datetime") >= 0 ? Field("datetime") : Field("date");
+                    yield return (when, Num(Field("open")), Num(Field("high")), Num(Field("low")), Num(Field("close")),
+                        (long)Math.Round(Num(Field("volume")), MidpointRounding.AwayFromZero));
+                }
+            }
+        }
+
+        private static decimal Num(string s) => decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+}

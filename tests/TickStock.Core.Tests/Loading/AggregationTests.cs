@@ -1,0 +1,107 @@
+using TickStock.Core.Calendar;
+using TickStock.Core.Loading;
+using TickStock.Core.Market;
+using Xunit;
+
+namespace TickStock.Core.Tests.Loading;
+
+public sealed class AggregationTests
+{
+    [Fact]
+    public void Real_spy_regular_session_minutes_match_the_real_daily_file_to_the_cent()
+    {
+        var daily = SpyFiles.Daily().ToDictionary(d => d.Date);
+        var rebuilt = BarAggregation.ToDaily(SpyFiles.Minutes()).ToList();
+
+        Assert.Equal(
+            [new DateOnly(2020, 12, 15), new DateOnly(2020, 12, 16), new DateOnly(2020, 12, 17), new DateOnly(2020, 12, 18)],
+            rebuilt.Select(b => b.Date).ToArray());
+        foreach (var bar in rebuilt)
+        {
+            var real = daily[bar.Date];
+            Assert.True(Math.Abs(bar.Open - real.Open) <= 0.011m, $"{bar.Date} open {bar.Open} vs {real.Open}");
+            Assert.True(Math.Abs(bar.High - real.High) <= 0.011m, $"{bar.Date} high {bar.High} vs {real.High}");
+            Assert.True(Math.Abs(bar.Low - real.Low) <= 0.011m, $"{bar.Date} low {bar.Low} vs {real.Low}");
+        }
+    }
+
+    [Fact]
+    public void The_16_00_bar_is_outside_the_session()
+    {
+        var minutes = SpyFiles.Minutes().ToList();
+        Assert.Equal(4 * 391, minutes.Count);
+        var session = BarAggregation.RegularSessionOnly(minutes).ToList();
+        Assert.Equal(4 * 390, session.Count);
+        Assert.DoesNotContain(session, m => TimeOnly.FromDateTime(EasternTime.ToEastern(m.Start)) == new TimeOnly(16, 0));
+    }
+
+    [Fact]
+    public void Hourly_buckets_start_at_09_30_then_on_the_hour()
+    {
+        var hourly = BarAggregation.ToHourly(SpyFiles.Minutes()).ToList();
+        Assert.Equal(4 * 7, hourly.Count);
+        var firstDay = hourly.Take(7).Select(h => TimeOnly.FromDateTime(EasternTime.ToEastern(h.Start))).ToArray();
+        Assert.Equal([new(9, 30), new(10, 0), new(11, 0), new(12, 0), new(13, 0), new(14, 0), new(15, 0)], firstDay);
+
+        // Hourly → daily gives the same bar as minutes → daily.
+        Assert.Equal(BarAggregation.ToDaily(SpyFiles.Minutes()), BarAggregation.ToDaily(hourly));
+
+        // Each bucket equals the recompute of its stored minutes.
+        var minutes = SpyFiles.Minutes().ToList();
+        foreach (var h in hourly)
+        {
+            Assert.Equal(h, BarAggregation.RecomputeHour(h.Start, minutes));
+        }
+    }
+
+    [Fact]
+    public void Early_close_day_has_210_session_minutes_and_4_hourly_buckets()
+    {
+        var day = new DateOnly(2020, 11, 27);
+        var minutes = Enumerable.Range(0, 16 * 60) // 04:00–19:59 extended hours
+            .Select(i => new OhlcvBar(EasternTime.FromEastern(day, new TimeOnly(4, 0)).AddMinutes(i), 10, 11, 9, 10, 1))
+            .ToList();
+        Assert.Equal(210, BarAggregation.RegularSessionOnly(minutes).Count());
+        var hourly = BarAggregation.ToHourly(minutes).ToList();
+        Assert.Equal(4, hourly.Count);
+        Assert.Equal([30L, 60, 60, 60], hourly.Select(h => h.Volume));
+        Assert.Equal(4, Periods.HourBucketsOf(day).Count());
+        Assert.Equal(7, Periods.HourBucketsOf(new DateOnly(2020, 11, 25)).Count());
+        Assert.Empty(Periods.HourBucketsOf(new DateOnly(2020, 11, 26)));
+        var (start, end) = Periods.HourBucketRange(hourly[^1].Start);
+        Assert.Equal(EasternTime.FromEastern(day, new TimeOnly(13, 0)), end);
+        Assert.Equal(TimeSpan.FromHours(1), end - start);
+    }
+
+    [Fact]
+    public void Holiday_and_weekend_minutes_produce_no_rows()
+    {
+        var holiday = EasternTime.FromEastern(new DateOnly(2025, 1, 9), new TimeOnly(10, 0));
+        var saturday = EasternTime.FromEastern(new DateOnly(2025, 1, 11), new TimeOnly(10, 0));
+        var bars = new[] { new OhlcvBar(holiday, 1, 1, 1, 1, 1), new OhlcvBar(saturday, 1, 1, 1, 1, 1) };
+        Assert.Empty(BarAggregation.ToHourly(bars));
+        Assert.Empty(BarAggregation.ToDaily(bars));
+        Assert.Null(Periods.HourBucketStart(holiday));
+    }
+
+    [Fact]
+    public void Duplicates_are_dropped_and_disorder_is_refused()
+    {
+        var t = EasternTime.FromEastern(new DateOnly(2024, 6, 12), new TimeOnly(10, 0));
+        var dup = new[] { new OhlcvBar(t, 1, 2, 1, 2, 5), new OhlcvBar(t, 9, 9, 9, 9, 9) };
+        Assert.Equal(5, BarAggregation.ToHourly(dup).Single().Volume);
+        var backwards = new[] { new OhlcvBar(t.AddMinutes(1), 1, 1, 1, 1, 1), new OhlcvBar(t, 1, 1, 1, 1, 1) };
+        Assert.Throws<InvalidOperationException>(() => BarAggregation.ToHourly(backwards).ToList());
+    }
+
+    [Fact]
+    public void Provider_day_bars_are_dated_by_their_new_york_date()
+    {
+        var bars = new[]
+        {
+            OhlcvBar.FromUnixMs(1112331600000, 1, 2, 0.5m, 1.5m, 10), // 2005-04-01T05:00Z (EST)
+            OhlcvBar.FromUnixMs(1112587200000, 1, 2, 0.5m, 1.5m, 10), // 2005-04-04T04:00Z (EDT)
+        };
+        Assert.Equal([new DateOnly(2005, 4, 1), new DateOnly(2005, 4, 4)], BarAggregation.FromProviderDayBars(bars).Select(b => b.Date));
+    }
+}
