@@ -9,6 +9,7 @@ public sealed class SimpleMovingAverage
     private readonly double[] _ring;
     private double _sum;
     private long _count;
+    private int _slot; // next ring slot; wraps without a division per update
 
     /// <summary>Creates the average.</summary>
     public SimpleMovingAverage(int period)
@@ -29,13 +30,14 @@ public sealed class SimpleMovingAverage
     /// <summary>Adds a value; returns <see cref="IsReady"/>.</summary>
     public bool Update(double x)
     {
-        int slot = (int)(_count % _ring.Length);
+        int slot = _slot;
         if (_count >= _ring.Length)
         {
             _sum -= _ring[slot];
         }
 
         _ring[slot] = x;
+        _slot = slot + 1 == _ring.Length ? 0 : slot + 1;
         _sum += x;
         _count++;
         if (_count >= _ring.Length)

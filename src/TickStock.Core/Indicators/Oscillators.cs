@@ -143,6 +143,7 @@ public sealed class BollingerBands
     private double _sum;
     private double _sumSquares;
     private long _count;
+    private int _slot;
 
     /// <summary>Creates bands (default 20, 2).</summary>
     public BollingerBands(int period = 20, double deviations = 2.0)
@@ -171,7 +172,8 @@ public sealed class BollingerBands
     public bool Update(double x)
     {
         int n = _ring.Length;
-        int slot = (int)(_count % n);
+        int slot = _slot;
+        _slot = slot + 1 == n ? 0 : slot + 1;
         if (_count >= n)
         {
             double old = _ring[slot];

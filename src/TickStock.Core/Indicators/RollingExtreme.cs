@@ -40,7 +40,12 @@ public sealed class RollingExtreme
         // Drop from the back every value the new one dominates: it can never be the extreme again.
         while (_size > 0)
         {
-            int back = (_head + _size - 1) % capacity;
+            int back = _head + _size - 1;
+            if (back >= capacity)
+            {
+                back -= capacity;
+            }
+
             if (_max ? _values[back] <= value : _values[back] >= value)
             {
                 _size--;
@@ -51,14 +56,19 @@ public sealed class RollingExtreme
             }
         }
 
-        int slot = (_head + _size) % capacity;
+        int slot = _head + _size;
+        if (slot >= capacity)
+        {
+            slot -= capacity;
+        }
+
         _values[slot] = value;
         _indices[slot] = _count;
         _size++;
         _count++;
         while (_indices[_head] <= _count - 1 - _period)
         {
-            _head = (_head + 1) % capacity;
+            _head = _head + 1 == capacity ? 0 : _head + 1;
             _size--;
         }
     }

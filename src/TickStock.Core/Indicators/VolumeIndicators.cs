@@ -66,6 +66,7 @@ public sealed class RelativeVolume
     private readonly double[] _ring;
     private double _sum;
     private long _count;
+    private int _slot;
 
     /// <summary>Creates the indicator.</summary>
     public RelativeVolume(int period = 20)
@@ -86,7 +87,8 @@ public sealed class RelativeVolume
         int n = _ring.Length;
         PreviousMean = _count >= n ? _sum / n : double.NaN;
         Value = PreviousMean > 0 ? volume / PreviousMean : double.NaN;
-        int slot = (int)(_count % n);
+        int slot = _slot;
+        _slot = slot + 1 == n ? 0 : slot + 1;
         if (_count >= n)
         {
             _sum -= _ring[slot];

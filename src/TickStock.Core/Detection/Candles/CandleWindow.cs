@@ -17,6 +17,12 @@ public sealed class CandleWindow
     private readonly double[] _close = new double[Capacity];
     private readonly double[] _volume = new double[Capacity];
 
+    // Measures the candle averages use, computed once per bar at push instead of once per pattern and offset.
+    private readonly double[] _realBody = new double[Capacity];
+    private readonly double[] _highLow = new double[Capacity];
+    private readonly double[] _shadows = new double[Capacity];
+    private int _current = -1;
+
     /// <summary>Bars pushed so far; the current bar's index is <c>Count - 1</c>.</summary>
     public long Count { get; private set; }
 
@@ -29,13 +35,22 @@ public sealed class CandleWindow
         _low[slot] = bar.Low;
         _close[slot] = bar.Close;
         _volume[slot] = bar.Volume;
+        _realBody[slot] = Math.Abs(bar.Close - bar.Open);
+        _highLow[slot] = bar.High - bar.Low;
+        // Same operations as UpperShadow + LowerShadow, so sums match TA-Lib's to the last bit.
+        _shadows[slot] = (bar.High - Math.Max(bar.Close, bar.Open)) + (Math.Min(bar.Close, bar.Open) - bar.Low);
+        _current = slot;
         Count++;
     }
 
     /// <summary>Forgets every bar.</summary>
-    public void Reset() => Count = 0;
+    public void Reset()
+    {
+        Count = 0;
+        _current = -1;
+    }
 
-    private int Slot(int back) => (int)((Count - 1 - back) & Mask);
+    private int Slot(int back) => (_current - back) & Mask;
 
     /// <summary>Open of the bar <paramref name="back"/> bars before the current one (0 = current).</summary>
     public double Open(int back) => _open[Slot(back)];
@@ -49,13 +64,13 @@ public sealed class CandleWindow
     public double Volume(int back) => _volume[Slot(back)];
 
     /// <summary>|close − open|.</summary>
-    public double RealBody(int back) { int s = Slot(back); return Math.Abs(_close[s] - _open[s]); }
+    public double RealBody(int back) => _realBody[Slot(back)];
     /// <summary>high − max(open, close).</summary>
     public double UpperShadow(int back) { int s = Slot(back); return _high[s] - Math.Max(_close[s], _open[s]); }
     /// <summary>min(open, close) − low.</summary>
     public double LowerShadow(int back) { int s = Slot(back); return Math.Min(_close[s], _open[s]) - _low[s]; }
     /// <summary>high − low.</summary>
-    public double HighLow(int back) { int s = Slot(back); return _high[s] - _low[s]; }
+    public double HighLow(int back) => _highLow[Slot(back)];
     /// <summary>TA-Lib's colour: +1 white (close ≥ open, so a flat bar counts as white), −1 black.</summary>
     public int Color(int back) { int s = Slot(back); return _close[s] >= _open[s] ? 1 : -1; }
     /// <summary>max(open, close).</summary>
@@ -66,8 +81,8 @@ public sealed class CandleWindow
     /// <summary>The measure a candle setting averages, for one bar.</summary>
     public double Range(CandleRangeType type, int back) => type switch
     {
-        CandleRangeType.RealBody => RealBody(back),
-        CandleRangeType.HighLow => HighLow(back),
-        _ => UpperShadow(back) + LowerShadow(back),
+        CandleRangeType.RealBody => _realBody[Slot(back)],
+        CandleRangeType.HighLow => _highLow[Slot(back)],
+        _ => _shadows[Slot(back)],
     };
 }
