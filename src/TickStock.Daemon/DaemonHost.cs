@@ -45,6 +45,7 @@ public static class DaemonHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ServiceStatus>();
         builder.Services.AddSingleton(_ => PostgresDataSource.Create(options.Postgres));
+        builder.Services.AddSingleton(_ => new RedisConnectionProvider(options.Redis, "tickstock-" + Environment.MachineName));
         builder.Services.AddHostedService<ServiceConnectivityMonitor>();
         builder.Services.AddHostedService<LifecycleLogger>();
 

@@ -17,12 +17,13 @@ namespace TickStock.Daemon.Startup;
 public sealed class ServiceConnectivityMonitor(
     TickStockOptions options,
     NpgsqlDataSource dataSource,
+    RedisConnectionProvider redisProvider,
     ServiceStatus status,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly ILogger _log = loggerFactory.CreateLogger<ServiceConnectivityMonitor>();
-    private ConnectionMultiplexer? _redis;
+    private IConnectionMultiplexer? _redis;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,7 +41,7 @@ public sealed class ServiceConnectivityMonitor(
                 // AbortOnConnectFail=false: the multiplexer itself keeps reconnecting afterwards.
                 if (_redis is null)
                 {
-                    _redis = await ConnectionMultiplexer.ConnectAsync(RedisConnection.Options(options.Redis, "tickstock-probe")).ConfigureAwait(false);
+                    _redis = await redisProvider.GetAsync().ConfigureAwait(false);
                     _redis.ConnectionFailed += (_, e) =>
                     {
                         status.Redis = Reachability.Unreachable;
@@ -114,10 +115,4 @@ public sealed class ServiceConnectivityMonitor(
     private static TimeSpan Next(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
-
-    public override void Dispose()
-    {
-        _redis?.Dispose();
-        base.Dispose();
-    }
 }

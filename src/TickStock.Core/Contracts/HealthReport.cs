@@ -1,0 +1,54 @@
+namespace TickStock.Core.Contracts;
+
+/// <summary>State of one component in a health message.</summary>
+public enum ComponentState
+{
+    Healthy,
+    Degraded,
+    Error,
+}
+
+/// <summary>Contract §4 system_health message content.</summary>
+public sealed record HealthReport(IReadOnlyDictionary<string, ComponentHealth> Components, long PatternsDetected, long UptimeSeconds)
+{
+    /// <summary>error if any component is in error, degraded if any is degraded, else healthy.</summary>
+    public ComponentState Overall =>
+        Components.Values.Any(c => c.State == ComponentState.Error) ? ComponentState.Error
+        : Components.Values.Any(c => c.State == ComponentState.Degraded) ? ComponentState.Degraded
+        : ComponentState.Healthy;
+
+    public byte[] ToMessage(double timestamp)
+    {
+        var json = WireFormat.Object(w =>
+        {
+            w.WriteString("event_type", "system_health");
+            w.WriteString("source", WireFormat.Source);
+            w.WriteNumber("timestamp", WireFormat.Round(timestamp, 6));
+            w.WriteStartObject("data");
+            w.WriteString("overall_status", Name(Overall));
+            w.WriteStartObject("components");
+            foreach (var (name, component) in Components)
+            {
+                w.WriteStartObject(name);
+                w.WriteString("status", Name(component.State));
+                w.WriteString("detail", component.Detail);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteNumber("patterns_detected", PatternsDetected);
+            w.WriteNumber("uptime_seconds", UptimeSeconds);
+            w.WriteEndObject();
+        });
+        return System.Text.Encoding.UTF8.GetBytes(json);
+    }
+
+    public static string Name(ComponentState state) => state switch
+    {
+        ComponentState.Healthy => "healthy",
+        ComponentState.Degraded => "degraded",
+        _ => "error",
+    };
+}
+
+public sealed record ComponentHealth(ComponentState State, string Detail);

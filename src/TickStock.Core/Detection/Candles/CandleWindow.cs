@@ -1,0 +1,88 @@
+using TickStock.Core.Bars;
+
+namespace TickStock.Core.Detection.Candles;
+
+/// <summary>
+/// The last 16 bars as flat arrays (structure of arrays, power-of-two ring), enough for every TA-Lib
+/// candle average this library uses: the deepest look-back is a 10-bar average of the bar 2 back
+/// (3 Black Crows, Morning/Evening Star), i.e. 13 bars.
+/// </summary>
+public sealed class CandleWindow
+{
+    private const int Capacity = 16;
+    private const int Mask = Capacity - 1;
+    private readonly double[] _open = new double[Capacity];
+    private readonly double[] _high = new double[Capacity];
+    private readonly double[] _low = new double[Capacity];
+    private readonly double[] _close = new double[Capacity];
+    private readonly double[] _volume = new double[Capacity];
+
+    // Measures the candle averages use, computed once per bar at push instead of once per pattern and offset.
+    private readonly double[] _realBody = new double[Capacity];
+    private readonly double[] _highLow = new double[Capacity];
+    private readonly double[] _shadows = new double[Capacity];
+    private int _current = -1;
+
+    /// <summary>Bars pushed so far; the current bar's index is <c>Count - 1</c>.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Adds the newest bar.</summary>
+    public void Push(in Bar bar)
+    {
+        int slot = (int)(Count & Mask);
+        _open[slot] = bar.Open;
+        _high[slot] = bar.High;
+        _low[slot] = bar.Low;
+        _close[slot] = bar.Close;
+        _volume[slot] = bar.Volume;
+        _realBody[slot] = Math.Abs(bar.Close - bar.Open);
+        _highLow[slot] = bar.High - bar.Low;
+        // Same operations as UpperShadow + LowerShadow, so sums match TA-Lib's to the last bit.
+        _shadows[slot] = (bar.High - Math.Max(bar.Close, bar.Open)) + (Math.Min(bar.Close, bar.Open) - bar.Low);
+        _current = slot;
+        Count++;
+    }
+
+    /// <summary>Forgets every bar.</summary>
+    public void Reset()
+    {
+        Count = 0;
+        _current = -1;
+    }
+
+    private int Slot(int back) => (_current - back) & Mask;
+
+    /// <summary>Open of the bar <paramref name="back"/> bars before the current one (0 = current).</summary>
+    public double Open(int back) => _open[Slot(back)];
+    /// <summary>High, <paramref name="back"/> bars back.</summary>
+    public double High(int back) => _high[Slot(back)];
+    /// <summary>Low, <paramref name="back"/> bars back.</summary>
+    public double Low(int back) => _low[Slot(back)];
+    /// <summary>Close, <paramref name="back"/> bars back.</summary>
+    public double Close(int back) => _close[Slot(back)];
+    /// <summary>Volume, <paramref name="back"/> bars back.</summary>
+    public double Volume(int back) => _volume[Slot(back)];
+
+    /// <summary>|close − open|.</summary>
+    public double RealBody(int back) => _realBody[Slot(back)];
+    /// <summary>high − max(open, close).</summary>
+    public double UpperShadow(int back) { int s = Slot(back); return _high[s] - Math.Max(_close[s], _open[s]); }
+    /// <summary>min(open, close) − low.</summary>
+    public double LowerShadow(int back) { int s = Slot(back); return Math.Min(_close[s], _open[s]) - _low[s]; }
+    /// <summary>high − low.</summary>
+    public double HighLow(int back) => _highLow[Slot(back)];
+    /// <summary>TA-Lib's colour: +1 white (close ≥ open, so a flat bar counts as white), −1 black.</summary>
+    public int Color(int back) { int s = Slot(back); return _close[s] >= _open[s] ? 1 : -1; }
+    /// <summary>max(open, close).</summary>
+    public double BodyTop(int back) { int s = Slot(back); return Math.Max(_close[s], _open[s]); }
+    /// <summary>min(open, close).</summary>
+    public double BodyBottom(int back) { int s = Slot(back); return Math.Min(_close[s], _open[s]); }
+
+    /// <summary>The measure a candle setting averages, for one bar.</summary>
+    public double Range(CandleRangeType type, int back) => type switch
+    {
+        CandleRangeType.RealBody => _realBody[Slot(back)],
+        CandleRangeType.HighLow => _highLow[Slot(back)],
+        _ => _shadows[Slot(back)],
+    };
+}

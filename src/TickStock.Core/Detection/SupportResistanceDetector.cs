@@ -1,0 +1,221 @@
+namespace TickStock.Core.Detection;
+
+/// <summary>
+/// Resistance_Break and Support_Test from swing points of the last Window bars.
+/// </summary>
+/// <remarks>
+/// <para>A swing high is a bar whose high is above the highs of the SwingStrength bars before it and not below
+/// those of the SwingStrength bars after it (so it is confirmed SwingStrength bars later); swing lows mirror that.
+/// A swing is a level when at least MinTouches swings of the same kind (itself included) lie within Tolerance of
+/// it — "touched ≥ 2 times within 1 % in 60 bars".</para>
+/// <para>Resistance_Break: previous close ≤ level &lt; close (the highest such level is reported).
+/// Confidence = 0.6 + 0.05 × min(3, touches − 2) + 0.2 × min(1, (close − level) / ATR) + 0.05 if relative volume ≥ 1.5.</para>
+/// <para>Support_Test: |low − level| ≤ Tolerance × level and close &gt; level (the nearest such level is reported).
+/// Confidence = 0.6 + 0.05 × min(3, touches − 2) + 0.2 × (1 − |low − level| / (Tolerance × level)) + 0.05 if the
+/// close is in the upper half of the bar's range.</para>
+/// Levels are recomputed only when a swing is added or expires, so a bar costs a scan of the current levels
+/// (bounded by Window / (SwingStrength + 1)).
+/// </remarks>
+internal sealed class SupportResistanceDetector : IBarDetector
+{
+    private readonly SupportResistanceOptions _options;
+    private readonly int _span;
+    private readonly double[] _recentHighs;
+    private readonly double[] _recentLows;
+    private readonly SwingSet _swingHighs;
+    private readonly SwingSet _swingLows;
+    private long _count;
+
+    public SupportResistanceDetector(SupportResistanceOptions options)
+    {
+        _options = options;
+        _span = (2 * options.SwingStrength) + 1;
+        _recentHighs = new double[_span];
+        _recentLows = new double[_span];
+        _swingHighs = new SwingSet(options.Window, options.Tolerance, options.MinTouches);
+        _swingLows = new SwingSet(options.Window, options.Tolerance, options.MinTouches);
+    }
+
+    public void OnBar(MarketState state, DetectionSink sink)
+    {
+        var bar = state.Bar;
+        if (state.Index >= 1)
+        {
+            CheckResistance(state, sink, bar.Close, state.Previous.Close);
+        }
+
+        CheckSupport(state, sink);
+        AddBar(bar.High, bar.Low);
+    }
+
+    private void CheckResistance(MarketState state, DetectionSink sink, double close, double previousClose)
+    {
+        double best = double.NaN;
+        int touches = 0;
+        for (int k = 0; k < _swingHighs.LevelCount; k++)
+        {
+            double level = _swingHighs.LevelPrice(k);
+            if (previousClose <= level && close > level && !(level <= best))
+            {
+                best = level;
+                touches = _swingHighs.LevelTouches(k);
+            }
+        }
+
+        if (!double.IsNaN(best))
+        {
+            double raw = 0.6 + (0.05 * Math.Min(3, touches - _options.MinTouches)) + (0.2 * Scores.Past(close - best, state.Atr))
+                + (state.RelativeVolume >= Scores.HighRelativeVolume ? 0.05 : 0);
+            sink.Emit(PatternKind.ResistanceBreak, Direction.Bullish, raw, best);
+        }
+    }
+
+    private void CheckSupport(MarketState state, DetectionSink sink)
+    {
+        var bar = state.Bar;
+        double best = double.NaN;
+        double bestDistance = double.PositiveInfinity;
+        int touches = 0;
+        for (int k = 0; k < _swingLows.LevelCount; k++)
+        {
+            double level = _swingLows.LevelPrice(k);
+            double distance = Math.Abs(bar.Low - level);
+            if (distance <= _options.Tolerance * level && bar.Close > level && distance < bestDistance)
+            {
+                best = level;
+                bestDistance = distance;
+                touches = _swingLows.LevelTouches(k);
+            }
+        }
+
+        if (!double.IsNaN(best))
+        {
+            double range = bar.High - bar.Low;
+            double raw = 0.6 + (0.05 * Math.Min(3, touches - _options.MinTouches))
+                + (0.2 * (1 - Scores.Unit(bestDistance / (_options.Tolerance * best))))
+                + (range > 0 && bar.Close >= bar.Low + (range / 2) ? 0.05 : 0);
+            sink.Emit(PatternKind.SupportTest, Direction.Bullish, raw, best);
+        }
+    }
+
+    private void AddBar(double high, double low)
+    {
+        int slot = (int)(_count % _span);
+        _recentHighs[slot] = high;
+        _recentLows[slot] = low;
+        _count++;
+        long index = _count - 1;
+        bool changed = _swingHighs.Expire(index) | _swingLows.Expire(index);
+        if (_count >= _span)
+        {
+            int k = _options.SwingStrength;
+            long middle = index - k;
+            double h = At(_recentHighs, middle);
+            double l = At(_recentLows, middle);
+            bool swingHigh = true, swingLow = true;
+            for (int m = 1; m <= k; m++)
+            {
+                swingHigh &= h > At(_recentHighs, middle - m) && h >= At(_recentHighs, middle + m);
+                swingLow &= l < At(_recentLows, middle - m) && l <= At(_recentLows, middle + m);
+            }
+
+            if (swingHigh)
+            {
+                _swingHighs.Add(middle, h);
+                changed = true;
+            }
+
+            if (swingLow)
+            {
+                _swingLows.Add(middle, l);
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            _swingHighs.RebuildLevels();
+            _swingLows.RebuildLevels();
+        }
+    }
+
+    private double At(double[] ring, long index) => ring[(int)(index % _span)];
+
+    /// <summary>Swing points of one kind in a preallocated ring, with the derived levels.</summary>
+    private sealed class SwingSet
+    {
+        private readonly int _window;
+        private readonly double _tolerance;
+        private readonly int _minTouches;
+        private readonly long[] _indices;
+        private readonly double[] _prices;
+        private readonly double[] _levelPrices;
+        private readonly int[] _levelTouches;
+        private int _head;
+        private int _size;
+
+        public SwingSet(int window, double tolerance, int minTouches)
+        {
+            _window = window;
+            _tolerance = tolerance;
+            _minTouches = minTouches;
+            _indices = new long[window + 1];
+            _prices = new double[window + 1];
+            _levelPrices = new double[window + 1];
+            _levelTouches = new int[window + 1];
+        }
+
+        public int LevelCount { get; private set; }
+
+        public double LevelPrice(int k) => _levelPrices[k];
+
+        public int LevelTouches(int k) => _levelTouches[k];
+
+        public void Add(long index, double price)
+        {
+            int slot = (_head + _size) % _indices.Length;
+            _indices[slot] = index;
+            _prices[slot] = price;
+            _size++;
+        }
+
+        /// <summary>Drops swings that are Window or more bars older than <paramref name="current"/>.</summary>
+        public bool Expire(long current)
+        {
+            bool changed = false;
+            while (_size > 0 && _indices[_head] <= current - _window)
+            {
+                _head = (_head + 1) % _indices.Length;
+                _size--;
+                changed = true;
+            }
+
+            return changed;
+        }
+
+        public void RebuildLevels()
+        {
+            LevelCount = 0;
+            int n = _indices.Length;
+            for (int a = 0; a < _size; a++)
+            {
+                double price = _prices[(_head + a) % n];
+                int touches = 0;
+                for (int b = 0; b < _size; b++)
+                {
+                    if (Math.Abs(_prices[(_head + b) % n] - price) <= _tolerance * price)
+                    {
+                        touches++;
+                    }
+                }
+
+                if (touches >= _minTouches)
+                {
+                    _levelPrices[LevelCount] = price;
+                    _levelTouches[LevelCount] = touches;
+                    LevelCount++;
+                }
+            }
+        }
+    }
+}
