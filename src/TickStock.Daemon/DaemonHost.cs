@@ -9,6 +9,8 @@ using Serilog;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
+using TickStock.Actors.Publishing;
+using TickStock.Core.Contracts;
 using TickStock.Daemon.Configuration;
 using TickStock.Daemon.Startup;
 
@@ -44,6 +46,7 @@ public static class DaemonHost
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<ServiceStatus>();
+        builder.Services.AddSingleton(_ => new ProducerStats());
         builder.Services.AddSingleton(_ => PostgresDataSource.Create(options.Postgres));
         builder.Services.AddSingleton(_ => new RedisConnectionProvider(options.Redis, "tickstock-" + Environment.MachineName));
         builder.Services.AddHostedService<ServiceConnectivityMonitor>();
@@ -57,7 +60,8 @@ public static class DaemonHost
                     loggers.AddLogger<SerilogLogger>();
                 })
                 .AddTickStockCluster(options.Cluster)
-                .AddSymbolSharding(options.Cluster);
+                .AddSymbolSharding(options.Cluster)
+                .AddPatternPipeline(options, StartupDetails(options));
         });
 
         configureServices?.Invoke(builder.Services);
@@ -96,6 +100,18 @@ public static class DaemonHost
             await Log.CloseAndFlushAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>details of the PRODUCER_STARTED row: where and how this node runs, never a secret.</summary>
+    private static string StartupDetails(TickStockOptions options) => WireFormat.Object(w =>
+    {
+        w.WriteString("node", Environment.MachineName);
+        w.WriteString("version", Version);
+        w.WriteString("market_data", options.MarketData.Source);
+        w.WriteString("redis", ServiceEndpoints.DescribeRedis(options.Redis.Configuration));
+        w.WriteString("postgres", ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString));
+        w.WriteString("provider", options.Polygon.UsesEmbeddedStub ? "embedded stub" : "polygon api");
+        w.WriteString("roles", string.Join(",", options.Cluster.EffectiveRoles));
+    });
 
     private static Serilog.ILogger CreateLogger(IConfiguration configuration) =>
         new LoggerConfiguration()

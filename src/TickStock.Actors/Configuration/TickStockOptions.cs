@@ -13,6 +13,7 @@ public sealed class TickStockOptions
     public PolygonSettings Polygon { get; set; } = new();
     public MarketDataSettings MarketData { get; set; } = new();
     public NodeClusterSettings Cluster { get; set; } = new();
+    public PipelineSettings Pipeline { get; set; } = new();
 
     /// <summary>Folder holding <c>universes/</c> (TICKSTOCK_DATA_DIR).</summary>
     public string DataDirectory { get; set; } = "data";
@@ -87,4 +88,33 @@ public sealed class NodeClusterSettings
 
     /// <summary>Idle time after which a SymbolActor is passivated.</summary>
     public TimeSpan SymbolIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+}
+
+/// <summary>Pattern pipeline: batching, buffers, heartbeats, health (contract §2–4).</summary>
+public sealed class PipelineSettings
+{
+    public Publishing.ChannelNames Channels { get; set; } = new();
+
+    /// <summary>Most rows per COPY / events per pipelined publish. Batches form naturally while one is in flight, so latency stays at one round trip at low rates.</summary>
+    public int MaxBatch { get; set; } = 2000;
+
+    /// <summary>Events kept while Redis is down (oldest dropped with a PATTERN_EXPIRED row beyond this).</summary>
+    public int RedisBufferCapacity { get; set; } = 100_000;
+
+    /// <summary>Integration rows kept in memory while the spill file itself cannot be written.</summary>
+    public int SpillMemoryCapacity { get; set; } = 100_000;
+
+    /// <summary>Append-only file for audit rows while PostgreSQL is down.</summary>
+    public string SpillPath { get; set; } = "spill/integration_events.jsonl";
+
+    public TimeSpan RedisHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan DatabaseHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>First and longest wait between reconnect/drain attempts.</summary>
+    public TimeSpan RetryMin { get; set; } = TimeSpan.FromMilliseconds(250);
+    public TimeSpan RetryMax { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Messages larger than this on subscribed channels are ignored (contract §7).</summary>
+    public int MaxInboundMessageBytes { get; set; } = 1024 * 1024;
 }

@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace TickStock.Actors.Publishing;
+
+/// <summary>
+/// Validates a message from <c>tickstock.health.check</c> (contract §1: {type:"health_check",
+/// timestamp, source}). Anything else — too big, not JSON, not an object, another type — is
+/// reported with a reason so it can be logged, counted and ignored.
+/// </summary>
+public static class HealthCheckRequest
+{
+    public static string? Problem(ReadOnlySpan<byte> payload, int maxBytes)
+    {
+        if (payload.Length > maxBytes) return $"message of {payload.Length} bytes exceeds the {maxBytes}-byte limit";
+        try
+        {
+            var reader = new Utf8JsonReader(payload, new JsonReaderOptions { MaxDepth = 16 });
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return "not a JSON object";
+            if (!document.RootElement.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String)
+            {
+                return "no \"type\" field";
+            }
+
+            return type.GetString() == "health_check" ? null : $"type '{Truncate(type.GetString())}' is not health_check";
+        }
+        catch (JsonException ex)
+        {
+            return "malformed JSON: " + ex.Message.Split('.')[0];
+        }
+    }
+
+    private static string Truncate(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
+}
