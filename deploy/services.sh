@@ -201,7 +201,8 @@ ALTER ROLE $APP_ROLE WITH LOGIN PASSWORD :'pw';
 SELECT format('CREATE DATABASE %I OWNER %I', '$DB_NAME', '$APP_ROLE') WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$DB_NAME') \gexec
 SQL
   umask 077
-  { echo "127.0.0.1:$PG_PORT:*:$APP_ROLE:$pw"; echo "localhost:$PG_PORT:*:$APP_ROLE:$pw"; } >"$PGPASS.tmp"
+  # Any port on loopback: tests reach the server through fault-injecting proxies on other ports.
+  { echo "127.0.0.1:*:*:$APP_ROLE:$pw"; echo "localhost:*:*:$APP_ROLE:$pw"; } >"$PGPASS.tmp"
   mv "$PGPASS.tmp" "$PGPASS"; chmod 600 "$PGPASS"
   umask 022
 }

@@ -22,6 +22,12 @@ public static class LocalServices
     /// <summary>Environment for a child process (the CLI / daemon) pointing at the same services.</summary>
     public static IReadOnlyDictionary<string, string> ChildEnvironment => Settings.Value;
 
+    /// <summary>Port of the local Redis (for proxies in fault tests).</summary>
+    public static int RedisPort => int.Parse(RedisConfiguration.Split(',')[0].Split(':')[^1], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Port of the local PostgreSQL (for proxies in fault tests).</summary>
+    public static int PostgresPort => new NpgsqlConnectionStringBuilder(PostgresConnectionString).Port;
+
     public static NpgsqlDataSource CreateDataSource(string? connectionString = null) =>
         new NpgsqlDataSourceBuilder(connectionString ?? PostgresConnectionString).Build();
 
