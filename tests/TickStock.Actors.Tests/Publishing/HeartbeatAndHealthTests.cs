@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster;
+using Akka.Hosting;
+using StackExchange.Redis;
+using TickStock.Actors.Configuration;
+using TickStock.Actors.Hosting;
+using TickStock.Actors.Publishing;
+using TickStock.Testing;
+
+namespace TickStock.Actors.Tests.Publishing;
+
+/// <summary>Heartbeats (contract §4) and health on a real single-node cluster with short intervals.</summary>
+public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
+{
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
+    {
+        builder.AddTickStockCluster(new NodeClusterSettings());
+    }
+
+    /// <summary>A pipeline rig with short intervals plus an observer of the health channel.</summary>
+    private sealed class Fixture : IAsyncDisposable
+    {
+        public PipelineRig Rig { get; private init; } = null!;
+        public ConnectionMultiplexer Observer { get; private init; } = null!;
+        public ConcurrentQueue<JsonDocument> Health { get; } = new();
+
+        public static async Task<Fixture> CreateAsync()
+        {
+            var rig = await PipelineRig.StartAsync(s =>
+            {
+                s.RedisHeartbeatInterval = TimeSpan.FromMilliseconds(200);
+                s.DatabaseHeartbeatInterval = TimeSpan.FromMilliseconds(300);
+                s.HealthInterval = TimeSpan.FromSeconds(30); // long: every message after the first answers a check
+            });
+            var fixture = new Fixture { Rig = rig, Observer = await ConnectionMultiplexer.ConnectAsync(LocalServices.RedisConfiguration) };
+            var queue = await fixture.Observer.GetSubscriber().SubscribeAsync(RedisChannel.Literal(rig.Settings.Channels.HealthStatus));
+            queue.OnMessage(m => fixture.Health.Enqueue(JsonDocument.Parse((byte[])m.Message!)));
+            return fixture;
+        }
+
+        public TickStockOptions Options() => new() { Pipeline = Rig.Settings };
+
+        public async ValueTask DisposeAsync()
+        {
+            await Observer.DisposeAsync();
+            await Rig.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Heartbeat_keys_and_PRODUCER_ALIVE_rows_are_written_at_start_and_on_every_interval()
+    {
+        await using var f = await Fixture.CreateAsync();
+        var (_rig, _observer) = (f.Rig, f.Observer);
+        Sys.ActorOf(HeartbeatActor.Props(_rig.Publisher, _rig.Logger, _rig.Stats, _rig.Settings, """{"node":"test"}"""));
+        var db = _observer.GetDatabase();
+        var keys = _rig.Settings.Channels;
+
+        Assert.True(await PipelineRig.EventuallyAsync(async () => (await db.StringGetAsync(keys.HeartbeatKey)).HasValue, TimeSpan.FromSeconds(10)));
+        var first = double.Parse((string)(await db.StringGetAsync(keys.HeartbeatKey))!, CultureInfo.InvariantCulture);
+        Assert.InRange(first, DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 30, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+        Assert.True(await PipelineRig.EventuallyAsync(async () =>
+            double.Parse((string)(await db.StringGetAsync(keys.HeartbeatKey))!, CultureInfo.InvariantCulture) > first, TimeSpan.FromSeconds(10)),
+            "the Redis heartbeat was not refreshed");
+        var ttl = await db.KeyTimeToLiveAsync(keys.LegacyHeartbeatKey);
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        Assert.True(double.TryParse((string?)await db.StringGetAsync(keys.LegacyHeartbeatKey), NumberStyles.Float, CultureInfo.InvariantCulture, out var legacy) && legacy >= first);
+
+        Assert.True(await PipelineRig.EventuallyAsync(async () => await _rig.Schema.ScalarAsync<long>(
+            "SELECT count(*) FROM integration_events WHERE checkpoint = 'PRODUCER_ALIVE'") >= 3, TimeSpan.FromSeconds(15)));
+        Assert.Equal(1L, await _rig.Schema.ScalarAsync<long>(
+            "SELECT count(*) FROM integration_events WHERE checkpoint = 'PRODUCER_STARTED' AND event_type = 'system_startup' AND source_system = 'TickStockPL' AND flow_id IS NOT NULL"));
+        Assert.Equal("heartbeat|t|t|t", await _rig.Schema.ScalarAsync<string>(
+            """
+            SELECT event_type || '|' || (details ? 'patterns_detected')::text::char || '|' || (details ? 'uptime_seconds')::text::char || '|' || (details ? 'last_pattern_time')::text::char
+            FROM integration_events WHERE checkpoint = 'PRODUCER_ALIVE' LIMIT 1
+            """));
+    }
+
+    [Fact]
+    public async Task Health_is_published_at_start_and_at_once_on_each_valid_check_while_malformed_checks_are_ignored()
+    {
+        await using var f = await Fixture.CreateAsync();
+        var (_rig, _observer, _health) = (f.Rig, f.Observer, f.Health);
+        await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
+        Sys.ActorOf(HealthActor.Props(_rig.Publisher, _rig.Redis, _rig.Stats, f.Options()));
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(!_health.IsEmpty), TimeSpan.FromSeconds(15)), "no health message at start");
+        await Task.Delay(500); // let the actor finish subscribing to the check channel
+        var subscriber = _observer.GetSubscriber();
+        var checkChannel = RedisChannel.Literal(_rig.Settings.Channels.HealthCheck);
+        var before = _health.Count;
+
+        await subscriber.PublishAsync(checkChannel, "not json {");
+        await subscriber.PublishAsync(checkChannel, """{"type":"shutdown_everything"}""");
+        await subscriber.PublishAsync(checkChannel, "[1,2,3]");
+        await subscriber.PublishAsync(checkChannel, new string('x', 1024 * 1024 + 10));
+        await subscriber.PublishAsync(checkChannel, """{"type":"health_check","timestamp":1732812345.1,"source":"TickStockAppV2"}""");
+
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(_health.Count == before + 1), TimeSpan.FromSeconds(10)));
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(_rig.Stats.MalformedMessages == 4), TimeSpan.FromSeconds(10)));
+        await Task.Delay(300);
+        Assert.Equal(before + 1, _health.Count); // nothing answered the four bad ones
+
+        var message = _health.Last().RootElement;
+        Assert.Equal("system_health", message.GetProperty("event_type").GetString());
+        Assert.Equal("TickStockPL", message.GetProperty("source").GetString());
+        Assert.Equal(JsonValueKind.Number, message.GetProperty("timestamp").ValueKind);
+        var data = message.GetProperty("data");
+        Assert.Equal("healthy", data.GetProperty("overall_status").GetString());
+        Assert.Equal(["redis", "postgres", "market_data", "polygon", "cluster"], data.GetProperty("components").EnumerateObject().Select(p => p.Name));
+        Assert.True(data.GetProperty("patterns_detected").TryGetInt64(out _));
+        Assert.True(data.GetProperty("uptime_seconds").TryGetInt64(out _));
+    }
+
+    [Fact]
+    public async Task Health_says_degraded_while_PostgreSQL_is_unreachable()
+    {
+        await using var f = await Fixture.CreateAsync();
+        var (_rig, _health) = (f.Rig, f.Health);
+        await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
+        _rig.PostgresProxy.Cut();
+        _rig.Logger.Tell(new PatternCommands.PatternDetected(PipelineRig.Event(1)));
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(_rig.Stats.PostgresDown), TimeSpan.FromSeconds(15)));
+
+        Sys.ActorOf(HealthActor.Props(_rig.Publisher, _rig.Redis, _rig.Stats, f.Options()));
+
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(!_health.IsEmpty), TimeSpan.FromSeconds(15)));
+        var data = _health.Last().RootElement.GetProperty("data");
+        Assert.Equal("degraded", data.GetProperty("overall_status").GetString());
+        Assert.Equal("degraded", data.GetProperty("components").GetProperty("postgres").GetProperty("status").GetString());
+        _rig.PostgresProxy.Restore();
+    }
+}
