@@ -12,6 +12,11 @@ var root = new RootCommand(
     """);
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
+root.Subcommands.Add(TestPatternCommand.Create());
+root.Subcommands.Add(MonitorCommand.Create());
+var bench = new Command("bench", "Benchmarks of the real code paths; each prints one JSON line.");
+bench.Subcommands.Add(BenchPublishCommand.Create());
+root.Subcommands.Add(bench);
 
 // The daemon handles SIGINT/SIGTERM itself (coordinated shutdown); System.CommandLine must not
 // cut it short with its own termination timeout.

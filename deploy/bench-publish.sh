@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Pattern pipeline benchmark (issue 3), one run on the local Redis/PostgreSQL:
+#   1. the floor: a raw `psql \copy` of N integration_events rows (what the IntegrationLogger's
+#      binary COPY competes with), timed;
+#   2. `tickstock bench publish --events N` (row committed, then PUBLISH, received by a subscriber);
+#   3. `tickstock bench publish --events M --rate 2000` for latency at a steady rate.
+# Usage: deploy/bench-publish.sh [N=50000] [M=20000]
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO"
+N=${1:-50000}
+M=${2:-20000}
+dotnet build src/TickStock.Cli -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
+deploy/services.sh up >/dev/null 2>&1
+# shellcheck disable=SC1091
+. .local/services.env
+CLI="dotnet src/TickStock.Cli/bin/Release/net10.0/tickstock.dll"
+PSQL=(psql -X -q "host=127.0.0.1 port=$TICKSTOCK_PG_PORT dbname=tickstock user=app_readwrite")
+
+csv=$(mktemp)
+trap 'rm -f "$csv"' EXIT
+python3 - "$N" >"$csv" <<'PY'
+import sys, uuid, time
+n = int(sys.argv[1])
+now = time.time()
+for i in range(n):
+    print(f'{uuid.uuid4()},pattern_detected,TickStockPL,BENCH_COPY,tickstock.bench.copy,B{i%500},Volume_Spike,0.75,"{{""tier"": ""intraday"", ""timestamp"": {now:.3f}}}"')
+PY
+start=$(date +%s.%N)
+"${PSQL[@]}" -c "\\copy integration_events (flow_id, event_type, source_system, checkpoint, channel, symbol, pattern_name, confidence, details) FROM '$csv' WITH (FORMAT csv)"
+end=$(date +%s.%N)
+"${PSQL[@]}" -c "DELETE FROM integration_events WHERE checkpoint = 'BENCH_COPY'"
+python3 -c "import sys; n=$N; s=$end-$start; print('{\"psql_copy_rows\":%d,\"seconds\":%.3f,\"rows_per_sec\":%.0f}' % (n, s, n/s))"
+
+$CLI bench publish --events "$N"
+$CLI bench publish --events "$M" --rate 2000

@@ -1,0 +1,165 @@
+using System.Collections.Concurrent;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Configuration;
+using Npgsql;
+using StackExchange.Redis;
+using TickStock.Actors.Infrastructure;
+using TickStock.Actors.Publishing;
+using TickStock.Core.Contracts;
+
+namespace TickStock.Cli.Commands;
+
+/// <summary>
+/// `tickstock bench publish`: N pattern events through the real IntegrationLogger → Publisher path
+/// against the configured Redis and PostgreSQL, received by a subscriber; verifies every row and
+/// message and prints one JSON line. Latency = hand-off to the pipeline → receipt by the subscriber.
+/// </summary>
+internal static class BenchPublishCommand
+{
+    public static Command Create()
+    {
+        var events = new Option<int>("--events") { Description = "How many events (after the warm-up).", DefaultValueFactory = _ => 20_000 };
+        var rate = new Option<double>("--rate") { Description = "Events per second to offer; 0 = as fast as the pipeline takes them.", DefaultValueFactory = _ => 0 };
+        var warmup = new Option<int>("--warmup") { Description = "Events sent first and excluded from the figures (JIT, pools, connections).", DefaultValueFactory = _ => 2_000 };
+        var inFlight = new Option<int>("--max-in-flight") { Description = "Most events sent but not yet received, so a slow subscriber is never cut off by Redis's output-buffer limit.", DefaultValueFactory = _ => 20_000 };
+        var command = new Command("publish", "Throughput and latency of the pattern pipeline against the configured Redis/PostgreSQL (rows are written to integration_events on a bench channel).")
+        {
+            events, rate, warmup, inFlight,
+        };
+        command.SetAction((parse, ct) => CliServices.RunAsync(() =>
+            RunAsync(parse.GetValue(events), parse.GetValue(rate), parse.GetValue(warmup), parse.GetValue(inFlight), ct)));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int count, double rate, int warmup, int maxInFlight, CancellationToken ct)
+    {
+        if (count <= 0 || warmup < 0 || maxInFlight <= 0 || rate < 0)
+        {
+            throw new CliException("--events and --max-in-flight must be positive, --warmup and --rate not negative", CliServices.ConfigurationError);
+        }
+
+        var options = CliServices.Options();
+        await using var db = await CliServices.PostgresAsync(options, ct).ConfigureAwait(false);
+        await using var subscriberConnection = await CliServices.RedisAsync(options, "tickstock-bench-subscriber").ConfigureAwait(false);
+        var runId = Guid.NewGuid().ToString("N")[..8];
+        var settings = options.Pipeline;
+        settings.Channels.Patterns = $"tickstock.bench.{runId}.patterns";
+        settings.SpillPath = Path.Combine(Path.GetTempPath(), $"tickstock-bench-{runId}.jsonl");
+
+        var total = warmup + count;
+        var sentAt = new long[total];
+        var latencies = new double[total];
+        var receivedFlags = new int[total];
+        var index = new ConcurrentDictionary<Guid, int>();
+        var received = 0;
+        using var slots = new SemaphoreSlim(maxInFlight, maxInFlight);
+        var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var queue = await subscriberConnection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(settings.Channels.Patterns)).ConfigureAwait(false);
+        queue.OnMessage(message =>
+        {
+            var now = Stopwatch.GetTimestamp();
+            if (!index.TryGetValue(FlowIdOf((byte[])message.Message!), out var i) || Interlocked.Exchange(ref receivedFlags[i], 1) == 1) return;
+            latencies[i] = Stopwatch.GetElapsedTime(sentAt[i], now).TotalMilliseconds;
+            slots.Release();
+            if (Interlocked.Increment(ref received) == total) allReceived.TrySetResult();
+        });
+
+        var stats = new ProducerStats();
+        await using var redis = new RedisConnectionProvider(options.Redis, "tickstock-bench-publisher");
+        using var system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
+        var publisher = system.ActorOf(PublisherActor.Props(redis, stats, settings), "publisher");
+        var logger = system.ActorOf(IntegrationLoggerActor.Props(new IntegrationEventStore(db), new SpillFile(settings.SpillPath), publisher, stats, settings), "integration-logger");
+        publisher.Tell(new PublisherActor.UseAuditLog(logger));
+        await redis.GetAsync().ConfigureAwait(false);
+
+        var prepared = new PatternEvent[total];
+        for (var i = 0; i < total; i++)
+        {
+            prepared[i] = PatternEvent.Create($"B{i % 500}", i % 2 == 0 ? "Volume_Spike" : "Price_Breakout", 0.75, PatternTier.Intraday, "1min",
+                100 + (i % 100), 1.5, 10_000 + i, DateTimeOffset.UtcNow, new Dictionary<string, double> { ["rsi"] = 50 });
+            index[prepared[i].FlowId] = i;
+        }
+
+        await Console.Error.WriteLineAsync($"bench publish: {warmup} warm-up events (excluded), then {count} measured, " +
+            (rate > 0 ? $"offered at {rate:0} events/s" : "as fast as accepted") + $", at most {maxInFlight} in flight; channel {settings.Channels.Patterns}").ConfigureAwait(false);
+
+        var clock = Stopwatch.StartNew();
+        long measuredStart = 0;
+        for (var i = 0; i < total; i++)
+        {
+            if (i == warmup) measuredStart = Stopwatch.GetTimestamp();
+            if (rate > 0)
+            {
+                var due = TimeSpan.FromSeconds((i - (i >= warmup ? warmup : 0)) / rate);
+                var origin = i >= warmup ? Stopwatch.GetElapsedTime(measuredStart) : clock.Elapsed;
+                if (due > origin) await Task.Delay(due - origin, ct).ConfigureAwait(false);
+            }
+
+            await slots.WaitAsync(ct).ConfigureAwait(false);
+            sentAt[i] = Stopwatch.GetTimestamp();
+            logger.Tell(new PatternCommands.PatternDetected(prepared[i]));
+        }
+
+        var timeout = TimeSpan.FromSeconds(60 + total / 1000.0);
+        await Task.WhenAny(allReceived.Task, Task.Delay(timeout, ct)).ConfigureAwait(false);
+        var seconds = Stopwatch.GetElapsedTime(measuredStart).TotalSeconds;
+        await logger.Ask<PipelineCommands.FlushCompleted>(PipelineCommands.Flush.Instance, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+
+        var measured = latencies.AsSpan(warmup).ToArray().Where((_, i) => receivedFlags[warmup + i] == 1).Order().ToArray();
+        var rows = await CountRowsAsync(db, prepared.Skip(warmup).Select(e => e.FlowId).ToArray(), ct).ConfigureAwait(false);
+        var lost = count - measured.Length;
+        var result = new Dictionary<string, object>
+        {
+            ["events"] = count,
+            ["seconds"] = Math.Round(seconds, 3),
+            ["events_per_sec"] = Math.Round(measured.Length / seconds, 0),
+            ["p50_ms"] = Math.Round(Percentile(measured, 0.50), 3),
+            ["p99_ms"] = Math.Round(Percentile(measured, 0.99), 3),
+            ["lost"] = lost,
+            ["rows"] = rows,
+        };
+        Console.WriteLine(JsonSerializer.Serialize(result));
+        await DeleteRowsAsync(db, prepared.Select(e => e.FlowId).ToArray(), ct).ConfigureAwait(false);
+        File.Delete(settings.SpillPath);
+        await system.Terminate().ConfigureAwait(false);
+        return lost == 0 && rows == count ? 0 : 1;
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+    private static async Task<long> CountRowsAsync(NpgsqlDataSource db, Guid[] flowIds, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("SELECT count(*) FROM integration_events WHERE checkpoint = 'PATTERN_PUBLISHED' AND flow_id = ANY($1)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = flowIds });
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>The bench's rows are verified, then removed so they never show up as real patterns (monitor, consumer).</summary>
+    private static async Task DeleteRowsAsync(NpgsqlDataSource db, Guid[] flowIds, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("DELETE FROM integration_events WHERE flow_id = ANY($1)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = flowIds });
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads data.flow_id without materialising the document (the subscriber must keep up).</summary>
+    private static Guid FlowIdOf(byte[] payload)
+    {
+        var reader = new Utf8JsonReader(payload);
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("flow_id"u8) && reader.Read())
+            {
+                return Guid.Parse(reader.GetString()!, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return Guid.Empty;
+    }
+}

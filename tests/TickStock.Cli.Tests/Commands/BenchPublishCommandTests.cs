@@ -1,0 +1,29 @@
+using System.Text.Json;
+using TickStock.Actors.Persistence;
+using TickStock.Testing;
+
+namespace TickStock.Cli.Tests.Commands;
+
+public class BenchPublishCommandTests
+{
+    [Fact]
+    public async Task Bench_publish_drives_every_event_through_the_real_path_verifies_it_and_cleans_up()
+    {
+        await using var schema = await ScratchSchema.CreateAsync("bench");
+        await new SchemaMigrator(schema.DataSource).MigrateAsync();
+
+        using var run = ChildProcess.StartCli(["bench", "publish", "--events", "600", "--warmup", "100", "--rate", "0"],
+            new Dictionary<string, string?> { ["TICKSTOCK_PG"] = schema.ConnectionString });
+
+        Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        var line = run.Output.Split('\n').Single(l => l.StartsWith('{'));
+        var result = JsonDocument.Parse(line).RootElement;
+        Assert.Equal(["events", "seconds", "events_per_sec", "p50_ms", "p99_ms", "lost", "rows"], result.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(600, result.GetProperty("events").GetInt32());
+        Assert.Equal(0, result.GetProperty("lost").GetInt32());
+        Assert.Equal(600, result.GetProperty("rows").GetInt32());
+        Assert.True(result.GetProperty("p99_ms").GetDouble() >= result.GetProperty("p50_ms").GetDouble());
+        Assert.Contains("100 warm-up events (excluded)", run.Output, StringComparison.Ordinal);
+        Assert.Equal(0L, await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE channel LIKE 'tickstock.bench.%'"));
+    }
+}
