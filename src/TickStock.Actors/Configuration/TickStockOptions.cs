@@ -98,6 +98,9 @@ public sealed class PipelineSettings
     /// <summary>Most rows per COPY / events per pipelined publish. Batches form naturally while one is in flight, so latency stays at one round trip at low rates.</summary>
     public int MaxBatch { get; set; } = 2000;
 
+    /// <summary>COPY batches written concurrently (each batch's events still wait for their own commit).</summary>
+    public int MaxWritesInFlight { get; set; } = 2;
+
     /// <summary>Events kept while Redis is down (oldest dropped with a PATTERN_EXPIRED row beyond this).</summary>
     public int RedisBufferCapacity { get; set; } = 100_000;
 

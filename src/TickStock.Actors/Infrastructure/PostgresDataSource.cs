@@ -20,6 +20,9 @@ public static class PostgresDataSource
             builder.Timeout = 5;
         }
 
+        // Bigger buffers: COPY batches of thousands of rows flush in few syscalls.
+        if (!ContainsKey(settings.ConnectionString, "Write Buffer Size")) builder.WriteBufferSize = 64 * 1024;
+
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 

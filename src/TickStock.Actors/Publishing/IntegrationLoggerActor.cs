@@ -27,7 +27,8 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     private readonly TimeProvider _clock;
     private readonly Queue<Pending> _buffer = new();
     private readonly List<IActorRef> _flushWaiters = [];
-    private bool _inFlight;
+    private int _inFlight;
+    private bool _draining;
     private bool _databaseDown;
     private bool _stopping;
     private TimeSpan _retry;
@@ -100,7 +101,10 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
     private void WriteNext()
     {
-        if (_inFlight || _buffer.Count == 0)
+        // Several COPYs may be in flight (each batch's events still wait for their own commit);
+        // spilling and draining touch one file, so they run alone.
+        var limit = _databaseDown ? 1 : _settings.MaxWritesInFlight;
+        if (_draining || _inFlight >= limit || _buffer.Count == 0)
         {
             CheckFlush();
             return;
@@ -108,7 +112,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
         var batch = new List<Pending>(Math.Min(_buffer.Count, _settings.MaxBatch));
         while (batch.Count < _settings.MaxBatch && _buffer.TryDequeue(out var next)) batch.Add(next);
-        _inFlight = true;
+        _inFlight++;
         var rows = batch.Select(p => p.Row).ToList();
         if (_databaseDown)
         {
@@ -116,7 +120,8 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _store.WriteAsync(rows).PipeTo(Self, success: () => new Written(batch), failure: ex => new WriteFailed(batch, ex));
+        // Task.Run: building and sending the COPY is CPU work that must not run on this actor's thread.
+        Task.Run(() => _store.WriteAsync(rows)).PipeTo(Self, success: () => new Written(batch), failure: ex => new WriteFailed(batch, ex));
     }
 
     private async Task<object> SpillAsync(List<Pending> batch, List<IntegrationRow> rows)
@@ -176,7 +181,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
             foreach (var row in requeueRows.TakeLast(Math.Max(0, _settings.SpillMemoryCapacity - _buffer.Count))) _buffer.Enqueue(row);
         }
 
-        _inFlight = false;
+        _inFlight--;
         WriteNext();
     }
 
@@ -189,13 +194,13 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
     private void StartDrain()
     {
-        if (_inFlight)
+        if (_inFlight > 0 || _draining)
         {
             Timers.StartSingleTimer(DrainTimer, DrainTick.Instance, _settings.RetryMin);
             return;
         }
 
-        _inFlight = true;
+        _draining = true;
         _spill.DrainAsync(_store, _settings.MaxBatch).PipeTo(Self, success: n => new Drained(n), failure: ex => new DrainFailed(ex));
     }
 
@@ -210,7 +215,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         _databaseDown = false;
         _stats.SetPostgresDown(false);
         _retry = _settings.RetryMin;
-        _inFlight = false;
+        _draining = false;
         WriteNext();
     }
 
@@ -218,14 +223,14 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     {
         _log.Debug("Spill drain failed: {0}", m.Cause.Message);
         _retry = TimeSpan.FromTicks(Math.Min(_retry.Ticks * 2, _settings.RetryMax.Ticks));
-        _inFlight = false;
+        _draining = false;
         MarkDatabaseDown();
         WriteNext();
     }
 
     private void CheckFlush()
     {
-        if (_flushWaiters.Count == 0 || _inFlight || _buffer.Count > 0 || _stopping) return;
+        if (_flushWaiters.Count == 0 || _inFlight > 0 || _draining || _buffer.Count > 0 || _stopping) return;
         _stopping = true;
         FinishAsync().PipeTo(Self, success: r => new FlushDone(r));
     }

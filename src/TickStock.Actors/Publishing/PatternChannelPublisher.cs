@@ -4,31 +4,61 @@ using TickStock.Core.Contracts;
 namespace TickStock.Actors.Publishing;
 
 /// <summary>
-/// PUBLISHes pattern events on the contract channel (+ the tier mirror), pipelined: every command
-/// of a batch is sent before any reply is awaited.
+/// PUBLISHes pattern events on the contract channel (+ the tier mirror). A batch goes to Redis as a
+/// few server-side scripts, each publishing up to <see cref="EventsPerScript"/> events: the
+/// per-command cost of the client then stops being the bottleneck (one PUBLISH command per message
+/// and mirror costs more client CPU than the whole server side), while each script stays short so
+/// Redis is never blocked for long. Every PUBLISH still delivers one message, in order.
 /// </summary>
-public sealed class PatternChannelPublisher(ISubscriber subscriber, ChannelNames channels)
+public sealed class PatternChannelPublisher(IConnectionMultiplexer connection, ChannelNames channels)
 {
+    public const int EventsPerScript = 250;
+
+    // ARGV[1] = main channel; then (mirror channel or "", message) pairs. Returns the main channel's
+    // subscriber count per message.
+    private const string PublishScript = """
+        local counts = {}
+        local main = ARGV[1]
+        local n = 0
+        for i = 2, #ARGV, 2 do
+          n = n + 1
+          counts[n] = redis.call('PUBLISH', main, ARGV[i + 1])
+          if ARGV[i] ~= '' then redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end
+        end
+        return counts
+        """;
+
     /// <summary>Publishes each event; returns the subscriber count of each main-channel publish.</summary>
     public async Task<long[]> PublishAsync(IReadOnlyList<PatternEvent> events, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var main = RedisChannel.Literal(channels.Patterns);
-        var pending = new Task<long>[events.Count];
-        var mirrors = new List<Task>();
-        for (var i = 0; i < events.Count; i++)
+        var db = connection.GetDatabase();
+        var scripts = new List<Task<RedisResult>>((events.Count + EventsPerScript - 1) / EventsPerScript);
+        for (var start = 0; start < events.Count; start += EventsPerScript)
         {
-            var e = events[i];
-            var message = WireFormat.PatternMessage(e, UnixTime.Now(clock));
-            pending[i] = subscriber.PublishAsync(main, message);
-            if (channels.MirrorTiers && PatternTier.MirrorChannel(channels.Patterns, e.Tier) is { } mirror)
+            var count = Math.Min(EventsPerScript, events.Count - start);
+            var args = new RedisValue[1 + 2 * count];
+            args[0] = channels.Patterns;
+            var publishedAt = UnixTime.Now(clock);
+            for (var i = 0; i < count; i++)
             {
-                mirrors.Add(subscriber.PublishAsync(RedisChannel.Literal(mirror), message));
+                var e = events[start + i];
+                var mirror = channels.MirrorTiers ? PatternTier.MirrorChannel(channels.Patterns, e.Tier) : null;
+                args[1 + 2 * i] = mirror ?? "";
+                args[2 + 2 * i] = WireFormat.PatternMessage(e, publishedAt);
             }
+
+            scripts.Add(db.ScriptEvaluateAsync(PublishScript, keys: null, values: args));
         }
 
-        var counts = await Task.WhenAll(pending).ConfigureAwait(false);
-        await Task.WhenAll(mirrors).ConfigureAwait(false);
+        var results = await Task.WhenAll(scripts).ConfigureAwait(false);
+        var counts = new long[events.Count];
+        var k = 0;
+        foreach (var result in results)
+        {
+            foreach (var n in (long[])result!) counts[k++] = n;
+        }
+
         return counts;
     }
 }

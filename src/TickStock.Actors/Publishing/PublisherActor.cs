@@ -77,7 +77,7 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
     private void OnConnected(Connected m)
     {
         _connection = m.Connection;
-        _publisher = new PatternChannelPublisher(m.Connection.GetSubscriber(), _settings.Channels);
+        _publisher = new PatternChannelPublisher(m.Connection, _settings.Channels);
         var self = Self;
         // The multiplexer reconnects by itself; retry at once when it does instead of waiting out the back-off.
         m.Connection.ConnectionRestored += (_, _) => self.Tell(RetryTick.Instance);
@@ -122,7 +122,9 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
         var batch = new List<PatternEvent>(Math.Min(_queue.Count, _settings.MaxBatch));
         for (var node = _queue.First; node is not null && batch.Count < _settings.MaxBatch; node = node.Next) batch.Add(node.Value);
         _inFlight = true;
-        _publisher.PublishAsync(batch, _clock).PipeTo(Self, success: counts => new BatchPublished(batch.Count, counts),
+        var publisher = _publisher;
+        // Task.Run: serialising a batch is CPU work that must not run on this actor's thread.
+        Task.Run(() => publisher.PublishAsync(batch, _clock)).PipeTo(Self, success: counts => new BatchPublished(batch.Count, counts),
             failure: ex => new BatchFailed(ex));
     }
 

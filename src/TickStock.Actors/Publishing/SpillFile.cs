@@ -12,6 +12,7 @@ namespace TickStock.Actors.Publishing;
 public sealed class SpillFile(string path)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly SemaphoreSlim _appendGate = new(1, 1);
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
@@ -29,10 +30,19 @@ public sealed class SpillFile(string path)
             text.Append(JsonSerializer.Serialize(row, Json)).Append('\n');
         }
 
-        await using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
-        await stream.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), ct).ConfigureAwait(false);
-        await stream.FlushAsync(ct).ConfigureAwait(false);
-        stream.Flush(flushToDisk: true);
+        // Two batches may fail at once; their lines must not interleave.
+        await _appendGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), ct).ConfigureAwait(false);
+            await stream.FlushAsync(ct).ConfigureAwait(false);
+            stream.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
     }
 
     /// <summary>Inserts every spilled row through <paramref name="store"/> in batches; returns how many.</summary>

@@ -33,7 +33,7 @@ internal static class TestPatternCommand
             await using var redis = await CliServices.RedisAsync(options, "tickstock-test-pattern").ConfigureAwait(false);
             var channels = options.Pipeline.Channels;
             await new IntegrationEventStore(db).WriteAsync([IntegrationRow.Published(e, channels.Patterns, DateTimeOffset.UtcNow)], ct).ConfigureAwait(false);
-            var counts = await new PatternChannelPublisher(redis.GetSubscriber(), channels).PublishAsync([e]).ConfigureAwait(false);
+            var counts = await new PatternChannelPublisher(redis, channels).PublishAsync([e]).ConfigureAwait(false);
 
             Console.WriteLine($"flow_id {e.FlowId}");
             Console.WriteLine($"published {e.Symbol} {e.Pattern} ({e.Confidence:0.###}, tier {e.Tier}) on {channels.Patterns}: {counts[0]} subscriber(s) received it");

@@ -89,16 +89,30 @@ public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
         await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
         Sys.ActorOf(HealthActor.Props(_rig.Publisher, _rig.Redis, _rig.Stats, f.Options()));
         Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(!_health.IsEmpty), TimeSpan.FromSeconds(15)), "no health message at start");
-        await Task.Delay(500); // let the actor finish subscribing to the check channel
         var subscriber = _observer.GetSubscriber();
         var checkChannel = RedisChannel.Literal(_rig.Settings.Channels.HealthCheck);
-        var before = _health.Count;
+        const string validCheck = """{"type":"health_check","timestamp":1732812345.1,"source":"TickStockAppV2"}""";
+        // The actor subscribes asynchronously: ping until a check is answered, then wait for quiet.
+        var answered = await PipelineRig.EventuallyAsync(async () =>
+        {
+            var seen = _health.Count;
+            await subscriber.PublishAsync(checkChannel, validCheck);
+            await Task.Delay(200);
+            return _health.Count > seen;
+        }, TimeSpan.FromSeconds(15));
+        Assert.True(answered, "health checks were never answered");
+        var before = -1;
+        while (before != _health.Count)
+        {
+            before = _health.Count;
+            await Task.Delay(700);
+        }
 
         await subscriber.PublishAsync(checkChannel, "not json {");
         await subscriber.PublishAsync(checkChannel, """{"type":"shutdown_everything"}""");
         await subscriber.PublishAsync(checkChannel, "[1,2,3]");
         await subscriber.PublishAsync(checkChannel, new string('x', 1024 * 1024 + 10));
-        await subscriber.PublishAsync(checkChannel, """{"type":"health_check","timestamp":1732812345.1,"source":"TickStockAppV2"}""");
+        await subscriber.PublishAsync(checkChannel, validCheck);
 
         Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(_health.Count == before + 1), TimeSpan.FromSeconds(10)));
         Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(_rig.Stats.MalformedMessages == 4), TimeSpan.FromSeconds(10)));
