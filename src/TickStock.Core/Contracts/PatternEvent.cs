@@ -41,7 +41,12 @@ public sealed record PatternEvent(
         if (!(Confidence is >= 0 and <= 1)) return $"confidence {Confidence} is outside 0..1";
         if (!PatternTier.IsKnown(Tier)) return $"tier '{Tier}' is not one of daily, intraday, combo, test, synthetic";
         if (!double.IsFinite(CurrentPrice) || !double.IsFinite(PriceChange)) return "prices must be finite numbers";
-        return Indicators.Values.All(double.IsFinite) ? null : "indicator values must be finite numbers";
+        foreach (var value in Indicators.Values)
+        {
+            if (!double.IsFinite(value)) return "indicator values must be finite numbers";
+        }
+
+        return null;
     }
 }
 

@@ -12,41 +12,46 @@ public static class WireFormat
 {
     public const string Source = "TickStockPL";
 
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
     /// <summary>Contract §2 pattern message, <paramref name="publishedAt"/> as the top-level timestamp.</summary>
     public static byte[] PatternMessage(PatternEvent e, double publishedAt)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var buffer = new ArrayBufferWriter<byte>(512);
-        using (var w = new Utf8JsonWriter(buffer))
+        // One event per call on the publish path: the buffer and writer are reused per thread, so
+        // the only allocation is the returned array.
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        w.WriteString("event_type", "pattern_detected");
+        w.WriteString("source", Source);
+        w.WriteNumber("timestamp", Round(publishedAt, 6));
+        w.WriteStartObject("data");
+        w.WriteString("symbol", e.Symbol);
+        w.WriteString("pattern", e.Pattern);
+        w.WriteNumber("confidence", Round(e.Confidence, 3));
+        w.WriteString("flow_id", e.FlowId.ToString("D"));
+        w.WriteString("tier", e.Tier);
+        w.WriteString("source", e.Tier);
+        w.WriteNumber("price_change", Round(e.PriceChange, 4));
+        w.WriteNumber("current_price", Round(e.CurrentPrice, 4));
+        w.WriteNumber("volume", e.Volume);
+        w.WriteNumber("timestamp", Round(e.DetectedAt, 6));
+        w.WriteNumber("expires_at", Round(e.ExpiresAt, 6));
+        w.WriteString("timeframe", e.Timeframe);
+        w.WriteStartObject("indicators");
+        foreach (var (name, value) in e.Indicators)
         {
-            w.WriteStartObject();
-            w.WriteString("event_type", "pattern_detected");
-            w.WriteString("source", Source);
-            w.WriteNumber("timestamp", Round(publishedAt, 6));
-            w.WriteStartObject("data");
-            w.WriteString("symbol", e.Symbol);
-            w.WriteString("pattern", e.Pattern);
-            w.WriteNumber("confidence", Round(e.Confidence, 3));
-            w.WriteString("flow_id", e.FlowId.ToString("D"));
-            w.WriteString("tier", e.Tier);
-            w.WriteString("source", e.Tier);
-            w.WriteNumber("price_change", Round(e.PriceChange, 4));
-            w.WriteNumber("current_price", Round(e.CurrentPrice, 4));
-            w.WriteNumber("volume", e.Volume);
-            w.WriteNumber("timestamp", Round(e.DetectedAt, 6));
-            w.WriteNumber("expires_at", Round(e.ExpiresAt, 6));
-            w.WriteString("timeframe", e.Timeframe);
-            w.WriteStartObject("indicators");
-            foreach (var (name, value) in e.Indicators)
-            {
-                w.WriteNumber(name, Round(value, 6));
-            }
-
-            w.WriteEndObject();
-            w.WriteEndObject();
-            w.WriteEndObject();
+            w.WriteNumber(name, Round(value, 6));
         }
 
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.WriteEndObject();
+        w.Flush();
         return buffer.WrittenSpan.ToArray();
     }
 
