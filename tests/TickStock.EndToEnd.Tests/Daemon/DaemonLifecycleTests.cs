@@ -36,6 +36,10 @@ public class DaemonLifecycleTests
         Assert.Contains("TickStock daemon stopping (coordinated shutdown)", daemon.Output, StringComparison.Ordinal);
         Assert.Contains("Exiting completed", daemon.Output, StringComparison.Ordinal); // left the cluster
         Assert.Contains("TickStock daemon stopped", daemon.Output, StringComparison.Ordinal);
+        // The pipeline said hello and goodbye in the audit log, goodbye last (after its flush).
+        Assert.True(await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PRODUCER_STARTED'") >= 1);
+        Assert.True(await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PRODUCER_ALIVE'") >= 1);
+        Assert.Equal("PRODUCER_STOPPED", await schema.ScalarAsync<string>("SELECT checkpoint FROM integration_events ORDER BY \"timestamp\" DESC, id DESC LIMIT 1"));
     }
 
     [Fact]
