@@ -18,6 +18,14 @@ public sealed class JobCoordinatorKey;
 /// <summary>A provider started by the host (the embedded local stub): where it listens, and how to stop it.</summary>
 public sealed record EmbeddedProvider(string BaseUrl, IAsyncDisposable Server);
 
+/// <summary>Environment variables that rename the job channels and status keys (default: the contract's names).</summary>
+public static class JobChannelVariables
+{
+    public const string DataLoad = "TICKSTOCK_JOBS_CHANNEL";
+    public const string Control = "TICKSTOCK_JOBS_CONTROL_CHANNEL";
+    public const string StatusPrefix = "TICKSTOCK_JOBS_STATUS_PREFIX";
+}
+
 public static class LoadingHostingExtensions
 {
     /// <summary>
@@ -43,6 +51,10 @@ public static class LoadingHostingExtensions
 
         settings ??= new HistoricalLoadingSettings
         {
+            // The contract's names unless overridden (tests isolate themselves this way).
+            DataLoadChannel = Environment.GetEnvironmentVariable(JobChannelVariables.DataLoad) is { Length: > 0 } jobs ? jobs : "tickstock.jobs.data_load",
+            ControlChannel = Environment.GetEnvironmentVariable(JobChannelVariables.Control) is { Length: > 0 } control ? control : "tickstock.jobs.control",
+            StatusKeyPrefix = Environment.GetEnvironmentVariable(JobChannelVariables.StatusPrefix) is { Length: > 0 } prefix ? prefix : "tickstock.jobs.status:",
             UniversesDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), "universes"),
             Now = options.Now is { Length: > 0 } now
                 ? DateTimeOffset.Parse(now, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)

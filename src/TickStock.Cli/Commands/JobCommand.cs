@@ -5,6 +5,7 @@ using Spectre.Console;
 using StackExchange.Redis;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Infrastructure;
+using TickStock.Actors.Loading;
 using TickStock.Core.Jobs;
 using TickStock.Daemon.Configuration;
 
@@ -13,9 +14,11 @@ namespace TickStock.Cli.Commands;
 /// <summary>`tickstock job …`: submit, watch, cancel and list historical data-load jobs (contract §6).</summary>
 internal static class JobCommand
 {
-    private const string JobChannel = "tickstock.jobs.data_load";
-    private const string ControlChannel = "tickstock.jobs.control";
-    private const string StatusPrefix = "tickstock.jobs.status:";
+    private static readonly string JobChannel = Env(JobChannelVariables.DataLoad, "tickstock.jobs.data_load");
+    private static readonly string ControlChannel = Env(JobChannelVariables.Control, "tickstock.jobs.control");
+    private static readonly string StatusPrefix = Env(JobChannelVariables.StatusPrefix, "tickstock.jobs.status:");
+
+    private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
 
     public static Command Create()
     {
