@@ -142,7 +142,8 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
             ct.ThrowIfCancellationRequested();
             var status = (int)response.StatusCode;
 
-            if (response.ResponseStatus == ResponseStatus.Completed && status == 200)
+            // RestSharp marks any non-2xx as ResponseStatus.Error; only "no HTTP status" is a network failure.
+            if (status == 200)
             {
                 var parsed = PolygonResponseParser.ParseAggregates(response.RawBytes ?? []);
                 var body = parsed.Value;
@@ -156,7 +157,7 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
                 continue;
             }
 
-            if (response.ResponseStatus != ResponseStatus.Completed || status == 0)
+            if (status == 0)
             {
                 var reason = response.ErrorException?.Message ?? response.ErrorMessage ?? response.ResponseStatus.ToString();
                 await BackOffOrThrowAsync(++attempts, what, "network error: " + reason, ct).ConfigureAwait(false);

@@ -91,6 +91,13 @@ internal sealed class LoadingHarness : IAsyncDisposable
         return daemon;
     }
 
+    /// <summary>Kills a daemon started by this harness (SIGKILL of the process tree).</summary>
+    public void KillDaemon(ChildProcess daemon)
+    {
+        _daemons.Remove(daemon);
+        daemon.Dispose();
+    }
+
     public async Task PublishAsync(string json)
     {
         var receivers = await Redis.GetSubscriber().PublishAsync(RedisChannel.Literal(JobChannel), json);
@@ -216,7 +223,7 @@ internal sealed class RecordingStub : IAsyncDisposable
         });
         var stats = app.MapPolygonStub(options);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RecordingStub(app, address.TrimEnd('/'), stats, requests);
     }
 

@@ -100,11 +100,11 @@ public class ResumeAndProviderFaultTests
         });
         await h.PublishAsync(LoadingHarness.Job("k-1", "historical_load", "\"symbols\":[\"AAPL\",\"MSFT\",\"NVDA\"],\"years\":0.02"));
         var failed = (await h.WaitForEndAsync("k-1", JobTimeout, wrong))[^1];
-        Assert.Equal("failed", failed.Str("status"));
+        Assert.True(failed.Str("status") == "failed", failed.ToString());
         Assert.Contains("401", failed.Str("error_message"), StringComparison.Ordinal);
         Assert.Contains("API key", failed.Str("error_message"), StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-key-123", (await h.StatusJsonAsync("k-1"))!, StringComparison.Ordinal);
-        wrong.Dispose();
+        h.KillDaemon(wrong);
 
         var right = await h.StartDaemonAsync(Now, new Dictionary<string, string?>
         {
