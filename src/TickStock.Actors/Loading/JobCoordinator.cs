@@ -136,6 +136,10 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
             {
                 _log.Info("Resuming job {0}: {1} of {2} symbols already done", state.JobId, state.Processed, state.TotalSymbols);
                 Add(state);
+                if (!state.IsTerminal)
+                {
+                    WriteStatus(state);
+                }
             }
 
             Timers.StartPeriodicTimer("status", StatusTick.Instance, _settings.StatusInterval);
