@@ -158,8 +158,8 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         Receive<JobPrepared>(prepared =>
         {
             _preparing.Remove(prepared.State.JobId);
+            WriteStatus(prepared.State); // "running" first; Add writes the end at once when nothing is left to load
             Add(prepared.State);
-            WriteStatus(prepared.State);
             if (_cancelWhilePreparing.Remove(prepared.State.JobId, out var by))
             {
                 CancelJob(prepared.State.JobId, by);
@@ -437,12 +437,13 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
     private async Task<object> InitializeAsync(IActorRef self)
     {
         var mux = await _redis.GetAsync().ConfigureAwait(false);
-        if (_subscriptions.Count == 0)
+        var subscriber = mux.GetSubscriber();
+        foreach (var name in new[] { _settings.DataLoadChannel, _settings.ControlChannel })
         {
-            var subscriber = mux.GetSubscriber();
-            foreach (var name in new[] { _settings.DataLoadChannel, _settings.ControlChannel })
+            var channel = RedisChannel.Literal(name);
+            if (!_subscriptions.Exists(s => s.Channel == channel))
             {
-                var channel = RedisChannel.Literal(name);
+                // A retry after a partial failure must not subscribe a channel twice.
                 Action<RedisChannel, RedisValue> handler = (_, value) => self.Tell(new JobChannelMessage(name, (byte[]?)value ?? []));
                 await subscriber.SubscribeAsync(channel, handler).ConfigureAwait(false);
                 _subscriptions.Add((channel, handler));

@@ -187,6 +187,12 @@ public class HistoricalLoadTests
         Assert.Contains("without a usable job_id", daemon.Output, StringComparison.Ordinal);
         Assert.Null(await h.StatusJsonAsync("a:b"));
 
+        // Only invalid symbols: nothing to fetch, the job ends at once and stays ended.
+        await h.PublishAsync(LoadingHarness.Job("h-allinvalid", "historical_load", "\"symbols\":[\"bad$\",\"9X\"]"));
+        var allInvalid = (await h.WaitForEndAsync("h-allinvalid", JobTimeout, daemon))[^1];
+        Assert.Equal("completed_with_errors", allInvalid.Str("status"));
+        Assert.Equal(2, allInvalid.Int("total_symbols"));
+
         // Still alive: a real job runs, and a cancel ends it as failed + cancelled, naming who.
         await h.PublishAsync(LoadingHarness.Job("c-1", "csv_universe_load", "\"csv_file\":\"forty.csv\",\"years\":0.1"));
         await h.WaitForStatusAsync("c-1", s => s.Int("processed_symbols") >= 1, JobTimeout, daemon);
@@ -196,5 +202,6 @@ public class HistoricalLoadTests
         Assert.True(cancelled.GetProperty("cancelled").GetBoolean());
         Assert.Contains("alice@admin", cancelled.Str("error_message"), StringComparison.Ordinal);
         Assert.True(cancelled.Int("processed_symbols") < 40, "the job finished before the cancel arrived");
+        Assert.Contains("\"status\":\"completed_with_errors\"", (await h.StatusJsonAsync("h-allinvalid"))!, StringComparison.Ordinal);
     }
 }
