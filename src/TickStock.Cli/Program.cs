@@ -12,6 +12,8 @@ var root = new RootCommand(
     """);
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
+root.Subcommands.Add(JobCommand.Create());
+root.Subcommands.Add(PolygonStubCommand.Create());
 root.Subcommands.Add(TestPatternCommand.Create());
 root.Subcommands.Add(MonitorCommand.Create());
 var bench = new Command("bench", "Benchmarks of the real code paths; each prints one JSON line.");

@@ -11,6 +11,7 @@ using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Publishing;
 using TickStock.Core.Contracts;
+using TickStock.Actors.Loading;
 using TickStock.Daemon.Configuration;
 using TickStock.Daemon.Startup;
 
@@ -61,7 +62,8 @@ public static class DaemonHost
                 })
                 .AddTickStockCluster(options.Cluster)
                 .AddSymbolSharding(options.Cluster)
-                .AddPatternPipeline(options, StartupDetails(options));
+                .AddPatternPipeline(options, StartupDetails(options))
+                .AddHistoricalLoading(options, EmbeddedPolygonStub.Starter(options));
         });
 
         configureServices?.Invoke(builder.Services);

@@ -31,7 +31,17 @@ public static class TickStockConfiguration
     public static TickStockOptions Bind(IConfiguration configuration)
     {
         var options = new TickStockOptions();
-        configuration.GetSection(TickStockOptions.Section).Bind(options);
+        try
+        {
+            configuration.GetSection(TickStockOptions.Section).Bind(options);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // e.g. POLYGON_RATE_PER_MIN=off: the binder names the key and the value it could not
+            // convert; name the environment variable too when one feeds that key.
+            var variable = ShortEnvironmentVariables.Map.FirstOrDefault(p => ex.Message.Contains($"'{p.Value}'", StringComparison.OrdinalIgnoreCase)).Key;
+            throw new OptionsException(variable is null ? ex.Message : $"{variable}: {ex.Message}");
+        }
         Validate(options);
         return options;
     }

@@ -13,17 +13,17 @@ public class DbMigrateCommandTests
         using (var first = ChildProcess.StartCli(["db", "migrate"], environment))
         {
             Assert.Equal(0, await first.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-            Assert.Contains($"Applied migrations 1, 2 to schema '{schema.Name}'", first.Output, StringComparison.Ordinal);
+            Assert.Contains($"Applied migrations 1, 2, 3 to schema '{schema.Name}'", first.Output, StringComparison.Ordinal);
         }
 
         using (var second = ChildProcess.StartCli(["db", "migrate"], environment))
         {
             Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
             Assert.Contains($"Schema '{schema.Name}' at 127.0.0.1", second.Output, StringComparison.Ordinal);
-            Assert.Contains("is up to date (version 2)", second.Output, StringComparison.Ordinal);
+            Assert.Contains("is up to date (version 3)", second.Output, StringComparison.Ordinal);
         }
 
-        Assert.Equal(2L, await schema.ScalarAsync<long>("SELECT count(*) FROM tickstock_schema_migrations"));
+        Assert.Equal(3L, await schema.ScalarAsync<long>("SELECT count(*) FROM tickstock_schema_migrations"));
     }
 
     [Fact]

@@ -76,6 +76,7 @@ public class ConfigurationLayeringTests
     [InlineData("TICKSTOCK_MARKET_DATA", "websocket", "TICKSTOCK_MARKET_DATA='websocket'")]
     [InlineData("POLYGON_RATE_PER_MIN", "0", "POLYGON_RATE_PER_MIN must be a positive number")]
     [InlineData("TICKSTOCK_NOW", "yesterday", "TICKSTOCK_NOW='yesterday'")]
+    [InlineData("POLYGON_RATE_PER_MIN", "off", "POLYGON_RATE_PER_MIN: Failed to convert configuration value 'off'")]
     public void Unusable_values_are_rejected_with_the_variable_named(string variable, string value, string message)
     {
         var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { [variable] = value }));

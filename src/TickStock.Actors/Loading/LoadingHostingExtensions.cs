@@ -1,0 +1,116 @@
+using System.Globalization;
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Event;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using TickStock.Actors.Configuration;
+using TickStock.Actors.Infrastructure;
+using TickStock.Actors.Polygon;
+
+namespace TickStock.Actors.Loading;
+
+/// <summary>Registry key of the job coordinator singleton (its proxy on every node).</summary>
+public sealed class JobCoordinatorKey;
+
+/// <summary>A provider started by the host (the embedded local stub): where it listens, and how to stop it.</summary>
+public sealed record EmbeddedProvider(string BaseUrl, IAsyncDisposable Server);
+
+/// <summary>Environment variables that rename the job channels and status keys (default: the contract's names).</summary>
+public static class JobChannelVariables
+{
+    public const string DataLoad = "TICKSTOCK_JOBS_CHANNEL";
+    public const string Control = "TICKSTOCK_JOBS_CONTROL_CHANNEL";
+    public const string StatusPrefix = "TICKSTOCK_JOBS_STATUS_PREFIX";
+}
+
+public static class LoadingHostingExtensions
+{
+    /// <summary>
+    /// Historical loading: the JobCoordinator cluster singleton (role "jobs") with its
+    /// PolygonFetcher pool, the Polygon client and the cluster-wide token bucket. When no provider
+    /// key or URL is configured, <paramref name="startEmbeddedStub"/> starts the local stub and the
+    /// client uses it with the rate limit off.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddHistoricalLoading(
+        this AkkaConfigurationBuilder builder,
+        TickStockOptions options,
+        Func<CancellationToken, Task<EmbeddedProvider>>? startEmbeddedStub = null,
+        HistoricalLoadingSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(options);
+        var polygon = options.Polygon;
+        var embedded = polygon.UsesEmbeddedStub;
+        if (embedded && startEmbeddedStub is null)
+        {
+            throw new InvalidOperationException("no POLYGON_API_KEY or POLYGON_BASE_URL is set and no embedded stub was provided");
+        }
+
+        settings ??= new HistoricalLoadingSettings
+        {
+            // The contract's names unless overridden (tests isolate themselves this way).
+            DataLoadChannel = Environment.GetEnvironmentVariable(JobChannelVariables.DataLoad) is { Length: > 0 } jobs ? jobs : "tickstock.jobs.data_load",
+            ControlChannel = Environment.GetEnvironmentVariable(JobChannelVariables.Control) is { Length: > 0 } control ? control : "tickstock.jobs.control",
+            StatusKeyPrefix = Environment.GetEnvironmentVariable(JobChannelVariables.StatusPrefix) is { Length: > 0 } prefix ? prefix : "tickstock.jobs.status:",
+            UniversesDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), "universes"),
+            Now = options.Now is { Length: > 0 } now
+                ? DateTimeOffset.Parse(now, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
+                : null,
+        };
+
+        var baseUrl = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!embedded)
+        {
+            baseUrl.SetResult(string.IsNullOrWhiteSpace(polygon.BaseUrl) ? PolygonSettings.PublicBaseUrl : polygon.BaseUrl);
+        }
+        else
+        {
+            builder.AddStartup((system, _) =>
+            {
+                var log = system.Log;
+                var start = startEmbeddedStub!(CancellationToken.None);
+                start.ContinueWith(t =>
+                {
+                    if (t.IsCompletedSuccessfully)
+                    {
+                        var provider = t.Result;
+                        log.Info("Polygon provider: embedded local stub at {0} (POLYGON_API_KEY not set; synthetic data, rate limit off)", provider.BaseUrl);
+                        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeActorSystemTerminate, "stop-polygon-stub", async () =>
+                        {
+                            await provider.Server.DisposeAsync().ConfigureAwait(false);
+                            return Akka.Done.Instance;
+                        });
+                        baseUrl.TrySetResult(provider.BaseUrl);
+                    }
+                    else
+                    {
+                        log.Error(t.Exception?.GetBaseException(), "The embedded Polygon stub could not start");
+                        baseUrl.TrySetException(t.Exception?.GetBaseException() ?? new InvalidOperationException("embedded stub did not start"));
+                    }
+                }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
+            });
+        }
+
+        return builder.WithSingleton<JobCoordinatorKey>(
+            "job-coordinator",
+            (_, _, resolver) =>
+            {
+                var services = resolver.GetService<IServiceProvider>();
+                var dataSource = services.GetRequiredService<NpgsqlDataSource>();
+                var redis = services.GetRequiredService<RedisConnectionProvider>();
+                var loggerFactory = services.GetService<ILoggerFactory>();
+                var limiter = RedisTokenBucket.For(redis, polygon.ApiKey, polygon.RatePerMinute, embedded);
+                var client = new PolygonClient(
+                    new PolygonClientSettings { BaseUrl = ct => baseUrl.Task.WaitAsync(ct), ApiKey = embedded ? null : polygon.ApiKey },
+                    limiter,
+                    loggerFactory?.CreateLogger<PolygonClient>());
+                var store = new JobStore(dataSource);
+                var loader = new SymbolLoader(client, new OhlcvWriter(dataSource), store);
+                return JobCoordinator.PropsFor(redis, store, loader, settings);
+            },
+            new ClusterSingletonOptions { Role = "jobs" });
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using StackExchange.Redis;
+using TickStock.Actors.Infrastructure;
+
+namespace TickStock.Actors.Polygon;
+
+/// <summary>Grants provider calls; one token per HTTP request.</summary>
+public interface IPolygonRateLimiter
+{
+    /// <summary>Completes when this node may make one provider call.</summary>
+    Task AcquireAsync(CancellationToken cancellationToken);
+
+    /// <summary>The provider said 429: empty the bucket so every node waits for the window.</summary>
+    Task DrainAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>No limit (the local stub, or a plan whose limit is far above what we can use).</summary>
+public sealed class UnlimitedRateLimiter : IPolygonRateLimiter
+{
+    public static readonly UnlimitedRateLimiter Instance = new();
+
+    public Task AcquireAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task DrainAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// A token bucket shared by the whole cluster: its state lives in Redis, updated atomically by a
+/// Lua script using the Redis server's clock, so every node and every fetcher draws from the same
+/// budget. The key is named after a hash of the API key, never the key itself. Capacity = one
+/// minute's worth of calls; refill = <c>ratePerMinute</c> per minute.
+/// </summary>
+public sealed class RedisTokenBucket(RedisConnectionProvider redis, string? apiKey, int ratePerMinute) : IPolygonRateLimiter
+{
+    // Returns 0 when a token was taken, else the milliseconds until one will be available.
+    private const string AcquireScript = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        local capacity = tonumber(ARGV[1])
+        local perMs = tonumber(ARGV[2])
+        local drain = ARGV[3] == '1'
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'ts')
+        local tokens = tonumber(state[1])
+        local ts = tonumber(state[2])
+        if tokens == nil or ts == nil then tokens = capacity; ts = now end
+        if now > ts then tokens = math.min(capacity, tokens + (now - ts) * perMs) end
+        local wait = 0
+        if drain then
+          tokens = 0
+        elseif tokens >= 1 then
+          tokens = tokens - 1
+        else
+          wait = math.ceil((1 - tokens) / perMs)
+        end
+        redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
+        redis.call('PEXPIRE', KEYS[1], math.ceil(capacity / perMs) + 60000)
+        return wait
+        """;
+
+    /// <summary>Rates at or above this are treated as "no limit" (POLYGON_RATE_PER_MIN very high).</summary>
+    public const int UnlimitedThreshold = 100_000;
+
+    private readonly RedisKey _key = KeyFor(apiKey);
+    private readonly double _perMs = ratePerMinute / 60_000.0;
+
+    public static string KeyFor(string? apiKey)
+    {
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(apiKey ?? string.Empty));
+        return "tickstock.polygon.bucket:" + Convert.ToHexStringLower(hash.AsSpan(0, 12));
+    }
+
+    public static IPolygonRateLimiter For(RedisConnectionProvider redis, string? apiKey, int ratePerMinute, bool embeddedStub) =>
+        embeddedStub || ratePerMinute >= UnlimitedThreshold ? UnlimitedRateLimiter.Instance : new RedisTokenBucket(redis, apiKey, ratePerMinute);
+
+    public async Task AcquireAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            long waitMs;
+            try
+            {
+                waitMs = await RunAsync(drain: false).ConfigureAwait(false);
+            }
+            catch (RedisException)
+            {
+                // Redis down: do not stall the load, but keep this node under the rate on its own.
+                waitMs = (long)Math.Ceiling(1 / _perMs);
+                await Task.Delay(TimeSpan.FromMilliseconds(waitMs), cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (waitMs <= 0)
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(waitMs, 60_000)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task DrainAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await RunAsync(drain: true).ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // Best effort: the caller waits for the window anyway.
+        }
+    }
+
+    private async Task<long> RunAsync(bool drain)
+    {
+        var connection = await redis.GetAsync().ConfigureAwait(false);
+        var result = await connection.GetDatabase().ScriptEvaluateAsync(
+            AcquireScript,
+            [_key],
+            [Math.Max(1, ratePerMinute), _perMs.ToString("R", CultureInfo.InvariantCulture), drain ? "1" : "0"]).ConfigureAwait(false);
+        return (long)result;
+    }
+}
