@@ -30,6 +30,8 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
     private IConnectionMultiplexer? _connection;
     private bool _inFlight;
     private bool _redisDown;
+    private SetHeartbeat? _pendingHeartbeat;
+    private PublishHealth? _pendingHealth;
     private bool _waitingToRetry;
     private TimeSpan _retry;
 
@@ -81,6 +83,12 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
         var self = Self;
         // The multiplexer reconnects by itself; retry at once when it does instead of waiting out the back-off.
         m.Connection.ConnectionRestored += (_, _) => self.Tell(RetryTick.Instance);
+        // Signals that arrived before the connection existed (the start-up heartbeat and health
+        // message) are sent now rather than lost.
+        if (_pendingHeartbeat is { } beat) OnHeartbeat(beat);
+        if (_pendingHealth is { } health) OnHealth(health);
+        _pendingHeartbeat = null;
+        _pendingHealth = null;
         PublishNext();
     }
 
@@ -201,7 +209,12 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
 
     private void OnHeartbeat(SetHeartbeat m)
     {
-        if (_connection is null) return;
+        if (_connection is null)
+        {
+            _pendingHeartbeat = m;
+            return;
+        }
+
         var db = _connection.GetDatabase();
         var value = m.UnixSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
         var keys = _settings.Channels;
@@ -225,7 +238,12 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
 
     private void OnHealth(PublishHealth m)
     {
-        if (_connection is null) return;
+        if (_connection is null)
+        {
+            _pendingHealth = m;
+            return;
+        }
+
         _connection.GetSubscriber().PublishAsync(RedisChannel.Literal(_settings.Channels.HealthStatus), m.Message)
             .PipeTo(Self, success: _ => HealthSent.Instance, failure: ex => new HeartbeatResult(ex));
     }
