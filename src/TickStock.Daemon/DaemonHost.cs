@@ -9,6 +9,7 @@ using Serilog;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
+using TickStock.Actors.MarketData;
 using TickStock.Daemon.Configuration;
 using TickStock.Daemon.Startup;
 
@@ -57,7 +58,8 @@ public static class DaemonHost
                     loggers.AddLogger<SerilogLogger>();
                 })
                 .AddTickStockCluster(options.Cluster)
-                .AddSymbolSharding(options.Cluster);
+                .AddSymbolSharding(options.Cluster)
+                .AddMarketData(options);
         });
 
         configureServices?.Invoke(builder.Services);
