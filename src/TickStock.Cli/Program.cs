@@ -13,6 +13,7 @@ var root = new RootCommand(
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
 root.Subcommands.Add(ScanCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 
 // The daemon handles SIGINT/SIGTERM itself (coordinated shutdown); System.CommandLine must not
 // cut it short with its own termination timeout.

@@ -44,6 +44,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     private readonly DateTimeOffset _startedAt;
     private MinuteBarBuilder? _ticks;
     private IActorRef? _pipeline;
+    private static int s_warnedUnrouted;
     private long _tickSkewMs;
     private long _published;
     private long _unrouted;
@@ -185,7 +186,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         if (_pipeline is null && !ActorRegistry.For(Context.System).TryGet<PatternPipeline>(out _pipeline))
         {
             _unrouted += _publications.Count;
-            if (_unrouted == _publications.Count)
+            if (_unrouted == _publications.Count && Interlocked.Exchange(ref s_warnedUnrouted, 1) == 0)
             {
                 _log.Warning("SymbolActor {0}: no PatternPipeline registered; detections are not published", _symbol);
             }
