@@ -50,6 +50,11 @@ internal sealed class SupportResistanceDetector : IBarDetector
 
     private void CheckResistance(MarketState state, DetectionSink sink, double close, double previousClose)
     {
+        if (!(close > previousClose))
+        {
+            return; // previous close ≤ level < close needs a rising close
+        }
+
         double best = double.NaN;
         int touches = 0;
         for (int k = 0; k < _swingHighs.Count; k++)
@@ -73,6 +78,12 @@ internal sealed class SupportResistanceDetector : IBarDetector
     private void CheckSupport(MarketState state, DetectionSink sink)
     {
         var bar = state.Bar;
+        // Every swing low is below low / (1 + Tolerance) (with a margin for rounding): none can be within tolerance.
+        if (_swingLows.Count == 0 || bar.Low > _swingLows.MaxPrice * (1 + _options.Tolerance) * (1 + 1e-9))
+        {
+            return;
+        }
+
         double best = double.NaN;
         double bestDistance = double.PositiveInfinity;
         int touches = 0;
@@ -169,6 +180,9 @@ internal sealed class SupportResistanceDetector : IBarDetector
 
         public bool IsLevel(int k) => _touches[Slot(k)] >= _minTouches;
 
+        /// <summary>Highest swing price held (−∞ when empty).</summary>
+        public double MaxPrice { get; private set; } = double.NegativeInfinity;
+
         public void Add(long index, double price)
         {
             int touches = 1;
@@ -192,13 +206,16 @@ internal sealed class SupportResistanceDetector : IBarDetector
             _prices[at] = price;
             _touches[at] = touches;
             _size++;
+            MaxPrice = Math.Max(MaxPrice, price);
         }
 
         /// <summary>Drops swings that are Window or more bars older than <paramref name="current"/>.</summary>
         public void Expire(long current)
         {
+            bool expired = false;
             while (_size > 0 && _indices[_head] <= current - _window)
             {
+                expired = true;
                 double gone = _prices[_head];
                 _head = _head + 1 == _indices.Length ? 0 : _head + 1;
                 _size--;
@@ -211,6 +228,17 @@ internal sealed class SupportResistanceDetector : IBarDetector
                         _touches[slot]--;
                     }
                 }
+            }
+
+            if (expired)
+            {
+                double max = double.NegativeInfinity;
+                for (int k = 0; k < _size; k++)
+                {
+                    max = Math.Max(max, _prices[Slot(k)]);
+                }
+
+                MaxPrice = max;
             }
         }
 
