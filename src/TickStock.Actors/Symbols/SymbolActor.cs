@@ -183,7 +183,12 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
             return;
         }
 
-        if (_pipeline is null && !ActorRegistry.For(Context.System).TryGet<PatternPipeline>(out _pipeline))
+        if (_pipeline is null && ActorRegistry.For(Context.System).TryGet<PatternPipeline>(out IActorRef? found) && !found.IsNobody())
+        {
+            _pipeline = found;
+        }
+
+        if (_pipeline is null)
         {
             _unrouted += _publications.Count;
             if (_unrouted == _publications.Count && Interlocked.Exchange(ref s_warnedUnrouted, 1) == 0)

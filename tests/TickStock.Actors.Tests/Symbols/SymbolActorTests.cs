@@ -66,6 +66,24 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
+    public async Task A_pipeline_registered_after_the_first_detections_receives_the_later_ones()
+    {
+        _daily.Release();
+        await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
+        var region = await ActorRegistry.GetAsync<SymbolRegion>();
+        await SendAsync(region, "LATE", MinuteBars.QuietThenSpike()); // detected with no pipeline: dropped
+
+        var pipeline = CreateTestProbe();
+        ActorRegistry.Register<PatternPipeline>(pipeline.Ref, overwrite: true);
+        var later = Enumerable.Range(21, 20).Select(m => MinuteBars.At(m)).Append(MinuteBars.At(41, volume: 6000));
+        await SendAsync(region, "LATE", later);
+
+        var evt = FishSpike(pipeline).Event;
+        Assert.Equal("LATE", evt.Symbol);
+        Assert.Equal(6000, evt.Volume);
+    }
+
+    [Fact]
     public async Task Bars_sent_while_daily_history_loads_are_stashed_and_processed_after_seeding()
     {
         var (region, _) = await StartAsync();
