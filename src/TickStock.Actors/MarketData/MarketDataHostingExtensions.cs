@@ -56,6 +56,21 @@ public static class MarketDataHostingExtensions
             var region = registry.Get<SymbolRegion>();
             var feed = system.ActorOf(MarketDataFeedActor.Props(settings.Source, source, region, settings.Parallelism), "market-data");
             registry.Register<MarketDataFeed>(feed);
+
+            // Stop feeding before shards hand off, so no bar is dropped by a region that is shutting down.
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-market-data", async () =>
+            {
+                try
+                {
+                    await feed.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is TaskCanceledException or AskTimeoutException)
+                {
+                    // already stopping
+                }
+
+                return Done.Instance;
+            });
         });
     }
 }
