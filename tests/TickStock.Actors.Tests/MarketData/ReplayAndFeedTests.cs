@@ -50,6 +50,26 @@ public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
+    public async Task Replay_from_ohlcv_1min_streams_rows_in_time_order_with_exchange_session_fields()
+    {
+        await using var schema = await TickStock.Testing.ScratchSchema.CreateAsync("replay");
+        await schema.ExecuteAsync("""
+            CREATE TABLE ohlcv_1min (symbol VARCHAR(10) NOT NULL, "timestamp" TIMESTAMPTZ NOT NULL, open NUMERIC(10,2), high NUMERIC(10,2),
+                low NUMERIC(10,2), close NUMERIC(10,2), volume BIGINT, PRIMARY KEY (symbol, "timestamp"));
+            INSERT INTO ohlcv_1min VALUES
+                ('BBB', '2026-03-02 14:31:00+00', 2, 2, 2, 2, 20),
+                ('AAA', '2026-03-02 14:32:00+00', 1, 1, 1, 1, 10),
+                ('AAA', '2026-03-02 14:30:00+00', 1, 1, 1, 1, 10);
+            """);
+
+        var commands = await MarketDataSources.ReplayDatabase(schema.DataSource, speed: 1_000_000).RunWith(Sink.Seq<IWithSymbol>(), Sys.Materializer());
+
+        var bars = commands.Cast<SymbolCommands.MinuteBar>().ToList();
+        Assert.Equal(["AAA@0", "BBB@1", "AAA@2"], bars.Select(b => $"{b.Symbol}@{b.Bar.MinuteOfSession}"));
+        Assert.All(bars, b => Assert.Equal(20260302, b.Bar.SessionDate)); // 14:30 UTC = 09:30 EST
+    }
+
+    [Fact]
     public async Task The_synthetic_source_reaches_the_pipeline_through_the_SymbolActors()
     {
         await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
