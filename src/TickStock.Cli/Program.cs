@@ -12,13 +12,12 @@ var root = new RootCommand(
     """);
 root.Subcommands.Add(RunCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
-root.Subcommands.Add(JobCommand.Create());
-root.Subcommands.Add(PolygonStubCommand.Create());
 root.Subcommands.Add(TestPatternCommand.Create());
 root.Subcommands.Add(MonitorCommand.Create());
-var bench = new Command("bench", "Benchmarks of the real code paths; each prints one JSON line.");
-bench.Subcommands.Add(BenchPublishCommand.Create());
-root.Subcommands.Add(bench);
+root.Subcommands.Add(ScanCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(JobCommand.Create());
+root.Subcommands.Add(PolygonStubCommand.Create());
 
 // The daemon handles SIGINT/SIGTERM itself (coordinated shutdown); System.CommandLine must not
 // cut it short with its own termination timeout.

@@ -9,9 +9,10 @@ using Serilog;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
+using TickStock.Actors.Loading;
+using TickStock.Actors.MarketData;
 using TickStock.Actors.Publishing;
 using TickStock.Core.Contracts;
-using TickStock.Actors.Loading;
 using TickStock.Daemon.Configuration;
 using TickStock.Daemon.Startup;
 
@@ -63,7 +64,8 @@ public static class DaemonHost
                 .AddTickStockCluster(options.Cluster)
                 .AddSymbolSharding(options.Cluster)
                 .AddPatternPipeline(options, StartupDetails(options))
-                .AddHistoricalLoading(options, EmbeddedPolygonStub.Starter(options));
+                .AddHistoricalLoading(options, EmbeddedPolygonStub.Starter(options))
+                .AddMarketData(options);
         });
 
         configureServices?.Invoke(builder.Services);

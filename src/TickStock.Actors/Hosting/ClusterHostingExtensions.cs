@@ -3,6 +3,7 @@ using Akka.Cluster.Hosting;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
+using Npgsql;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Symbols;
 
@@ -46,14 +47,34 @@ public static class ClusterHostingExtensions
         return builder;
     }
 
-    /// <summary>SymbolActor entities sharded by ticker (DData coordinator state, no remember-entities).</summary>
-    public static AkkaConfigurationBuilder AddSymbolSharding(this AkkaConfigurationBuilder builder, NodeClusterSettings settings)
+    /// <summary>
+    /// SymbolActor entities sharded by ticker (DData coordinator state, no remember-entities). Daily history for
+    /// seeding comes from <paramref name="symbols"/>, else from an <see cref="IDailyBarSource"/> or
+    /// <see cref="NpgsqlDataSource"/> registered in DI (ohlcv_daily), else actors start empty.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddSymbolSharding(this AkkaConfigurationBuilder builder, NodeClusterSettings settings,
+        SymbolActorSettings? symbols = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
         return builder.WithShardRegion<SymbolRegion>(
             "symbol",
-            SymbolActor.PropsFor,
+            (_, _, resolver) =>
+            {
+                var effective = symbols ?? new SymbolActorSettings();
+                if (effective.DailyBars is null)
+                {
+                    IDailyBarSource? source = resolver.GetService<IDailyBarSource>();
+                    if (source is null && resolver.GetService<NpgsqlDataSource>() is { } dataSource)
+                    {
+                        source = new PostgresDailyBarSource(dataSource);
+                    }
+
+                    effective = effective with { DailyBars = source };
+                }
+
+                return symbol => SymbolActor.PropsFor(symbol, effective);
+            },
             new SymbolMessageExtractor(settings.SymbolShards),
             new ShardOptions
             {

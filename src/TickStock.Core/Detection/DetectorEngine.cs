@@ -35,7 +35,15 @@ public sealed class DetectorEngine
         _sink = new DetectionSink(enabled, Options.Timeframe);
         if (PatternCatalog.Candlesticks.Any(k => enabled[(int)k]))
         {
-            _candles = new CandlestickScanner();
+            // Only the CDL functions behind enabled kinds run (intraday timeframes need 1–3 of the 12).
+            var functions = new bool[CandlestickScanner.FunctionCount];
+            for (int f = 0; f < functions.Length; f++)
+            {
+                functions[f] = enabled[(int)CandlestickScanner.KindOf((CandleFunction)f, 100)]
+                    || enabled[(int)CandlestickScanner.KindOf((CandleFunction)f, -100)];
+            }
+
+            _candles = new CandlestickScanner(functions);
         }
 
         var detectors = new List<IBarDetector>();

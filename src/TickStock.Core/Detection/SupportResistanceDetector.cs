@@ -13,7 +13,7 @@ namespace TickStock.Core.Detection;
 /// <para>Support_Test: |low − level| ≤ Tolerance × level and close &gt; level (the nearest such level is reported).
 /// Confidence = 0.6 + 0.05 × min(3, touches − 2) + 0.2 × (1 − |low − level| / (Tolerance × level)) + 0.05 if the
 /// close is in the upper half of the bar's range.</para>
-/// Levels are recomputed only when a swing is added or expires, so a bar costs a scan of the current levels
+/// Touch counts are maintained incrementally as swings are added or expire, so a bar costs a scan of the current swings
 /// (bounded by Window / (SwingStrength + 1)).
 /// </remarks>
 internal sealed class SupportResistanceDetector : IBarDetector
@@ -50,15 +50,20 @@ internal sealed class SupportResistanceDetector : IBarDetector
 
     private void CheckResistance(MarketState state, DetectionSink sink, double close, double previousClose)
     {
+        if (!(close > previousClose))
+        {
+            return; // previous close ≤ level < close needs a rising close
+        }
+
         double best = double.NaN;
         int touches = 0;
-        for (int k = 0; k < _swingHighs.LevelCount; k++)
+        for (int k = 0; k < _swingHighs.Count; k++)
         {
-            double level = _swingHighs.LevelPrice(k);
-            if (previousClose <= level && close > level && !(level <= best))
+            double level = _swingHighs.Price(k);
+            if (previousClose <= level && close > level && !(level <= best) && _swingHighs.IsLevel(k))
             {
                 best = level;
-                touches = _swingHighs.LevelTouches(k);
+                touches = _swingHighs.Touches(k);
             }
         }
 
@@ -73,18 +78,24 @@ internal sealed class SupportResistanceDetector : IBarDetector
     private void CheckSupport(MarketState state, DetectionSink sink)
     {
         var bar = state.Bar;
+        // Every swing low is below low / (1 + Tolerance) (with a margin for rounding): none can be within tolerance.
+        if (_swingLows.Count == 0 || bar.Low > _swingLows.MaxPrice * (1 + _options.Tolerance) * (1 + 1e-9))
+        {
+            return;
+        }
+
         double best = double.NaN;
         double bestDistance = double.PositiveInfinity;
         int touches = 0;
-        for (int k = 0; k < _swingLows.LevelCount; k++)
+        for (int k = 0; k < _swingLows.Count; k++)
         {
-            double level = _swingLows.LevelPrice(k);
+            double level = _swingLows.Price(k);
             double distance = Math.Abs(bar.Low - level);
-            if (distance <= _options.Tolerance * level && bar.Close > level && distance < bestDistance)
+            if (distance <= _options.Tolerance * level && bar.Close > level && distance < bestDistance && _swingLows.IsLevel(k))
             {
                 best = level;
                 bestDistance = distance;
-                touches = _swingLows.LevelTouches(k);
+                touches = _swingLows.Touches(k);
             }
         }
 
@@ -105,7 +116,8 @@ internal sealed class SupportResistanceDetector : IBarDetector
         _recentLows[slot] = low;
         _count++;
         long index = _count - 1;
-        bool changed = _swingHighs.Expire(index) | _swingLows.Expire(index);
+        _swingHighs.Expire(index);
+        _swingLows.Expire(index);
         if (_count >= _span)
         {
             int k = _options.SwingStrength;
@@ -122,26 +134,22 @@ internal sealed class SupportResistanceDetector : IBarDetector
             if (swingHigh)
             {
                 _swingHighs.Add(middle, h);
-                changed = true;
             }
 
             if (swingLow)
             {
                 _swingLows.Add(middle, l);
-                changed = true;
             }
-        }
-
-        if (changed)
-        {
-            _swingHighs.RebuildLevels();
-            _swingLows.RebuildLevels();
         }
     }
 
     private double At(double[] ring, long index) => ring[(int)(index % _span)];
 
-    /// <summary>Swing points of one kind in a preallocated ring, with the derived levels.</summary>
+    /// <summary>
+    /// Swing points of one kind in a preallocated ring (oldest first). Each swing's touch count — swings, itself
+    /// included, within Tolerance × its price — is kept up to date as swings are added and expire (O(swings) per
+    /// change instead of rebuilding every level pair); a swing is a level while its count reaches MinTouches.
+    /// </summary>
     private sealed class SwingSet
     {
         private readonly int _window;
@@ -149,8 +157,7 @@ internal sealed class SupportResistanceDetector : IBarDetector
         private readonly int _minTouches;
         private readonly long[] _indices;
         private readonly double[] _prices;
-        private readonly double[] _levelPrices;
-        private readonly int[] _levelTouches;
+        private readonly int[] _touches;
         private int _head;
         private int _size;
 
@@ -161,61 +168,84 @@ internal sealed class SupportResistanceDetector : IBarDetector
             _minTouches = minTouches;
             _indices = new long[window + 1];
             _prices = new double[window + 1];
-            _levelPrices = new double[window + 1];
-            _levelTouches = new int[window + 1];
+            _touches = new int[window + 1];
         }
 
-        public int LevelCount { get; private set; }
+        /// <summary>Swings held, oldest first (levels and non-levels).</summary>
+        public int Count => _size;
 
-        public double LevelPrice(int k) => _levelPrices[k];
+        public double Price(int k) => _prices[Slot(k)];
 
-        public int LevelTouches(int k) => _levelTouches[k];
+        public int Touches(int k) => _touches[Slot(k)];
+
+        public bool IsLevel(int k) => _touches[Slot(k)] >= _minTouches;
+
+        /// <summary>Highest swing price held (−∞ when empty).</summary>
+        public double MaxPrice { get; private set; } = double.NegativeInfinity;
 
         public void Add(long index, double price)
         {
-            int slot = (_head + _size) % _indices.Length;
-            _indices[slot] = index;
-            _prices[slot] = price;
+            int touches = 1;
+            for (int k = 0; k < _size; k++)
+            {
+                int slot = Slot(k);
+                double other = _prices[slot];
+                if (Math.Abs(other - price) <= _tolerance * price)
+                {
+                    touches++;
+                }
+
+                if (Math.Abs(price - other) <= _tolerance * other)
+                {
+                    _touches[slot]++;
+                }
+            }
+
+            int at = Slot(_size);
+            _indices[at] = index;
+            _prices[at] = price;
+            _touches[at] = touches;
             _size++;
+            MaxPrice = Math.Max(MaxPrice, price);
         }
 
         /// <summary>Drops swings that are Window or more bars older than <paramref name="current"/>.</summary>
-        public bool Expire(long current)
+        public void Expire(long current)
         {
-            bool changed = false;
+            bool expired = false;
             while (_size > 0 && _indices[_head] <= current - _window)
             {
-                _head = (_head + 1) % _indices.Length;
+                expired = true;
+                double gone = _prices[_head];
+                _head = _head + 1 == _indices.Length ? 0 : _head + 1;
                 _size--;
-                changed = true;
-            }
-
-            return changed;
-        }
-
-        public void RebuildLevels()
-        {
-            LevelCount = 0;
-            int n = _indices.Length;
-            for (int a = 0; a < _size; a++)
-            {
-                double price = _prices[(_head + a) % n];
-                int touches = 0;
-                for (int b = 0; b < _size; b++)
+                for (int k = 0; k < _size; k++)
                 {
-                    if (Math.Abs(_prices[(_head + b) % n] - price) <= _tolerance * price)
+                    int slot = Slot(k);
+                    double other = _prices[slot];
+                    if (Math.Abs(gone - other) <= _tolerance * other)
                     {
-                        touches++;
+                        _touches[slot]--;
                     }
                 }
-
-                if (touches >= _minTouches)
-                {
-                    _levelPrices[LevelCount] = price;
-                    _levelTouches[LevelCount] = touches;
-                    LevelCount++;
-                }
             }
+
+            if (expired)
+            {
+                double max = double.NegativeInfinity;
+                for (int k = 0; k < _size; k++)
+                {
+                    max = Math.Max(max, _prices[Slot(k)]);
+                }
+
+                MaxPrice = max;
+            }
+        }
+
+        private int Slot(int k)
+        {
+            int slot = _head + k;
+            return slot >= _indices.Length ? slot - _indices.Length : slot;
         }
     }
 }

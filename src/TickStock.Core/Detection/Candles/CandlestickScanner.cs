@@ -60,6 +60,22 @@ public sealed class CandlestickScanner
 
     private readonly int[] _values = new int[FunctionCount];
 
+    // Functions evaluated on each bar; each keeps its own averages, so leaving one out changes no other.
+    private readonly int[] _active;
+
+    /// <summary>Creates a scanner that evaluates all 12 functions.</summary>
+    public CandlestickScanner()
+        : this(null)
+    {
+    }
+
+    /// <summary>Creates a scanner that evaluates only the functions flagged in <paramref name="functions"/> (indexed by
+    /// <see cref="CandleFunction"/>); the others always read 0. Null = all.</summary>
+    public CandlestickScanner(IReadOnlyList<bool>? functions)
+    {
+        _active = Enumerable.Range(0, FunctionCount).Where(k => functions is null || (k < functions.Count && functions[k])).ToArray();
+    }
+
     /// <summary>Bars seen so far.</summary>
     public long BarCount => _window.Count;
 
@@ -80,7 +96,7 @@ public sealed class CandlestickScanner
     {
         _window.Push(bar);
         int fired = 0;
-        for (int k = 0; k < _patterns.Length; k++)
+        foreach (int k in _active)
         {
             int v = _patterns[k].OnBar(_window);
             _values[k] = v;

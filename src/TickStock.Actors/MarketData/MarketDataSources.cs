@@ -1,0 +1,211 @@
+using System.Globalization;
+using Akka;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Npgsql;
+using StackExchange.Redis;
+using TickStock.Actors.Configuration;
+using TickStock.Actors.Infrastructure;
+using TickStock.Actors.Symbols;
+using TickStock.Core.BarFiles;
+using TickStock.Core.Bars;
+
+namespace TickStock.Actors.MarketData;
+
+/// <summary>Settings of the live market data source (from TickStockOptions plus the replay/speed variables).</summary>
+public sealed record MarketDataSourceSettings
+{
+    /// <summary>synthetic | replay | redis | none.</summary>
+    public string Source { get; init; } = "synthetic";
+
+    /// <summary>Symbols of the synthetic source.</summary>
+    public IReadOnlyList<string> SyntheticSymbols { get; init; } = [];
+
+    /// <summary>Synthetic: 1-minute bars per second per symbol. Replay: multiple of real time.</summary>
+    public double Speed { get; init; } = 60;
+
+    /// <summary>Replay: a CSV file or folder of <c>SYMBOL[_…].csv</c> files; null = stored <c>ohlcv_1min</c>.</summary>
+    public string? ReplayPath { get; init; }
+
+    /// <summary>Redis channel of forwarded ticks (contract §1).</summary>
+    public string TickChannel { get; init; } = "tickstock.data.raw";
+
+    /// <summary>Commands in flight to the shard region at once.</summary>
+    public int Parallelism { get; init; } = 16;
+
+    /// <summary>
+    /// Builds the settings: TICKSTOCK_MARKET_DATA / TICKSTOCK_SYNTHETIC_SYMBOLS through <paramref name="options"/>;
+    /// TICKSTOCK_MARKET_SPEED and TICKSTOCK_REPLAY_PATH from the environment.
+    /// </summary>
+    public static MarketDataSourceSettings From(TickStockOptions options, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        environment ??= Environment.GetEnvironmentVariable;
+        double speed = double.TryParse(environment("TICKSTOCK_MARKET_SPEED"), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 ? s : 60;
+        return new MarketDataSourceSettings
+        {
+            Source = options.MarketData.Source.Trim().ToLowerInvariant(),
+            SyntheticSymbols = ResolveSymbols(options.MarketData.SyntheticSymbols, options.DataDirectory),
+            Speed = speed,
+            ReplayPath = environment("TICKSTOCK_REPLAY_PATH") is { Length: > 0 } path ? path : null,
+        };
+    }
+
+    /// <summary>A count (first N of data/universes/sp_500.csv, falling back to a built-in list) or a comma list.</summary>
+    public static IReadOnlyList<string> ResolveSymbols(string? spec, string dataDirectory)
+    {
+        spec = string.IsNullOrWhiteSpace(spec) ? "50" : spec.Trim();
+        if (!int.TryParse(spec, NumberStyles.None, CultureInfo.InvariantCulture, out int count))
+        {
+            return spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(x => x.ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        var universe = new List<string>();
+        string file = Path.Combine(dataDirectory, "universes", "sp_500.csv");
+        if (File.Exists(file))
+        {
+            foreach (string line in File.ReadLines(file).Skip(1))
+            {
+                string symbol = line.Split(',')[0].Trim().Trim('"');
+                if (symbol.Length > 0) universe.Add(symbol.ToUpperInvariant());
+            }
+        }
+
+        for (int i = universe.Count; i < count; i++) universe.Add($"SYN{i:D3}");
+        return universe.Take(count).ToList();
+    }
+}
+
+/// <summary>Counters of the redis tick source.</summary>
+public sealed class TickSourceCounters
+{
+    private long _received;
+    private long _rejected;
+
+    public long Received => Interlocked.Read(ref _received);
+
+    public long Rejected => Interlocked.Read(ref _rejected);
+
+    internal long CountReceived() => Interlocked.Increment(ref _received);
+
+    internal long CountRejected() => Interlocked.Increment(ref _rejected);
+}
+
+/// <summary>The Akka.Streams sources of symbol commands, one per TICKSTOCK_MARKET_DATA value.</summary>
+public static class MarketDataSources
+{
+    /// <summary>Synthetic: history first, then minute bars throttled to <c>speed × symbols</c> bars per second.</summary>
+    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null)
+    {
+        var feed = new SyntheticFeed(symbols, firstSession);
+        int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, symbols.Count)));
+        return Source.From(feed.DailyHistory()).Select(m => (IWithSymbol)m)
+            .Concat(Source.From(feed.Minutes()).Select(m => (IWithSymbol)m)
+                .Throttle(perSecond, TimeSpan.FromSeconds(1), Math.Max(1, perSecond / 10), ThrottleMode.Shaping));
+    }
+
+    /// <summary>
+    /// Replay of CSV bar files (a file, or every *.csv of a folder; symbol = file name up to '_' or '.') in time order,
+    /// paced at <paramref name="speed"/> × real time (gaps longer than a second of wall time are shortened to one).
+    /// </summary>
+    public static Source<IWithSymbol, NotUsed> ReplayFiles(string path, double speed)
+    {
+        var files = Directory.Exists(path) ? Directory.GetFiles(path, "*.csv").Order(StringComparer.Ordinal).ToArray() : [path];
+        var rows = new List<(long Time, int Order, IWithSymbol Command)>();
+        int order = 0;
+        foreach (string file in files)
+        {
+            string stem = Path.GetFileNameWithoutExtension(file);
+            string symbol = (stem.Contains('_', StringComparison.Ordinal) ? stem[..stem.IndexOf('_', StringComparison.Ordinal)] : stem).ToUpperInvariant();
+            using var reader = new StreamReader(file);
+            foreach (BarRow row in BarFileReader.Read(reader))
+            {
+                IWithSymbol command = row.Bar.MinuteOfSession == -1
+                    ? new SymbolCommands.DailyBar(symbol, row.Bar)
+                    : new SymbolCommands.MinuteBar(symbol, row.Bar);
+                rows.Add((row.Bar.TimeMs, order++, command));
+            }
+        }
+
+        rows.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Order.CompareTo(b.Order));
+        return Paced(rows.Select(r => (r.Time, r.Command)), speed);
+    }
+
+    /// <summary>Replay of stored <c>ohlcv_1min</c> rows in time order (streamed from PostgreSQL), paced like files.</summary>
+    public static Source<IWithSymbol, NotUsed> ReplayDatabase(NpgsqlDataSource dataSource, double speed) =>
+        Source.From(() => ReadMinutes(dataSource)).Via(PacedFlow(speed));
+
+    /// <summary>Ticks from Redis pub/sub, parsed into <see cref="SymbolCommands.Tick"/>; bad or huge messages are logged and counted.</summary>
+    public static Source<IWithSymbol, NotUsed> RedisTicks(RedisConnectionProvider redis, string channel, ILoggingAdapter log, TickSourceCounters counters) =>
+        Source.From(() => ReadTicks(redis, channel, log, counters));
+
+    private static async IAsyncEnumerable<IWithSymbol> ReadTicks(RedisConnectionProvider redis, string channel, ILoggingAdapter log, TickSourceCounters counters)
+    {
+        IConnectionMultiplexer connection = await redis.GetAsync().ConfigureAwait(false);
+        // The multiplexer re-subscribes by itself after a reconnect; the queue keeps delivering.
+        ChannelMessageQueue queue = await connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel)).ConfigureAwait(false);
+        log.Info("Market data: subscribed to ticks on {0} ({1})", channel, redis.Endpoint);
+        try
+        {
+            while (true)
+            {
+                ChannelMessage message = await queue.ReadAsync().ConfigureAwait(false);
+                counters.CountReceived();
+                byte[]? payload = message.Message;
+                if (payload is not null && TickMessageParser.TryParse(payload, out SymbolCommands.Tick? tick, out string? error))
+                {
+                    yield return tick!;
+                    continue;
+                }
+
+                long rejected = counters.CountRejected();
+                if (rejected <= 10 || rejected % 1000 == 0)
+                {
+                    log.Warning("Market data: rejected tick message #{0} on {1}: {2}", rejected, channel, payload is null ? "empty message" : TickMessageParser.Describe(payload));
+                }
+            }
+        }
+        finally
+        {
+            await queue.UnsubscribeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async IAsyncEnumerable<(long Time, IWithSymbol Command)> ReadMinutes(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT symbol, \"timestamp\", open, high, low, close, volume FROM ohlcv_1min ORDER BY \"timestamp\", symbol");
+        await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            if (reader.IsDBNull(2) || reader.IsDBNull(3) || reader.IsDBNull(4) || reader.IsDBNull(5)) continue;
+            long ms = new DateTimeOffset(reader.GetFieldValue<DateTime>(1)).ToUnixTimeMilliseconds();
+            var bar = Core.Symbols.MinuteBarBuilder.Stamp(new Bar(ms, (double)reader.GetDecimal(2), (double)reader.GetDecimal(3),
+                (double)reader.GetDecimal(4), (double)reader.GetDecimal(5), reader.IsDBNull(6) ? 0 : reader.GetInt64(6)));
+            yield return (ms, new SymbolCommands.MinuteBar(reader.GetString(0).Trim().ToUpperInvariant(), bar));
+        }
+    }
+
+    private static Source<IWithSymbol, NotUsed> Paced(IEnumerable<(long Time, IWithSymbol Command)> rows, double speed) =>
+        Source.From(rows).Via(PacedFlow(speed));
+
+    /// <summary>Waits (stream-side, never on an actor thread) for the scaled gap between consecutive bar times.</summary>
+    private static Flow<(long Time, IWithSymbol Command), IWithSymbol, NotUsed> PacedFlow(double speed)
+    {
+        long? previous = null;
+        return Flow.Create<(long Time, IWithSymbol Command)>()
+            .SelectAsync(1, async row =>
+            {
+                if (previous is { } p && row.Time > p)
+                {
+                    double wait = Math.Min(1000, (row.Time - p) / speed);
+                    if (wait >= 1) await Task.Delay(TimeSpan.FromMilliseconds(wait)).ConfigureAwait(false);
+                }
+
+                previous = row.Time;
+                return row.Command;
+            });
+    }
+}

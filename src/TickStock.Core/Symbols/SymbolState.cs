@@ -1,0 +1,349 @@
+using TickStock.Core.Bars;
+using TickStock.Core.Detection;
+
+namespace TickStock.Core.Symbols;
+
+using Detection = TickStock.Core.Detection.Detection;
+
+/// <summary>
+/// A detection that passed the publication stage, with the context the event carries
+/// (contract §2: price_change, current_price, volume, indicators).
+/// </summary>
+/// <param name="Detection">The raw detection (pattern, confidence, tier, timeframe, bar).</param>
+/// <param name="PriceChangePercent">Intraday: close against the previous session's close; daily: against the previous daily close.</param>
+/// <param name="Volume">Volume of the bar the pattern was detected on.</param>
+/// <param name="Rsi">RSI(14) of the detecting stream (NaN until ready).</param>
+/// <param name="RelativeVolume">Volume / mean of the previous 20 bars (NaN until ready).</param>
+/// <param name="RelativeStrength">Relative strength against the benchmark (NaN when no benchmark is fed).</param>
+public readonly record struct Publication(
+    Detection Detection,
+    double PriceChangePercent,
+    double Volume,
+    double Rsi,
+    double RelativeVolume,
+    double RelativeStrength)
+{
+    /// <summary>The event's <c>indicators</c> object: only finite values (the contract forbids NaN).</summary>
+    public Dictionary<string, double> Indicators()
+    {
+        var indicators = new Dictionary<string, double>(3, StringComparer.Ordinal);
+        if (double.IsFinite(Rsi)) indicators["rsi"] = Math.Round(Rsi, 2);
+        if (double.IsFinite(RelativeVolume)) indicators["relative_volume"] = Math.Round(RelativeVolume, 3);
+        if (double.IsFinite(RelativeStrength)) indicators["relative_strength"] = Math.Round(RelativeStrength, 3);
+        return indicators;
+    }
+}
+
+/// <summary>Settings of one symbol's detection state.</summary>
+public sealed record SymbolStateOptions
+{
+    /// <summary>Publication cooldown for intraday timeframes, in bars.</summary>
+    public int IntradayCooldown { get; init; } = PublicationDeduplicator.DefaultIntradayCooldown;
+
+    /// <summary>Publication cooldown for daily bars, in bars.</summary>
+    public int DailyCooldown { get; init; } = PublicationDeduplicator.DefaultDailyCooldown;
+
+    /// <summary>Minimum confidence to publish (patterns.md: 0.50).</summary>
+    public double MinConfidence { get; init; } = 0.5;
+
+    /// <summary>Roll 5- and 15-minute bars from the 1-minute stream and run their detectors.</summary>
+    public bool RollUp { get; init; } = true;
+}
+
+/// <summary>
+/// Everything one ticker knows, as pure state: the 1/5/15-minute and daily detector engines (the same
+/// <see cref="DetectorEngine"/> as <c>tickstock scan</c>), the roll-ups from 1-minute bars, the combo tracker and the
+/// publication stage. The SymbolActor is a thin shell around it: <c>Handle(bar) → publications</c>.
+/// </summary>
+/// <remarks>
+/// Intraday bars must carry <see cref="Bar.SessionDate"/> and <see cref="Bar.MinuteOfSession"/> (exchange time; the
+/// sources fill them). Roll-up buckets are aligned to the session open (09:30, 09:35, …) and complete on their last
+/// minute or when a later bucket starts. When a new session starts, the previous session's regular-hours minutes
+/// become a daily bar unless a daily bar for that date was already given. Out-of-order bars (not later than the
+/// last one) are ignored and counted.
+/// </remarks>
+public sealed class SymbolState
+{
+    private readonly SymbolStateOptions _options;
+    private readonly DetectorEngine _minute = new(new DetectorOptions { Timeframe = Timeframe.OneMinute });
+    private readonly DetectorEngine _daily = new(new DetectorOptions { Timeframe = Timeframe.Daily });
+    private readonly RollUp _five;
+    private readonly RollUp _fifteen;
+    private readonly ComboTracker _combo = new();
+    private readonly PublicationDeduplicator _dedup;
+    private readonly List<Detection> _raw = new(16);
+    private readonly List<Detection> _combos = new(4);
+    private readonly List<Detection> _dailyRaw = new(16);
+
+    private long _lastMinuteMs = long.MinValue;
+    private int _sessionDate;
+    private SessionBar _session;
+    private double _previousDailyClose = double.NaN;
+
+    /// <summary>Creates the state of one ticker.</summary>
+    public SymbolState(string symbol, SymbolStateOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
+        Symbol = symbol;
+        _options = options ?? new SymbolStateOptions();
+        _dedup = new PublicationDeduplicator(_options.IntradayCooldown, _options.DailyCooldown);
+        _five = new RollUp(5, new DetectorEngine(new DetectorOptions { Timeframe = Timeframe.FiveMinutes }));
+        _fifteen = new RollUp(15, new DetectorEngine(new DetectorOptions { Timeframe = Timeframe.FifteenMinutes }));
+    }
+
+    /// <summary>The ticker.</summary>
+    public string Symbol { get; }
+
+    /// <summary>1-minute bars processed.</summary>
+    public long MinuteBars => _minute.BarCount;
+
+    /// <summary>Daily bars processed (seeded or live).</summary>
+    public long DailyBars => _daily.BarCount;
+
+    /// <summary>Bars ignored because they were not later than the previous one.</summary>
+    public long OutOfOrderBars { get; private set; }
+
+    /// <summary>Session date (yyyymmdd) of the last daily bar; 0 before any.</summary>
+    public int LastDailyDate { get; private set; }
+
+    /// <summary>Indicators of the 1-minute stream after the last bar.</summary>
+    public MarketState MinuteState => _minute.State;
+
+    /// <summary>Indicators of the daily stream after the last daily bar.</summary>
+    public MarketState DailyState => _daily.State;
+
+    /// <summary>Feeds a historical daily bar (seeding): indicators, windows and combo set-ups advance, nothing is published.</summary>
+    public bool SeedDaily(in Bar bar) => FeedDaily(bar, publish: null);
+
+    /// <summary>Feeds a completed daily bar; its publishable detections are appended to <paramref name="output"/>.</summary>
+    /// <returns>False when the bar is not later than the last daily bar (ignored).</returns>
+    public bool OnDailyBar(in Bar bar, List<Publication> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        return FeedDaily(bar, output);
+    }
+
+    /// <summary>Feeds one 1-minute bar; publishable detections (intraday, rolled-up, daily at a session change, combo) are appended.</summary>
+    /// <returns>The number of publications appended.</returns>
+    public int OnMinuteBar(in Bar bar, List<Publication> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (bar.TimeMs <= _lastMinuteMs)
+        {
+            OutOfOrderBars++;
+            return 0;
+        }
+
+        int before = output.Count;
+        _lastMinuteMs = bar.TimeMs;
+        if (bar.SessionDate != _sessionDate)
+        {
+            CompleteSession(output);
+            _sessionDate = bar.SessionDate;
+        }
+
+        if (bar.MinuteOfSession is >= 0 and < 390)
+        {
+            _session.Add(bar);
+        }
+
+        RunIntraday(_minute, bar, output);
+        if (_options.RollUp)
+        {
+            Roll(_five, bar, output);
+            Roll(_fifteen, bar, output);
+        }
+
+        return output.Count - before;
+    }
+
+    /// <summary>Completes the current session now (end of day): pending roll-ups run and the day becomes a daily bar.</summary>
+    public int EndSession(List<Publication> output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        int before = output.Count;
+        CompleteSession(output);
+        return output.Count - before;
+    }
+
+    private void CompleteSession(List<Publication> output)
+    {
+        if (_options.RollUp)
+        {
+            if (_five.TryComplete(out Bar five)) RunIntraday(_five.Engine, five, output);
+            if (_fifteen.TryComplete(out Bar fifteen)) RunIntraday(_fifteen.Engine, fifteen, output);
+        }
+
+        if (_session.Count > 0 && _sessionDate > LastDailyDate)
+        {
+            int d = _sessionDate;
+            Bar day = Bar.Daily(new DateOnly(d / 10000, d / 100 % 100, d % 100), _session.Open, _session.High, _session.Low, _session.Close, _session.Volume);
+            FeedDaily(day, output);
+        }
+
+        _session = default;
+    }
+
+    private void Roll(RollUp rollUp, in Bar bar, List<Publication> output)
+    {
+        if (rollUp.Add(bar, out Bar completed))
+        {
+            RunIntraday(rollUp.Engine, completed, output);
+        }
+
+        if (rollUp.IsLastMinute(bar) && rollUp.TryComplete(out Bar last))
+        {
+            RunIntraday(rollUp.Engine, last, output);
+        }
+    }
+
+    private void RunIntraday(DetectorEngine engine, in Bar bar, List<Publication> output)
+    {
+        _raw.Clear();
+        _combos.Clear();
+        engine.OnBar(bar, _raw);
+        _combo.OnIntradayBar(bar, engine.Options.Timeframe, _raw, engine.State, _combos);
+        if (_raw.Count == 0 && _combos.Count == 0)
+        {
+            return;
+        }
+
+        MarketState state = engine.State;
+        double change = double.IsNaN(_previousDailyClose) || _previousDailyClose == 0
+            ? state.PriceChangePercent
+            : (bar.Close - _previousDailyClose) / _previousDailyClose * 100.0;
+        Publish(_raw, state, change, bar.Volume, output);
+        Publish(_combos, state, change, bar.Volume, output);
+    }
+
+    private bool FeedDaily(in Bar bar, List<Publication>? publish)
+    {
+        if (bar.SessionDate <= LastDailyDate)
+        {
+            OutOfOrderBars++;
+            return false;
+        }
+
+        LastDailyDate = bar.SessionDate;
+        _dailyRaw.Clear();
+        _daily.OnBar(bar, _dailyRaw);
+        _combo.OnDailyBar(bar, _dailyRaw, _daily.State);
+        _previousDailyClose = bar.Close;
+        if (publish is not null && _dailyRaw.Count > 0)
+        {
+            Publish(_dailyRaw, _daily.State, _daily.State.PriceChangePercent, bar.Volume, publish);
+        }
+
+        return true;
+    }
+
+    private void Publish(List<Detection> detections, MarketState state, double priceChange, double volume, List<Publication> output)
+    {
+        for (int i = 0; i < detections.Count; i++)
+        {
+            Detection d = detections[i];
+            if (d.Confidence < _options.MinConfidence || !_dedup.TryPublish(Symbol, d))
+            {
+                continue;
+            }
+
+            output.Add(new Publication(d, priceChange, volume, state.Rsi, state.RelativeVolume, state.RelativeStrength));
+        }
+    }
+
+    /// <summary>Regular-session aggregate of the current day.</summary>
+    private struct SessionBar
+    {
+        public int Count;
+        public double Open;
+        public double High;
+        public double Low;
+        public double Close;
+        public double Volume;
+
+        public void Add(in Bar bar)
+        {
+            if (Count == 0)
+            {
+                Open = bar.Open;
+                High = bar.High;
+                Low = bar.Low;
+            }
+            else
+            {
+                High = Math.Max(High, bar.High);
+                Low = Math.Min(Low, bar.Low);
+            }
+
+            Close = bar.Close;
+            Volume += bar.Volume;
+            Count++;
+        }
+    }
+
+    /// <summary>N-minute bars aligned to the session open, built from 1-minute bars.</summary>
+    private sealed class RollUp(int minutes, DetectorEngine engine)
+    {
+        private bool _open;
+        private int _session;
+        private int _bucket;
+        private Bar _bar;
+
+        public DetectorEngine Engine { get; } = engine;
+
+        /// <summary>Adds a minute; when it starts a new bucket, the previous (incomplete) one is returned.</summary>
+        public bool Add(in Bar minute, out Bar completed)
+        {
+            int bucket = FloorDiv(minute.MinuteOfSession, minutes);
+            bool flushed = false;
+            completed = default;
+            if (_open && (minute.SessionDate != _session || bucket != _bucket))
+            {
+                flushed = TryComplete(out completed);
+            }
+
+            if (!_open)
+            {
+                _open = true;
+                _session = minute.SessionDate;
+                _bucket = bucket;
+                long start = minute.TimeMs - ((long)(minute.MinuteOfSession - (bucket * minutes)) * 60_000L);
+                _bar = new Bar(start, minute.Open, minute.High, minute.Low, minute.Close, minute.Volume)
+                {
+                    SessionDate = minute.SessionDate,
+                    MinuteOfSession = bucket * minutes,
+                };
+            }
+            else
+            {
+                _bar = _bar with
+                {
+                    High = Math.Max(_bar.High, minute.High),
+                    Low = Math.Min(_bar.Low, minute.Low),
+                    Close = minute.Close,
+                    Volume = _bar.Volume + minute.Volume,
+                };
+            }
+
+            return flushed;
+        }
+
+        public bool IsLastMinute(in Bar minute) => FloorMod(minute.MinuteOfSession, minutes) == minutes - 1;
+
+        public bool TryComplete(out Bar completed)
+        {
+            completed = _bar;
+            if (!_open)
+            {
+                return false;
+            }
+
+            _open = false;
+            return true;
+        }
+
+        private static int FloorDiv(int a, int b) => (a / b) - ((a % b) < 0 ? 1 : 0);
+
+        private static int FloorMod(int a, int b) => ((a % b) + b) % b;
+    }
+}
