@@ -20,19 +20,9 @@ internal static class DbCommand
         return db;
     }
 
-    private static async Task<int> MigrateAsync(CancellationToken ct)
+    private static Task<int> MigrateAsync(CancellationToken ct) => CliServices.RunAsync(async () =>
     {
-        TickStockOptions options;
-        try
-        {
-            options = TickStockConfiguration.LoadOptions();
-        }
-        catch (OptionsException ex)
-        {
-            await Console.Error.WriteLineAsync($"tickstock: configuration error: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-
+        var options = CliServices.Options();
         var where = ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString);
         await using var dataSource = PostgresDataSource.Create(options.Postgres);
         try
@@ -46,15 +36,13 @@ internal static class DbCommand
         }
         catch (SchemaMismatchException ex)
         {
-            await Console.Error.WriteLineAsync($"tickstock: migration stopped: {ex.Message}").ConfigureAwait(false);
-            return 3;
+            throw new CliException("migration stopped: " + ex.Message, 3);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            await Console.Error.WriteLineAsync($"tickstock: cannot reach PostgreSQL at {where}: {ex.Message.Split('\n')[0]}").ConfigureAwait(false);
-            return 4;
+            throw new CliException($"cannot reach PostgreSQL at {where}: {ex.Message.Split('\n')[0]}", CliServices.PostgresUnreachable);
         }
-    }
+    });
 
     private static string List(IReadOnlyList<string> names) => names.Count == 0 ? "none" : string.Join(", ", names);
 }

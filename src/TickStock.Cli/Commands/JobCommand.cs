@@ -322,31 +322,10 @@ internal static class JobCommand
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 
-    private static async Task<int> WithRedis(Func<IDatabase, Task<int>> action)
+    private static Task<int> WithRedis(Func<IDatabase, Task<int>> action) => CliServices.RunAsync(async () =>
     {
-        TickStockOptions options;
-        try
-        {
-            options = TickStockConfiguration.LoadOptions();
-        }
-        catch (OptionsException ex)
-        {
-            await Console.Error.WriteLineAsync($"tickstock: configuration error: {ex.Message}").ConfigureAwait(false);
-            return 2;
-        }
-
-        var where = ServiceEndpoints.DescribeRedis(options.Redis.Configuration);
-        var config = RedisConnection.Options(options.Redis, "tickstock-cli");
-        config.AbortOnConnectFail = true;
-        try
-        {
-            await using var mux = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
-            return await action(mux.GetDatabase()).ConfigureAwait(false);
-        }
-        catch (RedisConnectionException ex)
-        {
-            await Console.Error.WriteLineAsync($"tickstock: cannot reach Redis at {where}: {ex.Message.Split('\n')[0]}").ConfigureAwait(false);
-            return 4;
-        }
-    }
+        var options = CliServices.Options();
+        await using var mux = await CliServices.RedisAsync(options, "tickstock-cli").ConfigureAwait(false);
+        return await action(mux.GetDatabase()).ConfigureAwait(false);
+    });
 }
