@@ -13,6 +13,9 @@ public sealed class HealthReporter;
 
 public static class PipelineHostingExtensions
 {
+    /// <summary>Dispatcher of the I/O-owning actors, defined in hocon/akka.conf.</summary>
+    public const string IoDispatcher = "akka.actor.io-dispatcher";
+
     /// <summary>
     /// The pattern pipeline (IntegrationLogger → Publisher), heartbeats and health. Needs
     /// NpgsqlDataSource, RedisConnectionProvider and ProducerStats in DI. On coordinated shutdown
@@ -29,8 +32,11 @@ public static class PipelineHostingExtensions
             var redis = resolver.GetService<RedisConnectionProvider>();
             var store = new IntegrationEventStore(resolver.GetService<NpgsqlDataSource>());
 
-            var publisher = system.ActorOf(PublisherActor.Props(redis, stats, settings), "publisher");
-            var logger = system.ActorOf(IntegrationLoggerActor.Props(store, new SpillFile(settings.SpillPath), publisher, stats, settings), "integration-logger");
+            // Their own threads (hocon: akka.actor.io-dispatcher): a busy detection load on the default
+            // dispatcher must not add queueing delay between a detection and its publish.
+            var publisher = system.ActorOf(PublisherActor.Props(redis, stats, settings).WithDispatcher(IoDispatcher), "publisher");
+            var logger = system.ActorOf(IntegrationLoggerActor.Props(store, new SpillFile(settings.SpillPath), publisher, stats, settings)
+                .WithDispatcher(IoDispatcher), "integration-logger");
             publisher.Tell(new PublisherActor.UseAuditLog(logger));
             var heartbeat = system.ActorOf(HeartbeatActor.Props(publisher, logger, stats, settings, startupDetails), "heartbeat");
             var health = system.ActorOf(HealthActor.Props(publisher, redis, stats, options), "health");
