@@ -28,6 +28,9 @@ public sealed record MarketDataSourceSettings
     /// <summary>Replay: a CSV file or folder of <c>SYMBOL[_…].csv</c> files; null = stored <c>ohlcv_1min</c>.</summary>
     public string? ReplayPath { get; init; }
 
+    /// <summary>Benchmark symbol the synthetic source streams as well (relative strength; SymbolStateOptions.Benchmark).</summary>
+    public string? Benchmark { get; init; } = "SPY";
+
     /// <summary>Redis channel of forwarded ticks (contract §1).</summary>
     public string TickChannel { get; init; } = "tickstock.data.raw";
 
@@ -97,10 +100,11 @@ public sealed class TickSourceCounters
 public static class MarketDataSources
 {
     /// <summary>Synthetic: history first, then minute bars throttled to <c>speed × symbols</c> bars per second.</summary>
-    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null)
+    /// <param name="benchmark">Also streamed (first in every minute) so relative strength has its closes; null = none.</param>
+    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null, string? benchmark = "SPY")
     {
-        var feed = new SyntheticFeed(symbols, firstSession);
-        int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, symbols.Count)));
+        var feed = new SyntheticFeed(symbols, firstSession, benchmark: benchmark);
+        int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, feed.Symbols.Count)));
         return Source.From(feed.DailyHistory()).Select(m => (IWithSymbol)m)
             .Concat(Source.From(feed.Minutes()).Select(m => (IWithSymbol)m)
                 .Throttle(perSecond, TimeSpan.FromSeconds(1), Math.Max(1, perSecond / 10), ThrottleMode.Shaping));
