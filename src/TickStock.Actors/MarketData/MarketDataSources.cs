@@ -13,7 +13,7 @@ using TickStock.Core.Bars;
 
 namespace TickStock.Actors.MarketData;
 
-/// <summary>Settings of the live market data source (from TickStockOptions plus the replay/speed variables).</summary>
+/// <summary>Settings of the live market data source (from TickStockOptions.MarketData).</summary>
 public sealed record MarketDataSourceSettings
 {
     /// <summary>synthetic | replay | redis | none.</summary>
@@ -38,20 +38,26 @@ public sealed record MarketDataSourceSettings
     public int Parallelism { get; init; } = 16;
 
     /// <summary>
-    /// Builds the settings: TICKSTOCK_MARKET_DATA / TICKSTOCK_SYNTHETIC_SYMBOLS through <paramref name="options"/>;
-    /// TICKSTOCK_MARKET_SPEED and TICKSTOCK_REPLAY_PATH from the environment.
+    /// Builds the settings from the typed options (TICKSTOCK_MARKET_DATA, TICKSTOCK_SYNTHETIC_SYMBOLS,
+    /// TICKSTOCK_MARKET_SPEED, TICKSTOCK_REPLAY_PATH are mapped onto <see cref="MarketDataSettings"/>).
     /// </summary>
-    public static MarketDataSourceSettings From(TickStockOptions options, Func<string, string?>? environment = null)
+    /// <exception cref="ArgumentOutOfRangeException">The speed is not a positive finite number.</exception>
+    public static MarketDataSourceSettings From(TickStockOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        environment ??= Environment.GetEnvironmentVariable;
-        double speed = double.TryParse(environment("TICKSTOCK_MARKET_SPEED"), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 ? s : 60;
+        MarketDataSettings market = options.MarketData;
+        if (!double.IsFinite(market.Speed) || market.Speed <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), market.Speed,
+                $"TICKSTOCK_MARKET_SPEED (TickStock:MarketData:Speed) must be a positive number, got {market.Speed.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         return new MarketDataSourceSettings
         {
-            Source = options.MarketData.Source.Trim().ToLowerInvariant(),
-            SyntheticSymbols = ResolveSymbols(options.MarketData.SyntheticSymbols, options.DataDirectory),
-            Speed = speed,
-            ReplayPath = environment("TICKSTOCK_REPLAY_PATH") is { Length: > 0 } path ? path : null,
+            Source = market.Source.Trim().ToLowerInvariant(),
+            SyntheticSymbols = ResolveSymbols(market.SyntheticSymbols, options.DataDirectory),
+            Speed = market.Speed,
+            ReplayPath = string.IsNullOrWhiteSpace(market.ReplayPath) ? null : market.ReplayPath.Trim(),
         };
     }
 
