@@ -121,7 +121,17 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<SymbolCommands.MinuteBars>(m =>
         {
-            for (int i = 0; i < m.Bars.Count; i++) _state.OnMinuteBar(m.Bars[i], _publications);
+            if (m.Bars is ArraySegment<Bar> segment)
+            {
+                // The fast sources' batches: no interface call and no copy per bar.
+                ReadOnlySpan<Bar> bars = segment.AsSpan();
+                for (int i = 0; i < bars.Length; i++) _state.OnMinuteBar(bars[i], _publications);
+            }
+            else
+            {
+                for (int i = 0; i < m.Bars.Count; i++) _state.OnMinuteBar(m.Bars[i], _publications);
+            }
+
             PublishAndAck();
         });
         Receive<SymbolCommands.DailyBar>(m =>
@@ -251,8 +261,10 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         }
 
         DateTimeOffset now = _settings.Clock.GetUtcNow();
-        foreach (Publication p in _publications)
+        ReadOnlySpan<Publication> publications = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_publications);
+        for (int i = 0; i < publications.Length; i++)
         {
+            ref readonly Publication p = ref publications[i];
             var d = p.Detection;
             var evt = PatternEvent.Create(_symbol, d.Pattern, d.Confidence, d.TierName, d.Timeframe.ToWireName(),
                 d.Price, Math.Round(p.PriceChangePercent, 4), (long)p.Volume, now, p.Indicators());
