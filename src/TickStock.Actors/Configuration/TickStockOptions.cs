@@ -61,6 +61,12 @@ public sealed class MarketDataSettings
     /// <summary>How many symbols, or a comma list, the synthetic source streams (TICKSTOCK_SYNTHETIC_SYMBOLS).</summary>
     public string SyntheticSymbols { get; set; } = "50";
 
+    /// <summary>Synthetic: 1-minute bars per second per symbol; replay: multiple of real time (TICKSTOCK_MARKET_SPEED). Must be &gt; 0.</summary>
+    public double Speed { get; set; } = 60;
+
+    /// <summary>Replay: a CSV bar file or a folder of <c>SYMBOL[_…].csv</c> files; empty = stored ohlcv_1min (TICKSTOCK_REPLAY_PATH).</summary>
+    public string? ReplayPath { get; set; }
+
     public static readonly IReadOnlySet<string> KnownSources =
         new HashSet<string>(StringComparer.Ordinal) { "synthetic", "replay", "redis", "polygon", "none" };
 }

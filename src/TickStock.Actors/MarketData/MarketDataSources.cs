@@ -13,7 +13,7 @@ using TickStock.Core.Bars;
 
 namespace TickStock.Actors.MarketData;
 
-/// <summary>Settings of the live market data source (from TickStockOptions plus the replay/speed variables).</summary>
+/// <summary>Settings of the live market data source (from TickStockOptions.MarketData).</summary>
 public sealed record MarketDataSourceSettings
 {
     /// <summary>synthetic | replay | redis | none.</summary>
@@ -28,6 +28,9 @@ public sealed record MarketDataSourceSettings
     /// <summary>Replay: a CSV file or folder of <c>SYMBOL[_…].csv</c> files; null = stored <c>ohlcv_1min</c>.</summary>
     public string? ReplayPath { get; init; }
 
+    /// <summary>Benchmark symbol the synthetic source streams as well (relative strength; SymbolStateOptions.Benchmark).</summary>
+    public string? Benchmark { get; init; } = "SPY";
+
     /// <summary>Redis channel of forwarded ticks (contract §1).</summary>
     public string TickChannel { get; init; } = "tickstock.data.raw";
 
@@ -35,20 +38,26 @@ public sealed record MarketDataSourceSettings
     public int Parallelism { get; init; } = 16;
 
     /// <summary>
-    /// Builds the settings: TICKSTOCK_MARKET_DATA / TICKSTOCK_SYNTHETIC_SYMBOLS through <paramref name="options"/>;
-    /// TICKSTOCK_MARKET_SPEED and TICKSTOCK_REPLAY_PATH from the environment.
+    /// Builds the settings from the typed options (TICKSTOCK_MARKET_DATA, TICKSTOCK_SYNTHETIC_SYMBOLS,
+    /// TICKSTOCK_MARKET_SPEED, TICKSTOCK_REPLAY_PATH are mapped onto <see cref="MarketDataSettings"/>).
     /// </summary>
-    public static MarketDataSourceSettings From(TickStockOptions options, Func<string, string?>? environment = null)
+    /// <exception cref="ArgumentOutOfRangeException">The speed is not a positive finite number.</exception>
+    public static MarketDataSourceSettings From(TickStockOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        environment ??= Environment.GetEnvironmentVariable;
-        double speed = double.TryParse(environment("TICKSTOCK_MARKET_SPEED"), NumberStyles.Float, CultureInfo.InvariantCulture, out double s) && s > 0 ? s : 60;
+        MarketDataSettings market = options.MarketData;
+        if (!double.IsFinite(market.Speed) || market.Speed <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), market.Speed,
+                $"TICKSTOCK_MARKET_SPEED (TickStock:MarketData:Speed) must be a positive number, got {market.Speed.ToString(CultureInfo.InvariantCulture)}");
+        }
+
         return new MarketDataSourceSettings
         {
-            Source = options.MarketData.Source.Trim().ToLowerInvariant(),
-            SyntheticSymbols = ResolveSymbols(options.MarketData.SyntheticSymbols, options.DataDirectory),
-            Speed = speed,
-            ReplayPath = environment("TICKSTOCK_REPLAY_PATH") is { Length: > 0 } path ? path : null,
+            Source = market.Source.Trim().ToLowerInvariant(),
+            SyntheticSymbols = ResolveSymbols(market.SyntheticSymbols, options.DataDirectory),
+            Speed = market.Speed,
+            ReplayPath = string.IsNullOrWhiteSpace(market.ReplayPath) ? null : market.ReplayPath.Trim(),
         };
     }
 
@@ -97,10 +106,11 @@ public sealed class TickSourceCounters
 public static class MarketDataSources
 {
     /// <summary>Synthetic: history first, then minute bars throttled to <c>speed × symbols</c> bars per second.</summary>
-    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null)
+    /// <param name="benchmark">Also streamed (first in every minute) so relative strength has its closes; null = none.</param>
+    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null, string? benchmark = "SPY")
     {
-        var feed = new SyntheticFeed(symbols, firstSession);
-        int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, symbols.Count)));
+        var feed = new SyntheticFeed(symbols, firstSession, benchmark: benchmark);
+        int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, feed.Symbols.Count)));
         return Source.From(feed.DailyHistory()).Select(m => (IWithSymbol)m)
             .Concat(Source.From(feed.Minutes()).Select(m => (IWithSymbol)m)
                 .Throttle(perSecond, TimeSpan.FromSeconds(1), Math.Max(1, perSecond / 10), ThrottleMode.Shaping));

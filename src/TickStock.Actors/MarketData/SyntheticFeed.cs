@@ -18,11 +18,40 @@ public sealed class SyntheticFeed
     private readonly SymbolWalk[] _walks;
     private readonly DateOnly _firstSession;
 
-    public SyntheticFeed(IReadOnlyList<string> symbols, DateOnly? firstSession = null, int seed = 20_261_128)
+    /// <param name="symbols">The streamed symbols.</param>
+    /// <param name="firstSession">First streamed session (default: about 90 days ago).</param>
+    /// <param name="seed">Random seed.</param>
+    /// <param name="benchmark">
+    /// A benchmark symbol (SPY) streamed as well when not among <paramref name="symbols"/>: it comes first in the
+    /// history and in every minute, so the other symbols' relative strength finds its close of the same minute. The
+    /// other symbols' walks are the same with or without it.
+    /// </param>
+    public SyntheticFeed(IReadOnlyList<string> symbols, DateOnly? firstSession = null, int seed = 20_261_128, string? benchmark = null)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         _firstSession = NyseCalendar.NextTradingDayOnOrAfter(firstSession ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-90));
-        _walks = symbols.Select((s, i) => new SymbolWalk(s, i, HashCode.Combine(seed, StableHash(s)))).ToArray();
+        var walks = new List<SymbolWalk>(symbols.Count + 1);
+        if (!string.IsNullOrWhiteSpace(benchmark))
+        {
+            string name = benchmark.Trim().ToUpperInvariant();
+            int at = -1;
+            for (int i = 0; i < symbols.Count; i++)
+            {
+                if (string.Equals(symbols[i], name, StringComparison.OrdinalIgnoreCase)) at = i;
+            }
+
+            walks.Add(new SymbolWalk(at >= 0 ? symbols[at] : name, at >= 0 ? at : symbols.Count, HashCode.Combine(seed, StableHash(at >= 0 ? symbols[at] : name))));
+            for (int i = 0; i < symbols.Count; i++)
+            {
+                if (i != at) walks.Add(new SymbolWalk(symbols[i], i, HashCode.Combine(seed, StableHash(symbols[i]))));
+            }
+        }
+        else
+        {
+            for (int i = 0; i < symbols.Count; i++) walks.Add(new SymbolWalk(symbols[i], i, HashCode.Combine(seed, StableHash(symbols[i]))));
+        }
+
+        _walks = [.. walks];
     }
 
     public IReadOnlyList<string> Symbols => _walks.Select(w => w.Symbol).ToList();

@@ -48,6 +48,8 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     private long _tickSkewMs;
     private long _published;
     private long _unrouted;
+    private long _sharedMinuteKey = long.MinValue;
+    private long _sharedDailyKey = long.MinValue;
 
     public SymbolActor(string symbol, SymbolActorSettings settings)
     {
@@ -65,12 +67,24 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         }
     }
 
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
     public IStash Stash { get; set; } = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart()
     {
+        if (_state.IsBenchmark)
+        {
+            Context.System.EventStream.Subscribe(Self, typeof(BenchmarkMessages.SnapshotRequest));
+        }
+        else if (_settings.State.Benchmark is { Length: > 0 } benchmark)
+        {
+            Context.System.EventStream.Subscribe(Self, typeof(BenchmarkMessages.Closes));
+            Context.System.EventStream.Publish(new BenchmarkMessages.SnapshotRequest(benchmark.ToUpperInvariant(), Self));
+        }
+
         if (_settings.DailyBars is { } source)
         {
             source.LoadAsync(_symbol, _settings.SeedDays).PipeTo(Self,
@@ -84,6 +98,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Receive<SeedLoaded>(loaded =>
         {
             foreach (Bar bar in loaded.Bars) _state.SeedDaily(bar);
+            ShareBenchmark();
             _log.Debug("SymbolActor {0} seeded {1} daily bars", _symbol, loaded.Bars.Count);
             Stash.UnstashAll();
             Become(Running);
@@ -106,7 +121,17 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<SymbolCommands.MinuteBars>(m =>
         {
-            for (int i = 0; i < m.Bars.Count; i++) _state.OnMinuteBar(m.Bars[i], _publications);
+            if (m.Bars is ArraySegment<Bar> segment)
+            {
+                // The fast sources' batches: no interface call and no copy per bar.
+                ReadOnlySpan<Bar> bars = segment.AsSpan();
+                for (int i = 0; i < bars.Length; i++) _state.OnMinuteBar(bars[i], _publications);
+            }
+            else
+            {
+                for (int i = 0; i < m.Bars.Count; i++) _state.OnMinuteBar(m.Bars[i], _publications);
+            }
+
             PublishAndAck();
         });
         Receive<SymbolCommands.DailyBar>(m =>
@@ -117,15 +142,29 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Receive<SymbolCommands.SeedDailyBars>(m =>
         {
             foreach (Bar bar in m.Bars) _state.SeedDaily(bar);
+            ShareBenchmark();
             Ack();
         });
         Receive<SymbolCommands.Tick>(OnTick);
+        Receive<BenchmarkMessages.Closes>(m =>
+        {
+            if (!_state.IsBenchmark) _state.Benchmark.Add(m.Minutes, m.Daily);
+        });
+        Receive<BenchmarkMessages.SnapshotRequest>(m =>
+        {
+            if (_state.IsBenchmark && !m.ReplyTo.Equals(Self))
+            {
+                m.ReplyTo.Tell(new BenchmarkMessages.Closes(_symbol, _state.Benchmark.MinutesAfter(long.MinValue), _state.Benchmark.DailyAfter(long.MinValue)));
+            }
+        });
         Receive<FlushTicks>(_ => FlushTickBar());
         Receive<SeedLoaded>(_ => { }); // a late seed after a restart of the same incarnation is not applied twice
         Receive<SymbolQueries.GetStatus>(_ => Sender.Tell(new SymbolQueries.SymbolStatus(_symbol, _state.MinuteBars, _startedAt)
         {
             DailyBars = _state.DailyBars,
             PatternsPublished = _published,
+            BenchmarkMinutes = _state.Benchmark.MinuteCount,
+            BenchmarkDays = _state.Benchmark.DailyCount,
         }));
     }
 
@@ -168,6 +207,26 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Ack();
     }
 
+    /// <summary>The benchmark's actor publishes the closes it added since the last time on the node's EventStream.</summary>
+    private void ShareBenchmark()
+    {
+        if (!_state.IsBenchmark)
+        {
+            return;
+        }
+
+        List<KeyedClose> minutes = _state.Benchmark.MinutesAfter(_sharedMinuteKey);
+        List<KeyedClose> daily = _state.Benchmark.DailyAfter(_sharedDailyKey);
+        if (minutes.Count == 0 && daily.Count == 0)
+        {
+            return;
+        }
+
+        if (minutes.Count > 0) _sharedMinuteKey = minutes[^1].Key;
+        if (daily.Count > 0) _sharedDailyKey = daily[^1].Key;
+        Context.System.EventStream.Publish(new BenchmarkMessages.Closes(_symbol, minutes, daily));
+    }
+
     private void Ack()
     {
         if (!Sender.IsNobody() && !Sender.Equals(Context.System.DeadLetters))
@@ -178,6 +237,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 
     private void Publish()
     {
+        ShareBenchmark();
         if (_publications.Count == 0)
         {
             return;
@@ -201,8 +261,10 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         }
 
         DateTimeOffset now = _settings.Clock.GetUtcNow();
-        foreach (Publication p in _publications)
+        ReadOnlySpan<Publication> publications = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_publications);
+        for (int i = 0; i < publications.Length; i++)
         {
+            ref readonly Publication p = ref publications[i];
             var d = p.Detection;
             var evt = PatternEvent.Create(_symbol, d.Pattern, d.Confidence, d.TierName, d.Timeframe.ToWireName(),
                 d.Price, Math.Round(p.PriceChangePercent, 4), (long)p.Volume, now, p.Indicators());

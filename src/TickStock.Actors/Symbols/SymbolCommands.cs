@@ -1,4 +1,6 @@
+using Akka.Actor;
 using TickStock.Core.Bars;
+using TickStock.Core.Symbols;
 
 namespace TickStock.Actors.Symbols;
 
@@ -37,6 +39,19 @@ public static class SymbolCommands
     }
 }
 
+/// <summary>
+/// How the benchmark's closes reach every SymbolActor of a node (relative strength): the benchmark's own actor
+/// publishes each batch of new closes on the node's EventStream, and a starting actor asks it for what it holds.
+/// </summary>
+public static class BenchmarkMessages
+{
+    /// <summary>New (or, as a snapshot reply, all held) closes of the benchmark, oldest first.</summary>
+    public sealed record Closes(string Benchmark, IReadOnlyList<KeyedClose> Minutes, IReadOnlyList<KeyedClose> Daily);
+
+    /// <summary>Published by a starting SymbolActor; the benchmark's actor answers <paramref name="ReplyTo"/> with <see cref="Closes"/>.</summary>
+    public sealed record SnapshotRequest(string Benchmark, IActorRef ReplyTo);
+}
+
 /// <summary>Queries a SymbolActor answers.</summary>
 public static class SymbolQueries
 {
@@ -50,5 +65,11 @@ public static class SymbolQueries
 
         /// <summary>Patterns sent to the pipeline by this incarnation.</summary>
         public long PatternsPublished { get; init; }
+
+        /// <summary>Benchmark 1-minute closes held (relative strength).</summary>
+        public int BenchmarkMinutes { get; init; }
+
+        /// <summary>Benchmark daily closes held.</summary>
+        public int BenchmarkDays { get; init; }
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TickStock.Core.Bars;
 
 namespace TickStock.Core.Detection;
@@ -41,13 +42,14 @@ public sealed class PublicationDeduplicator
     public bool TryPublish(string symbol, in Detection detection)
     {
         ArgumentNullException.ThrowIfNull(symbol);
-        var key = (symbol, detection.Kind, detection.Timeframe);
-        if (_lastPublished.TryGetValue(key, out long last) && detection.BarIndex - last <= CooldownFor(detection.Timeframe))
+        // One hash lookup: the slot is added (false = never published) or updated in place.
+        ref long last = ref CollectionsMarshal.GetValueRefOrAddDefault(_lastPublished, (symbol, detection.Kind, detection.Timeframe), out bool seen);
+        if (seen && detection.BarIndex - last <= CooldownFor(detection.Timeframe))
         {
             return false;
         }
 
-        _lastPublished[key] = detection.BarIndex;
+        last = detection.BarIndex;
         return true;
     }
 

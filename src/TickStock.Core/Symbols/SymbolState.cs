@@ -48,6 +48,15 @@ public sealed record SymbolStateOptions
 
     /// <summary>Roll 5- and 15-minute bars from the 1-minute stream and run their detectors.</summary>
     public bool RollUp { get; init; } = true;
+
+    /// <summary>Benchmark symbol of <c>relative_strength</c> (patterns.md: SPY); null or empty = none.</summary>
+    public string? Benchmark { get; init; } = "SPY";
+
+    /// <summary>Relative strength period in bars of the detecting stream.</summary>
+    public int RelativeStrengthPeriod { get; init; } = 20;
+
+    /// <summary>Intraday: how much older than a bar the benchmark's latest minute may be and still count as its close.</summary>
+    public TimeSpan BenchmarkMaxAge { get; init; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>
@@ -74,6 +83,9 @@ public sealed class SymbolState
     private readonly List<Detection> _raw = new(16);
     private readonly List<Detection> _combos = new(4);
     private readonly List<Detection> _dailyRaw = new(16);
+    private readonly CloseRing _minuteCloses;
+    private readonly CloseRing _dailyCloses;
+    private readonly long _benchmarkMaxAgeMs;
 
     private long _lastMinuteMs = long.MinValue;
     private int _sessionDate;
@@ -87,9 +99,21 @@ public sealed class SymbolState
         Symbol = symbol;
         _options = options ?? new SymbolStateOptions();
         _dedup = new PublicationDeduplicator(_options.IntradayCooldown, _options.DailyCooldown);
-        _five = new RollUp(5, new DetectorEngine(new DetectorOptions { Timeframe = Timeframe.FiveMinutes }));
-        _fifteen = new RollUp(15, new DetectorEngine(new DetectorOptions { Timeframe = Timeframe.FifteenMinutes }));
+        int ring = Math.Max(1, _options.RelativeStrengthPeriod) + 1;
+        _five = new RollUp(5, new DetectorEngine(new DetectorOptions { Timeframe = Timeframe.FiveMinutes }), new CloseRing(ring));
+        _fifteen = new RollUp(15, new DetectorEngine(new DetectorOptions { Timeframe = Timeframe.FifteenMinutes }), new CloseRing(ring));
+        _minuteCloses = new CloseRing(ring);
+        _dailyCloses = new CloseRing(ring);
+        _benchmarkMaxAgeMs = (long)_options.BenchmarkMaxAge.TotalMilliseconds;
+        IsBenchmark = !string.IsNullOrEmpty(_options.Benchmark) && string.Equals(symbol, _options.Benchmark, StringComparison.OrdinalIgnoreCase);
     }
+
+    /// <summary>True when this symbol is the benchmark itself: its own closes go into <see cref="Benchmark"/> (to share
+    /// with the other symbols) and it has no relative strength.</summary>
+    public bool IsBenchmark { get; }
+
+    /// <summary>The benchmark's closes known to this symbol (fed by the host: broadcasts of the benchmark's bars).</summary>
+    public BenchmarkCloses Benchmark { get; } = new();
 
     /// <summary>The ticker.</summary>
     public string Symbol { get; }
@@ -147,7 +171,12 @@ public sealed class SymbolState
             _session.Add(bar);
         }
 
-        RunIntraday(_minute, bar, output);
+        if (IsBenchmark)
+        {
+            Benchmark.AddMinute(bar.TimeMs, bar.Close);
+        }
+
+        RunIntraday(_minute, _minuteCloses, bar.TimeMs, bar, output);
         if (_options.RollUp)
         {
             Roll(_five, bar, output);
@@ -170,8 +199,8 @@ public sealed class SymbolState
     {
         if (_options.RollUp)
         {
-            if (_five.TryComplete(out Bar five)) RunIntraday(_five.Engine, five, output);
-            if (_fifteen.TryComplete(out Bar fifteen)) RunIntraday(_fifteen.Engine, fifteen, output);
+            CompleteRollUp(_five, output);
+            CompleteRollUp(_fifteen, output);
         }
 
         if (_session.Count > 0 && _sessionDate > LastDailyDate)
@@ -186,21 +215,32 @@ public sealed class SymbolState
 
     private void Roll(RollUp rollUp, in Bar bar, List<Publication> output)
     {
-        if (rollUp.Add(bar, out Bar completed))
+        if (rollUp.Add(bar, out Bar completed, out long completedLastMinute))
         {
-            RunIntraday(rollUp.Engine, completed, output);
+            RunIntraday(rollUp.Engine, rollUp.Closes, completedLastMinute, completed, output);
         }
 
-        if (rollUp.IsLastMinute(bar) && rollUp.TryComplete(out Bar last))
+        if (rollUp.IsLastMinute(bar))
         {
-            RunIntraday(rollUp.Engine, last, output);
+            CompleteRollUp(rollUp, output);
         }
     }
 
-    private void RunIntraday(DetectorEngine engine, in Bar bar, List<Publication> output)
+    private void CompleteRollUp(RollUp rollUp, List<Publication> output)
+    {
+        if (rollUp.TryComplete(out Bar completed, out long lastMinute))
+        {
+            RunIntraday(rollUp.Engine, rollUp.Closes, lastMinute, completed, output);
+        }
+    }
+
+    /// <param name="closes">The stream's recent closes (relative strength).</param>
+    /// <param name="closeTimeMs">Start of the minute whose close is the bar's close (the benchmark is looked up as of it).</param>
+    private void RunIntraday(DetectorEngine engine, CloseRing closes, long closeTimeMs, in Bar bar, List<Publication> output)
     {
         _raw.Clear();
         _combos.Clear();
+        closes.Push(closeTimeMs, bar.Close);
         engine.OnBar(bar, _raw);
         _combo.OnIntradayBar(bar, engine.Options.Timeframe, _raw, engine.State, _combos);
         if (_raw.Count == 0 && _combos.Count == 0)
@@ -212,8 +252,9 @@ public sealed class SymbolState
         double change = double.IsNaN(_previousDailyClose) || _previousDailyClose == 0
             ? state.PriceChangePercent
             : (bar.Close - _previousDailyClose) / _previousDailyClose * 100.0;
-        Publish(_raw, state, change, bar.Volume, output);
-        Publish(_combos, state, change, bar.Volume, output);
+        double relativeStrength = RelativeStrength(closes, daily: false);
+        Publish(_raw, state, change, bar.Volume, relativeStrength, output);
+        Publish(_combos, state, change, bar.Volume, relativeStrength, output);
     }
 
     private bool FeedDaily(in Bar bar, List<Publication>? publish)
@@ -225,19 +266,54 @@ public sealed class SymbolState
         }
 
         LastDailyDate = bar.SessionDate;
+        _dailyCloses.Push(bar.SessionDate, bar.Close);
+        if (IsBenchmark)
+        {
+            Benchmark.AddDaily(bar.SessionDate, bar.Close);
+        }
+
         _dailyRaw.Clear();
         _daily.OnBar(bar, _dailyRaw);
         _combo.OnDailyBar(bar, _dailyRaw, _daily.State);
         _previousDailyClose = bar.Close;
         if (publish is not null && _dailyRaw.Count > 0)
         {
-            Publish(_dailyRaw, _daily.State, _daily.State.PriceChangePercent, bar.Volume, publish);
+            Publish(_dailyRaw, _daily.State, _daily.State.PriceChangePercent, bar.Volume, RelativeStrength(_dailyCloses, daily: true), publish);
         }
 
         return true;
     }
 
-    private void Publish(List<Detection> detections, MarketState state, double priceChange, double volume, List<Publication> output)
+    /// <summary>
+    /// (close / close N bars ago) / (benchmark close / benchmark close N bars ago) on the stream's own bar times:
+    /// daily bars by session date, intraday bars as of the minute of their close (at most
+    /// <see cref="SymbolStateOptions.BenchmarkMaxAge"/> older). NaN for the benchmark itself or when a close is unknown.
+    /// </summary>
+    private double RelativeStrength(CloseRing closes, bool daily)
+    {
+        if (IsBenchmark || !closes.TryEnds(out long oldKey, out double oldClose, out long newKey, out double newClose) || oldClose <= 0)
+        {
+            return double.NaN;
+        }
+
+        double oldBenchmark, newBenchmark;
+        if (daily)
+        {
+            if (!Benchmark.TryDaily((int)oldKey, out oldBenchmark) || !Benchmark.TryDaily((int)newKey, out newBenchmark))
+            {
+                return double.NaN;
+            }
+        }
+        else if (!Benchmark.TryMinuteAsOf(oldKey, _benchmarkMaxAgeMs, out oldBenchmark)
+            || !Benchmark.TryMinuteAsOf(newKey, _benchmarkMaxAgeMs, out newBenchmark))
+        {
+            return double.NaN;
+        }
+
+        return newClose / oldClose / (newBenchmark / oldBenchmark);
+    }
+
+    private void Publish(List<Detection> detections, MarketState state, double priceChange, double volume, double relativeStrength, List<Publication> output)
     {
         for (int i = 0; i < detections.Count; i++)
         {
@@ -247,7 +323,7 @@ public sealed class SymbolState
                 continue;
             }
 
-            output.Add(new Publication(d, priceChange, volume, state.Rsi, state.RelativeVolume, state.RelativeStrength));
+            output.Add(new Publication(d, priceChange, volume, state.Rsi, state.RelativeVolume, relativeStrength));
         }
     }
 
@@ -282,25 +358,32 @@ public sealed class SymbolState
     }
 
     /// <summary>N-minute bars aligned to the session open, built from 1-minute bars.</summary>
-    private sealed class RollUp(int minutes, DetectorEngine engine)
+    private sealed class RollUp(int minutes, DetectorEngine engine, CloseRing closes)
     {
         private bool _open;
         private int _session;
         private int _bucket;
         private Bar _bar;
+        private long _lastMinuteMs;
 
         public DetectorEngine Engine { get; } = engine;
 
-        /// <summary>Adds a minute; when it starts a new bucket, the previous (incomplete) one is returned.</summary>
-        public bool Add(in Bar minute, out Bar completed)
+        /// <summary>Recent closes of the rolled stream (relative strength).</summary>
+        public CloseRing Closes { get; } = closes;
+
+        /// <summary>Adds a minute; when it starts a new bucket, the previous (incomplete) one is returned with the start of its last minute.</summary>
+        public bool Add(in Bar minute, out Bar completed, out long completedLastMinute)
         {
             int bucket = FloorDiv(minute.MinuteOfSession, minutes);
             bool flushed = false;
             completed = default;
+            completedLastMinute = 0;
             if (_open && (minute.SessionDate != _session || bucket != _bucket))
             {
-                flushed = TryComplete(out completed);
+                flushed = TryComplete(out completed, out completedLastMinute);
             }
+
+            _lastMinuteMs = minute.TimeMs;
 
             if (!_open)
             {
@@ -330,9 +413,10 @@ public sealed class SymbolState
 
         public bool IsLastMinute(in Bar minute) => FloorMod(minute.MinuteOfSession, minutes) == minutes - 1;
 
-        public bool TryComplete(out Bar completed)
+        public bool TryComplete(out Bar completed, out long lastMinuteMs)
         {
             completed = _bar;
+            lastMinuteMs = _lastMinuteMs;
             if (!_open)
             {
                 return false;
@@ -345,5 +429,40 @@ public sealed class SymbolState
         private static int FloorDiv(int a, int b) => (a / b) - ((a % b) < 0 ? 1 : 0);
 
         private static int FloorMod(int a, int b) => ((a % b) + b) % b;
+    }
+
+    /// <summary>The last N + 1 (key, close) pairs of one stream.</summary>
+    private sealed class CloseRing(int size)
+    {
+        private readonly long[] _keys = new long[size];
+        private readonly double[] _closes = new double[size];
+        private long _count;
+
+        public void Push(long key, double close)
+        {
+            int slot = (int)(_count % size);
+            _keys[slot] = key;
+            _closes[slot] = close;
+            _count++;
+        }
+
+        /// <summary>The oldest and newest pair once N + 1 were pushed.</summary>
+        public bool TryEnds(out long oldKey, out double oldClose, out long newKey, out double newClose)
+        {
+            if (_count < size)
+            {
+                oldKey = newKey = 0;
+                oldClose = newClose = double.NaN;
+                return false;
+            }
+
+            int oldest = (int)(_count % size);
+            int newest = (int)((_count - 1) % size);
+            oldKey = _keys[oldest];
+            oldClose = _closes[oldest];
+            newKey = _keys[newest];
+            newClose = _closes[newest];
+            return true;
+        }
     }
 }

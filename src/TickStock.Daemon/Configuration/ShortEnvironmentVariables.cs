@@ -19,6 +19,8 @@ public static class ShortEnvironmentVariables
         ["POLYGON_RATE_PER_MIN"] = "TickStock:Polygon:RatePerMinute",
         ["TICKSTOCK_MARKET_DATA"] = "TickStock:MarketData:Source",
         ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "TickStock:MarketData:SyntheticSymbols",
+        ["TICKSTOCK_MARKET_SPEED"] = "TickStock:MarketData:Speed",
+        ["TICKSTOCK_REPLAY_PATH"] = "TickStock:MarketData:ReplayPath",
         ["TICKSTOCK_NOW"] = "TickStock:Now",
         ["TICKSTOCK_AKKA_HOST"] = "TickStock:Cluster:Hostname",
         ["TICKSTOCK_AKKA_PORT"] = "TickStock:Cluster:Port",

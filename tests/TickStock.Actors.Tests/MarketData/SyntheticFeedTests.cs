@@ -41,6 +41,21 @@ public class SyntheticFeedTests
     }
 
     [Fact]
+    public void The_benchmark_is_streamed_first_in_history_and_every_minute_without_changing_the_other_walks()
+    {
+        var plain = new SyntheticFeed(Symbols, new DateOnly(2026, 3, 2));
+        var withSpy = new SyntheticFeed(Symbols, new DateOnly(2026, 3, 2), benchmark: "spy");
+
+        Assert.Equal(["SPY", .. Symbols], withSpy.Symbols);
+        Assert.Equal("SPY", withSpy.DailyHistory().First().Symbol);
+        var minutes = withSpy.Minutes().Take((Symbols.Length + 1) * 3).ToList();
+        Assert.Equal(["SPY", "SPY", "SPY"], minutes.Where((_, i) => i % (Symbols.Length + 1) == 0).Select(m => m.Symbol));
+        var expected = plain.Minutes().Take(Symbols.Length * 3).Select(m => (m.Symbol, m.Bar)).ToList();
+        Assert.Equal(expected, minutes.Where(m => m.Symbol != "SPY").Select(m => (m.Symbol, m.Bar)));
+        Assert.Equal(Symbols.Length, new SyntheticFeed(Symbols, new DateOnly(2026, 3, 2), benchmark: "CCC").Symbols.Count); // already streamed
+    }
+
+    [Fact]
     public void Every_tier_is_published_within_two_sessions()
     {
         var feed = new SyntheticFeed(Symbols, new DateOnly(2026, 3, 2));

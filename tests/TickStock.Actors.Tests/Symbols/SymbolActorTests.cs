@@ -152,6 +152,39 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal(3, status.BarsSeen);
     }
 
+    [Fact]
+    public async Task Benchmark_bars_reach_a_running_symbol_and_its_PatternDetected_carries_relative_strength()
+    {
+        _daily.Release();
+        var (region, pipeline) = await StartAsync();
+        await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("RSX"), TimeSpan.FromSeconds(10)); // running, subscribed
+        await SendAsync(region, "SPY", Enumerable.Range(0, 21).Select(m => MinuteBars.At(m, close: 100 + (0.5 * m))));
+        await SendAsync(region, "RSX", MinuteBars.QuietThenSpike());
+
+        var evt = pipeline.FishForMessage<PatternCommands.PatternDetected>(
+            m => m.Event.Symbol == "RSX" && m.Event.Pattern == "Volume_Spike" && m.Event.Timeframe == "1min", TimeSpan.FromSeconds(15)).Event;
+        Assert.Equal(0.909, evt.Indicators["relative_strength"], 3); // flat symbol, benchmark +10 % over 20 bars
+        Assert.Null(evt.Problem());
+    }
+
+    [Fact]
+    public async Task A_symbol_started_after_the_benchmark_gets_its_closes_as_a_snapshot()
+    {
+        _daily.Release();
+        var (region, pipeline) = await StartAsync();
+        await SendAsync(region, "SPY", Enumerable.Range(0, 21).Select(m => MinuteBars.At(m, close: 100 - (0.5 * m))));
+        await AwaitConditionAsync(async () =>
+        {
+            var status = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("LATER"), TimeSpan.FromSeconds(10));
+            return status.BenchmarkMinutes == 21 && status.BenchmarkDays == GatedDailyBars.Days;
+        }, TimeSpan.FromSeconds(15));
+        await SendAsync(region, "LATER", MinuteBars.QuietThenSpike());
+
+        var evt = pipeline.FishForMessage<PatternCommands.PatternDetected>(
+            m => m.Event.Symbol == "LATER" && m.Event.Pattern == "Volume_Spike" && m.Event.Timeframe == "1min", TimeSpan.FromSeconds(15)).Event;
+        Assert.Equal(Math.Round(1 / (90.0 / 100.0), 3), evt.Indicators["relative_strength"], 3);
+    }
+
     /// <summary>Daily history that is held back until the test releases it.</summary>
     private sealed class GatedDailyBars : IDailyBarSource
     {

@@ -26,6 +26,8 @@ public class ConfigurationLayeringTests
         Assert.Equal(5, options.Polygon.RatePerMinute);
         Assert.Equal("synthetic", options.MarketData.Source);
         Assert.Equal("50", options.MarketData.SyntheticSymbols);
+        Assert.Equal(60, options.MarketData.Speed);
+        Assert.Null(options.MarketData.ReplayPath);
         Assert.Null(options.Now);
         Assert.Equal(["symbols", "jobs"], options.Cluster.EffectiveRoles);
         Assert.Empty(options.Cluster.SeedNodes);
@@ -44,6 +46,8 @@ public class ConfigurationLayeringTests
             ["POLYGON_RATE_PER_MIN"] = "100",
             ["TICKSTOCK_MARKET_DATA"] = "none",
             ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "AAPL,MSFT",
+            ["TICKSTOCK_MARKET_SPEED"] = "2.5",
+            ["TICKSTOCK_REPLAY_PATH"] = "/srv/replay",
             ["TICKSTOCK_NOW"] = "2024-10-30T20:00:00Z",
             ["TICKSTOCK_AKKA_PORT"] = "4053",
             ["TICKSTOCK_SEED_NODES"] = "akka.tcp://tickstock@a:4053, akka.tcp://tickstock@b:4053",
@@ -66,6 +70,8 @@ public class ConfigurationLayeringTests
         Assert.Equal(100, options.Polygon.RatePerMinute);
         Assert.Equal("none", options.MarketData.Source);
         Assert.Equal("AAPL,MSFT", options.MarketData.SyntheticSymbols);
+        Assert.Equal(2.5, options.MarketData.Speed);
+        Assert.Equal("/srv/replay", options.MarketData.ReplayPath);
         Assert.Equal("2024-10-30T20:00:00Z", options.Now);
         Assert.Equal(4053, options.Cluster.Port);
         Assert.Equal("node-a", options.Cluster.Hostname); // appsettings value survives where no variable is set
@@ -77,6 +83,7 @@ public class ConfigurationLayeringTests
     [InlineData("POLYGON_RATE_PER_MIN", "0", "POLYGON_RATE_PER_MIN must be a positive number")]
     [InlineData("TICKSTOCK_NOW", "yesterday", "TICKSTOCK_NOW='yesterday'")]
     [InlineData("POLYGON_RATE_PER_MIN", "off", "POLYGON_RATE_PER_MIN: Failed to convert configuration value 'off'")]
+    [InlineData("TICKSTOCK_MARKET_SPEED", "fast", "TICKSTOCK_MARKET_SPEED: Failed to convert configuration value 'fast'")]
     public void Unusable_values_are_rejected_with_the_variable_named(string variable, string value, string message)
     {
         var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { [variable] = value }));
