@@ -53,6 +53,11 @@ public static class TickStockConfiguration
             throw new OptionsException($"TICKSTOCK_MARKET_DATA='{options.MarketData.Source}' is not one of {string.Join(", ", MarketDataSettings.KnownSources)}");
         }
 
+        if (!(options.MarketData.Speed > 0) || double.IsInfinity(options.MarketData.Speed))
+        {
+            throw new OptionsException($"TICKSTOCK_MARKET_SPEED must be a positive number of bars per second per symbol, got {options.MarketData.Speed}");
+        }
+
         if (options.Polygon.RatePerMinute <= 0)
         {
             throw new OptionsException($"POLYGON_RATE_PER_MIN must be a positive number, got {options.Polygon.RatePerMinute}");

@@ -81,6 +81,8 @@ public class ConfigurationLayeringTests
     [Theory]
     [InlineData("TICKSTOCK_MARKET_DATA", "websocket", "TICKSTOCK_MARKET_DATA='websocket'")]
     [InlineData("POLYGON_RATE_PER_MIN", "0", "POLYGON_RATE_PER_MIN must be a positive number")]
+    [InlineData("TICKSTOCK_MARKET_SPEED", "0", "TICKSTOCK_MARKET_SPEED must be a positive number")]
+    [InlineData("TICKSTOCK_MARKET_SPEED", "-3", "TICKSTOCK_MARKET_SPEED must be a positive number")]
     [InlineData("TICKSTOCK_NOW", "yesterday", "TICKSTOCK_NOW='yesterday'")]
     [InlineData("POLYGON_RATE_PER_MIN", "off", "POLYGON_RATE_PER_MIN: Failed to convert configuration value 'off'")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "fast", "TICKSTOCK_MARKET_SPEED: Failed to convert configuration value 'fast'")]
