@@ -6,6 +6,7 @@
 #
 #   deploy/bench-load.sh                    # 100 symbols × 1 year (the issue's benchmark)
 #   SYMBOLS=20 YEARS=0.25 deploy/bench-load.sh
+#   DAEMON_ONLY=1 SYMBOLS=100 YEARS=0.25 deploy/bench-load.sh   # job time and peak RSS only
 #
 # Everything happens in throw-away schemas of the local database; they are dropped at the end.
 set -euo pipefail
@@ -53,6 +54,15 @@ peak_kb=$(awk '/VmHWM/ {print $2}' "/proc/$daemon_pid/status")
 job_s=$(echo "$end - $start" | bc -l)
 
 tables="ohlcv_1min ohlcv_hourly ohlcv_daily ohlcv_weekly ohlcv_monthly"
+if [ "${DAEMON_ONLY:-0}" = 1 ]; then
+  # Memory runs: the daemon's job and peak RSS only, no hand loads.
+  total=0
+  for t in $tables; do total=$((total + $("${PSQL[@]}" -At -c "SELECT count(*) FROM ${tag}.${t}"))); done
+  printf '\n== results (%s symbols × %s years, %d bar rows; DAEMON_ONLY)\n' "$SYMBOLS" "$YEARS" "$total"
+  printf '   daemon job: %8.1f s  %10.0f rows/s\n' "$job_s" "$(echo "$total / $job_s" | bc -l)"
+  printf '   daemon peak RSS (VmHWM): %d MB\n' "$((peak_kb / 1024))"
+  exit 0
+fi
 total=0
 for t in $tables; do
   n=$("${PSQL[@]}" -At -c "SELECT count(*) FROM ${tag}.${t}")

@@ -363,7 +363,7 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
                 _jobs[jobId] = state;
                 var fetcher = _idle[^1];
                 _idle.RemoveAt(_idle.Count - 1);
-                fetcher.Tell(new FetchSymbol(jobId, next, state.Job.Targets, state.Window, state.Universe));
+                fetcher.Tell(new FetchSymbol(jobId, next, state.Job.Targets, state.Window, state.Universe, state.Job is UniverseSeedJob { Refresh: false }));
                 sent = true;
             }
 

@@ -177,7 +177,8 @@ public sealed record LoadJobState
 public static class LoadingMessages
 {
     /// <summary>Coordinator → fetcher: load one symbol.</summary>
-    public sealed record FetchSymbol(string JobId, UniverseEntry Entry, LoadTargets Targets, JobWindow Window, string? Universe);
+    /// <remarks><see cref="SkipIfComplete"/>: a <c>universe_seed</c> with <c>refresh: false</c> — a symbol whose stored rows already cover the window is not fetched.</remarks>
+    public sealed record FetchSymbol(string JobId, UniverseEntry Entry, LoadTargets Targets, JobWindow Window, string? Universe, bool SkipIfComplete = false);
 
     /// <summary>Coordinator → fetchers: stop work on a job.</summary>
     public sealed record CancelFetch(string JobId);

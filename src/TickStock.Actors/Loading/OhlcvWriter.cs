@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using TickStock.Core.Jobs;
 using TickStock.Core.Loading;
 using TickStock.Core.Market;
 
@@ -184,6 +185,61 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         }
 
         return (daily, w, m);
+    }
+
+    /// <summary>
+    /// Whether the stored rows already cover <paramref name="window"/> for every wanted table: a
+    /// daily row for every trading date of the daily window; minute and hourly rows on every
+    /// trading date of the intraday window; at least one weekly and monthly row reaching the window.
+    /// Conservative: anything short of that (a session still in progress, a gap) means "reload".
+    /// </summary>
+    public async Task<bool> HoldsWindowAsync(string symbol, LoadTargets targets, JobWindow window, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(window);
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+
+        async Task<long> Count(string sql, object from, object to, NpgsqlDbType type)
+        {
+            await using var cmd = new NpgsqlCommand(sql, connection);
+            cmd.Parameters.Add(new NpgsqlParameter { Value = symbol, NpgsqlDbType = NpgsqlDbType.Varchar });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = type });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = type });
+            return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) ?? 0L);
+        }
+
+        var daily = window.Daily;
+        if (targets.HasFlag(LoadTargets.Daily)
+            && await Count("SELECT count(*) FROM ohlcv_daily WHERE symbol = $1 AND date >= $2 AND date <= $3",
+                daily.FirstDate, daily.LastDate, NpgsqlDbType.Date).ConfigureAwait(false) != daily.TradingDates().Count())
+        {
+            return false;
+        }
+
+        foreach (var (flag, table) in new[] { (LoadTargets.Weekly, Weekly), (LoadTargets.Monthly, Monthly) })
+        {
+            if (targets.HasFlag(flag)
+                && await Count($"SELECT count(*) FROM {table.Name} WHERE symbol = $1 AND {table.KeyColumn} >= $2 AND {table.KeyColumn} <= $3",
+                    daily.FirstDate, daily.LastDate.AddDays(31), NpgsqlDbType.Date).ConfigureAwait(false) == 0)
+            {
+                return false;
+            }
+        }
+
+        var intraday = window.Intraday;
+        var sessions = intraday.TradingDates().Count();
+        foreach (var (flag, table) in new[] { (LoadTargets.Minute, Minute), (LoadTargets.Hourly, Hourly) })
+        {
+            if (targets.HasFlag(flag)
+                && await Count($"""
+                    SELECT count(DISTINCT ("timestamp" AT TIME ZONE 'America/New_York')::date) FROM {table.Name}
+                    WHERE symbol = $1 AND "timestamp" >= $2 AND "timestamp" < $3
+                    """, intraday.StartUtc.UtcDateTime, intraday.EndUtc.UtcDateTime, NpgsqlDbType.TimestampTz).ConfigureAwait(false) != sessions)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool Accept(OhlcvBar bar, LoadWindow window, ref DateTimeOffset? last)

@@ -65,6 +65,12 @@ public sealed class SymbolLoader(PolygonClient client, OhlcvWriter writer, JobSt
             return TableCounts.Zero;
         }
 
+        if (command.SkipIfComplete && await writer.HoldsWindowAsync(symbol, targets, command.Window, ct).ConfigureAwait(false))
+        {
+            // universe_seed with refresh=false: the stored rows already cover the window; no provider call.
+            return TableCounts.Zero;
+        }
+
         long minutes = 0, hours = 0, daily = 0, weekly = 0, monthly = 0;
         var wantsDaily = targets.HasFlag(LoadTargets.Daily);
         var wantsIntraday = targets.HasFlag(LoadTargets.Minute) || targets.HasFlag(LoadTargets.Hourly);
