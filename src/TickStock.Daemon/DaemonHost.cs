@@ -47,7 +47,6 @@ public static class DaemonHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<ServiceStatus>();
         builder.Services.AddSingleton(_ => new ProducerStats());
         builder.Services.AddSingleton(_ => PostgresDataSource.Create(options.Postgres));
         builder.Services.AddSingleton(_ => new RedisConnectionProvider(options.Redis, "tickstock-" + Environment.MachineName));

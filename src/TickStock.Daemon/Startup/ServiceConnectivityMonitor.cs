@@ -18,7 +18,6 @@ public sealed class ServiceConnectivityMonitor(
     TickStockOptions options,
     NpgsqlDataSource dataSource,
     RedisConnectionProvider redisProvider,
-    ServiceStatus status,
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -44,24 +43,20 @@ public sealed class ServiceConnectivityMonitor(
                     _redis = await redisProvider.GetAsync().ConfigureAwait(false);
                     _redis.ConnectionFailed += (_, e) =>
                     {
-                        status.Redis = Reachability.Unreachable;
                         _log.LogWarning("Lost Redis at {Where}: {Reason}", where, e.Exception?.Message ?? e.FailureType.ToString());
                     };
                     _redis.ConnectionRestored += (_, _) =>
                     {
-                        status.Redis = Reachability.Connected;
                         _log.LogInformation("Reconnected to Redis at {Where}", where);
                     };
                 }
 
                 await _redis.GetDatabase().PingAsync().ConfigureAwait(false);
-                status.Redis = Reachability.Connected;
                 _log.LogInformation("Connected to Redis at {Where}", where);
                 return;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ArgumentException)
             {
-                status.Redis = Reachability.Unreachable;
                 _log.LogWarning("Cannot reach Redis at {Where}: {Reason}; retrying in {Delay:0}s", where, FirstLine(ex.Message), delay.TotalSeconds);
             }
 
@@ -84,26 +79,22 @@ public sealed class ServiceConnectivityMonitor(
                     await ping.ExecuteScalarAsync(ct).ConfigureAwait(false);
                 }
 
-                status.Postgres = Reachability.Connected;
                 _log.LogInformation("Connected to PostgreSQL at {Where}", where);
                 if (options.Postgres.MigrateOnStart)
                 {
                     await new SchemaMigrator(dataSource, loggerFactory.CreateLogger<SchemaMigrator>()).MigrateAsync(ct).ConfigureAwait(false);
                 }
 
-                status.SchemaReady = true;
                 return;
             }
             catch (SchemaMismatchException ex)
             {
                 // Retrying cannot fix a schema conflict: say so once, keep the daemon up (degraded).
-                status.Postgres = Reachability.Connected;
                 _log.LogError("Database schema conflict: {Reason}", ex.Message);
                 return;
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
             {
-                status.Postgres = Reachability.Unreachable;
                 _log.LogWarning("Cannot reach PostgreSQL at {Where}: {Reason}; retrying in {Delay:0}s", where, FirstLine(ex.Message), delay.TotalSeconds);
             }
 
