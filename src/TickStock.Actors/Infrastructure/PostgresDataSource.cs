@@ -23,6 +23,12 @@ public static class PostgresDataSource
         // Bigger buffers: COPY batches of thousands of rows flush in few syscalls.
         if (!ContainsKey(settings.ConnectionString, "Write Buffer Size")) builder.WriteBufferSize = 64 * 1024;
 
+        // No DISCARD ALL each time a pooled connection is reused: the producer leaves no session
+        // state behind (SET LOCAL and transaction-scoped advisory locks only; the loader's
+        // ON COMMIT DELETE ROWS staging tables are meant to be reused), and the reset costs the
+        // server work on every integration_events batch.
+        if (!ContainsKey(settings.ConnectionString, "No Reset On Close")) builder.NoResetOnClose = true;
+
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 

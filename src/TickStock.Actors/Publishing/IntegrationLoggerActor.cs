@@ -111,17 +111,45 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         }
 
         var batch = new List<Pending>(Math.Min(_buffer.Count, _settings.MaxBatch));
-        while (batch.Count < _settings.MaxBatch && _buffer.TryDequeue(out var next)) batch.Add(next);
+        var rows = new List<IntegrationRow>(batch.Capacity);
+        while (batch.Count < _settings.MaxBatch && _buffer.TryDequeue(out var next))
+        {
+            batch.Add(next);
+            rows.Add(next.Row);
+        }
+
         _inFlight++;
-        var rows = batch.Select(p => p.Row).ToList();
         if (_databaseDown)
         {
             SpillAsync(batch, rows).PipeTo(Self);
             return;
         }
 
-        // Task.Run: building and sending the COPY is CPU work that must not run on this actor's thread.
-        Task.Run(() => _store.WriteAsync(rows)).PipeTo(Self, success: () => new Written(batch), failure: ex => new WriteFailed(batch, ex));
+        // Started here without Task.Run: only taking a pooled connection and sending the COPY
+        // command run on this thread; the rows are encoded after that first await, off it.
+        WriteThenPublishAsync(rows, EventsOf(batch)).PipeTo(Self, success: () => new Written(batch), failure: ex => new WriteFailed(batch, ex));
+    }
+
+    /// <summary>
+    /// Commits the rows, then hands the events to the Publisher straight from the commit's
+    /// continuation: a mailbox hop less on every event's path than coming back through this actor
+    /// first. The rows are committed by then, so "row before publish" holds.
+    /// </summary>
+    private async Task WriteThenPublishAsync(List<IntegrationRow> rows, List<PatternEvent> events)
+    {
+        await _store.WriteAsync(rows).ConfigureAwait(false);
+        if (events.Count > 0) _publisher.Tell(new PublishBatch(events));
+    }
+
+    private static List<PatternEvent> EventsOf(List<Pending> batch)
+    {
+        var events = new List<PatternEvent>(batch.Count);
+        foreach (var pending in batch)
+        {
+            if (pending.Event is { } e) events.Add(e);
+        }
+
+        return events;
     }
 
     private async Task<object> SpillAsync(List<Pending> batch, List<IntegrationRow> rows)
@@ -141,8 +169,10 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
     private void OnWritten(Written m)
     {
+        // The events already went to the Publisher (WriteThenPublishAsync).
         _stats.RowsCommitted(m.Batch.Count);
-        HandOver(m.Batch);
+        _inFlight--;
+        WriteNext();
     }
 
     private void OnWriteFailed(WriteFailed m)
@@ -174,7 +204,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
     private void HandOver(List<Pending> batch, List<Pending>? requeueRows = null)
     {
-        var events = batch.Where(p => p.Event is not null).Select(p => p.Event!).ToList();
+        var events = EventsOf(batch);
         if (events.Count > 0) _publisher.Tell(new PublishBatch(events));
         if (requeueRows is not null)
         {

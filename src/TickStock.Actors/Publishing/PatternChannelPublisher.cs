@@ -14,6 +14,10 @@ public sealed class PatternChannelPublisher(IConnectionMultiplexer connection, C
 {
     public const int EventsPerScript = 250;
 
+    // The three mirror channel names, built once rather than concatenated per event.
+    private readonly Dictionary<string, RedisValue> _mirrors = new[] { PatternTier.Daily, PatternTier.Intraday, PatternTier.Combo }
+        .ToDictionary(tier => tier, tier => (RedisValue)PatternTier.MirrorChannel(channels.Patterns, tier), StringComparer.Ordinal);
+
     // ARGV[1] = main channel; then (mirror channel or "", message) pairs. Returns the main channel's
     // subscriber count per message.
     private const string PublishScript = """
@@ -43,8 +47,7 @@ public sealed class PatternChannelPublisher(IConnectionMultiplexer connection, C
             for (var i = 0; i < count; i++)
             {
                 var e = events[start + i];
-                var mirror = channels.MirrorTiers ? PatternTier.MirrorChannel(channels.Patterns, e.Tier) : null;
-                args[1 + 2 * i] = mirror ?? "";
+                args[1 + 2 * i] = channels.MirrorTiers && _mirrors.TryGetValue(e.Tier, out var mirror) ? mirror : RedisValue.EmptyString;
                 args[2 + 2 * i] = WireFormat.PatternMessage(e, publishedAt);
             }
 

@@ -18,6 +18,7 @@ namespace TickStock.Actors.Publishing;
 public sealed class PublisherActor : ReceiveActor, IWithTimers
 {
     private const string RetryTimer = "retry";
+    private const int InlineSerializationLimit = 32;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RedisConnectionProvider _redis;
     private readonly ProducerStats _stats;
@@ -131,9 +132,13 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
         for (var node = _queue.First; node is not null && batch.Count < _settings.MaxBatch; node = node.Next) batch.Add(node.Value);
         _inFlight = true;
         var publisher = _publisher;
-        // Task.Run: serialising a batch is CPU work that must not run on this actor's thread.
-        Task.Run(() => publisher.PublishAsync(batch, _clock)).PipeTo(Self, success: counts => new BatchPublished(batch.Count, counts),
-            failure: ex => new BatchFailed(ex));
+        // A small batch is serialised right here (microseconds; a thread-pool hop would cost more
+        // than the work at low rates, where latency counts); a big one on the pool, so this
+        // dispatcher thread is not held for milliseconds.
+        var publishing = batch.Count <= InlineSerializationLimit
+            ? publisher.PublishAsync(batch, _clock)
+            : Task.Run(() => publisher.PublishAsync(batch, _clock));
+        publishing.PipeTo(Self, success: counts => new BatchPublished(batch.Count, counts), failure: ex => new BatchFailed(ex));
     }
 
     private void DropExpired()
