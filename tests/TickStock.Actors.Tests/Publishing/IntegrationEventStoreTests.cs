@@ -7,9 +7,12 @@ namespace TickStock.Actors.Tests.Publishing;
 
 public class IntegrationEventStoreTests
 {
+    // Small batches go through the prepared INSERT, bigger ones through COPY: both sides of the boundary.
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(IntegrationEventStore.MaxInsertBatch)]
+    [InlineData(IntegrationEventStore.MaxInsertBatch + 1)]
     [InlineData(2500)]
     public async Task Every_column_is_stored_exactly_including_nulls_and_original_timestamps(int count)
     {
