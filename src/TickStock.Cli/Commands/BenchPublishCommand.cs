@@ -7,6 +7,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Npgsql;
 using StackExchange.Redis;
+using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Publishing;
 using TickStock.Core.Contracts;
@@ -77,9 +78,12 @@ internal static class BenchPublishCommand
 
         var stats = new ProducerStats();
         await using var redis = new RedisConnectionProvider(options.Redis, "tickstock-bench-publisher");
-        using var system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING"));
-        var publisher = system.ActorOf(PublisherActor.Props(redis, stats, settings), "publisher");
-        var logger = system.ActorOf(IntegrationLoggerActor.Props(new IntegrationEventStore(db), new SpillFile(settings.SpillPath), publisher, stats, settings), "integration-logger");
+        // The pipeline's actors on the daemon's own dispatcher (hocon/akka.conf io-dispatcher), as
+        // AddPatternPipeline places them, so the bench measures what the daemon runs.
+        using var system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(HoconFiles.Load("akka.conf")));
+        var publisher = system.ActorOf(PublisherActor.Props(redis, stats, settings).WithDispatcher(PipelineHostingExtensions.IoDispatcher), "publisher");
+        var logger = system.ActorOf(IntegrationLoggerActor.Props(new IntegrationEventStore(db), new SpillFile(settings.SpillPath), publisher, stats, settings)
+            .WithDispatcher(PipelineHostingExtensions.IoDispatcher), "integration-logger");
         publisher.Tell(new PublisherActor.UseAuditLog(logger));
         await redis.GetAsync().ConfigureAwait(false);
 
