@@ -17,6 +17,10 @@ deploy/services.sh up >/dev/null 2>&1
 CLI="dotnet src/TickStock.Cli/bin/Release/net10.0/tickstock.dll"
 PSQL=(psql -X -q "host=127.0.0.1 port=$TICKSTOCK_PG_PORT dbname=tickstock user=app_readwrite")
 
+# Every run deletes its rows again; vacuum first so neither side pays for earlier runs' dead rows
+# (or has an autovacuum start in the middle of it).
+vacuum() { "${PSQL[@]}" -c "VACUUM (ANALYZE) integration_events"; }
+
 csv=$(mktemp)
 trap 'rm -f "$csv"' EXIT
 python3 - "$N" >"$csv" <<'PY'
@@ -26,11 +30,14 @@ now = time.time()
 for i in range(n):
     print(f'{uuid.uuid4()},pattern_detected,TickStockPL,BENCH_COPY,tickstock.bench.copy,B{i%500},Volume_Spike,0.75,"{{""tier"": ""intraday"", ""timestamp"": {now:.3f}}}"')
 PY
+vacuum
 start=$(date +%s.%N)
 "${PSQL[@]}" -c "\\copy integration_events (flow_id, event_type, source_system, checkpoint, channel, symbol, pattern_name, confidence, details) FROM '$csv' WITH (FORMAT csv)"
 end=$(date +%s.%N)
 "${PSQL[@]}" -c "DELETE FROM integration_events WHERE checkpoint = 'BENCH_COPY'"
 python3 -c "import sys; n=$N; s=$end-$start; print('{\"psql_copy_rows\":%d,\"seconds\":%.3f,\"rows_per_sec\":%.0f}' % (n, s, n/s))"
 
+vacuum
 $CLI bench publish --events "$N"
+vacuum
 $CLI bench publish --events "$M" --rate 2000

@@ -58,7 +58,7 @@ internal static class BenchPublishCommand
         var receivedFlags = new int[total];
         var index = new ConcurrentDictionary<Guid, int>();
         var received = 0;
-        using var slots = new SemaphoreSlim(maxInFlight, maxInFlight);
+        var window = new InFlightWindow(maxInFlight);
         var allReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var warmupReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (warmup == 0) warmupReceived.SetResult();
@@ -70,7 +70,7 @@ internal static class BenchPublishCommand
             var now = Stopwatch.GetTimestamp();
             if (!index.TryGetValue(FlowIdOf((byte[])message!), out var i) || Interlocked.Exchange(ref receivedFlags[i], 1) == 1) return;
             latencies[i] = Stopwatch.GetElapsedTime(sentAt[i], now).TotalMilliseconds;
-            slots.Release();
+            window.Received();
             var n = Interlocked.Increment(ref received);
             if (n == warmup) warmupReceived.TrySetResult();
             if (n == total) allReceived.TrySetResult();
@@ -135,7 +135,7 @@ internal static class BenchPublishCommand
                     if (due > elapsed) await Task.Delay(due - elapsed, ct).ConfigureAwait(false);
                 }
 
-                await slots.WaitAsync(ct).ConfigureAwait(false);
+                await window.WaitForRoomAsync(ct).ConfigureAwait(false);
                 sentAt[i] = Stopwatch.GetTimestamp();
                 logger.Tell(new PatternCommands.PatternDetected(prepared[i]));
             }
@@ -203,5 +203,37 @@ internal static class BenchPublishCommand
         }
 
         return Guid.Empty;
+    }
+
+    /// <summary>
+    /// Bounds the events sent but not yet received. When the window is full the sender sleeps until
+    /// a chunk has drained, rather than waking once per received message: the load generator's own
+    /// wake-ups would otherwise cost a thread-pool hop per event on the machine being measured.
+    /// </summary>
+    private sealed class InFlightWindow(int size)
+    {
+        private readonly int _resumeAt = size - Math.Max(1, Math.Min(256, size / 4));
+        private int _inFlight;
+        private TaskCompletionSource? _resume;
+
+        public void Received()
+        {
+            // Every count from full to _resumeAt is passed exactly once, so one receiver wakes the sender.
+            if (Interlocked.Decrement(ref _inFlight) == _resumeAt) Volatile.Read(ref _resume)?.TrySetResult();
+        }
+
+        public async Task WaitForRoomAsync(CancellationToken ct)
+        {
+            if (Volatile.Read(ref _inFlight) >= size)
+            {
+                var resume = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                Interlocked.Exchange(ref _resume, resume);
+                // Re-read after publishing the waiter: a drain that passed _resumeAt before it saw
+                // no waiter to wake, and this read sees its effect.
+                if (Volatile.Read(ref _inFlight) > _resumeAt) await resume.Task.WaitAsync(ct).ConfigureAwait(false);
+            }
+
+            Interlocked.Increment(ref _inFlight);
+        }
     }
 }
