@@ -27,7 +27,7 @@ internal static class BenchPublishCommand
         var rate = new Option<double>("--rate") { Description = "Events per second to offer; 0 = as fast as the pipeline takes them.", DefaultValueFactory = _ => 0 };
         var warmup = new Option<int>("--warmup") { Description = "Events sent first and excluded from the figures (JIT, pools, connections).", DefaultValueFactory = _ => 20_000 };
         var timeline = new Option<bool>("--timeline") { Description = "Also print, per second of the measured part, the worst latency and how many events took over 5 ms (stderr): bursts (a checkpoint, a neighbour's build) versus a steady tail." };
-        var inFlight = new Option<int>("--max-in-flight") { Description = "Most events sent but not yet received, so a slow subscriber is never cut off by Redis's output-buffer limit.", DefaultValueFactory = _ => 20_000 };
+        var inFlight = new Option<int>("--max-in-flight") { Description = "Most events sent but not yet received (default 8,000, about 4–5 MB of messages, under Redis's default 8 MB soft output-buffer limit for a pub/sub client, so a slow subscriber is never cut off; still more than the pipeline holds at once: two 2,000-row writes and a 2,000-event publish).", DefaultValueFactory = _ => 8_000 };
         var command = new Command("publish", "Throughput and latency of the pattern pipeline against the configured Redis/PostgreSQL (rows are written to integration_events on a bench channel).")
         {
             events, rate, warmup, inFlight, timeline,
