@@ -52,6 +52,17 @@ public sealed class CandleWindow
 
     private int Slot(int back) => (_current - back) & Mask;
 
+    /// <summary>Ring slot of the bar <paramref name="back"/> bars before the current one (index into <see cref="Measure"/>).</summary>
+    internal int SlotBack(int back) => (_current - back) & Mask;
+
+    /// <summary>The ring of one measure (index with <see cref="SlotBack"/>), so a running sum reads it without a switch per bar.</summary>
+    internal double[] Measure(CandleRangeType type) => type switch
+    {
+        CandleRangeType.RealBody => _realBody,
+        CandleRangeType.HighLow => _highLow,
+        _ => _shadows,
+    };
+
     /// <summary>Open of the bar <paramref name="back"/> bars before the current one (0 = current).</summary>
     public double Open(int back) => _open[Slot(back)];
     /// <summary>High, <paramref name="back"/> bars back.</summary>

@@ -42,26 +42,14 @@ public sealed class CandlestickScanner
     public const int FunctionCount = 12;
 
     private readonly CandleWindow _window = new();
-    private readonly CandlePattern[] _patterns =
-    [
-        new DojiPattern(),
-        new HammerPattern(),
-        new HangingManPattern(),
-        new ShootingStarPattern(),
-        new EngulfingPattern(),
-        new HaramiPattern(),
-        new StarPattern(morning: true),
-        new StarPattern(morning: false),
-        new ThreeWhiteSoldiersPattern(),
-        new ThreeBlackCrowsPattern(),
-        new PiercingPattern(),
-        new DarkCloudCoverPattern(),
-    ];
-
+    private readonly CandleAverages _averages = new();
+    private readonly CandlePattern[] _patterns;
     private readonly int[] _values = new int[FunctionCount];
 
-    // Functions evaluated on each bar; each keeps its own averages, so leaving one out changes no other.
+    // Functions evaluated on each bar, and their lookbacks. Only their averages are kept up to date (left-out
+    // functions register theirs with a store that is never updated), so leaving one out changes no other.
     private readonly int[] _active;
+    private readonly long[] _activeLookbacks;
 
     /// <summary>Creates a scanner that evaluates all 12 functions.</summary>
     public CandlestickScanner()
@@ -74,6 +62,14 @@ public sealed class CandlestickScanner
     public CandlestickScanner(IReadOnlyList<bool>? functions)
     {
         _active = Enumerable.Range(0, FunctionCount).Where(k => functions is null || (k < functions.Count && functions[k])).ToArray();
+        var unused = new CandleAverages();
+        _patterns = new CandlePattern[FunctionCount];
+        for (int k = 0; k < FunctionCount; k++)
+        {
+            _patterns[k] = Create((CandleFunction)k, _active.Contains(k) ? _averages : unused);
+        }
+
+        _activeLookbacks = _active.Select(k => (long)_patterns[k].Lookback).ToArray();
     }
 
     /// <summary>Bars seen so far.</summary>
@@ -95,10 +91,16 @@ public sealed class CandlestickScanner
     public int OnBar(in Bar bar)
     {
         _window.Push(bar);
+        _averages.Update(_window);
+        long index = _window.Count - 1;
         int fired = 0;
-        foreach (int k in _active)
+        int[] active = _active;
+        long[] lookbacks = _activeLookbacks;
+        for (int a = 0; a < active.Length && a < lookbacks.Length; a++)
         {
-            int v = _patterns[k].OnBar(_window);
+            int k = active[a];
+            // TA-Lib reports nothing before a function's lookback.
+            int v = index >= lookbacks[a] ? _patterns[k].Evaluate(_window) : 0;
             _values[k] = v;
             if (v != 0)
             {
@@ -138,6 +140,22 @@ public sealed class CandlestickScanner
         _window.Reset();
         Array.Clear(_values);
     }
+
+    private static CandlePattern Create(CandleFunction function, CandleAverages averages) => function switch
+    {
+        CandleFunction.Doji => new DojiPattern(averages),
+        CandleFunction.Hammer => new HammerPattern(averages),
+        CandleFunction.HangingMan => new HangingManPattern(averages),
+        CandleFunction.ShootingStar => new ShootingStarPattern(averages),
+        CandleFunction.Engulfing => new EngulfingPattern(averages),
+        CandleFunction.Harami => new HaramiPattern(averages),
+        CandleFunction.MorningStar => new StarPattern(averages, morning: true),
+        CandleFunction.EveningStar => new StarPattern(averages, morning: false),
+        CandleFunction.ThreeWhiteSoldiers => new ThreeWhiteSoldiersPattern(averages),
+        CandleFunction.ThreeBlackCrows => new ThreeBlackCrowsPattern(averages),
+        CandleFunction.Piercing => new PiercingPattern(averages),
+        _ => new DarkCloudCoverPattern(averages),
+    };
 
     /// <summary>The published pattern kind of a non-zero function value.</summary>
     public static PatternKind KindOf(CandleFunction function, int value) => function switch
