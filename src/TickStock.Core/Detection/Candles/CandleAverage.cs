@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TickStock.Core.Detection.Candles;
 
 /// <summary>
@@ -101,6 +103,7 @@ internal sealed class CandleAverages
     }
 
     /// <summary>factor × average (halved for the Shadows type), with TA-Lib's operation order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // read several times per function and bar
     public double Value(in CandleAverage average, CandleWindow w)
     {
         CandleSetting setting = average.Setting;

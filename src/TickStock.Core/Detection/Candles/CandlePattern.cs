@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace TickStock.Core.Detection.Candles;
 
 /// <summary>
@@ -29,6 +31,7 @@ internal abstract class CandlePattern
     protected CandleAverage Average(CandleSetting setting, int offset) => _averages.Register(setting, offset, Lookback);
 
     /// <summary>factor × the average on the current bar.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     protected double Value(in CandleAverage average, CandleWindow w) => _averages.Value(average, w);
 
     /// <summary>Clamps a raw score to [0.5, 1] and rounds it to 3 decimals (TA-Lib already decided the pattern is there).</summary>
