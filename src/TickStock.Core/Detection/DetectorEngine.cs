@@ -59,7 +59,7 @@ public sealed class DetectorEngine
 
         // One field per detector, called directly in this fixed order (the order of their detections in the output):
         // an interface call per detector and bar was a measurable share of the catalog's cost.
-        _volumeSpike = Any(PatternKind.VolumeSpike) ? new VolumeSpikeDetector(Options.VolumeSpike) : null;
+        _volumeSpike = Any(PatternKind.VolumeSpike) ? new VolumeSpikeDetector(Options.VolumeSpike, Options.Indicators.RelativeVolumePeriod) : null;
         _priceChannel = Any(PatternKind.PriceBreakout, PatternKind.PriceBreakdown) ? new PriceChannelDetector(Options.PriceChannel) : null;
         _sessionExtremes = Any(PatternKind.HighOfDay, PatternKind.LowOfDay) ? new SessionExtremesDetector(Options.SessionExtremes) : null;
         _dailyBreakout = Any(PatternKind.DailyBreakout) ? new DailyBreakoutDetector(Options.DailyBreakout) : null;

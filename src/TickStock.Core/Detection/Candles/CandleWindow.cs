@@ -26,6 +26,13 @@ public sealed class CandleWindow
     private readonly double[] _realBody = new double[Capacity];
     private readonly double[] _highLow = new double[Capacity];
     private readonly double[] _shadows = new double[Capacity];
+
+    // Shapes the CDL functions compare, likewise computed once per bar (each is read by several functions).
+    private readonly double[] _upperShadow = new double[Capacity];
+    private readonly double[] _lowerShadow = new double[Capacity];
+    private readonly double[] _bodyTop = new double[Capacity];
+    private readonly double[] _bodyBottom = new double[Capacity];
+    private readonly int[] _color = new int[Capacity];
     private int _current = -1;
 
     /// <summary>Bars pushed so far; the current bar's index is <c>Count - 1</c>.</summary>
@@ -42,8 +49,15 @@ public sealed class CandleWindow
         _volume[slot] = bar.Volume;
         _realBody[slot] = Math.Abs(bar.Close - bar.Open);
         _highLow[slot] = bar.High - bar.Low;
+        double top = Math.Max(bar.Close, bar.Open);
+        double bottom = Math.Min(bar.Close, bar.Open);
+        _bodyTop[slot] = top;
+        _bodyBottom[slot] = bottom;
+        _upperShadow[slot] = bar.High - top;
+        _lowerShadow[slot] = bottom - bar.Low;
+        _color[slot] = bar.Close >= bar.Open ? 1 : -1;
         // Same operations as UpperShadow + LowerShadow, so sums match TA-Lib's to the last bit.
-        _shadows[slot] = (bar.High - Math.Max(bar.Close, bar.Open)) + (Math.Min(bar.Close, bar.Open) - bar.Low);
+        _shadows[slot] = (bar.High - top) + (bottom - bar.Low);
         _current = slot;
         Count++;
     }
@@ -92,22 +106,22 @@ public sealed class CandleWindow
     public double RealBody(int back) => _realBody[Slot(back)];
     /// <summary>high − max(open, close).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double UpperShadow(int back) { int s = Slot(back); return _high[s] - Math.Max(_close[s], _open[s]); }
+    public double UpperShadow(int back) => _upperShadow[Slot(back)];
     /// <summary>min(open, close) − low.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double LowerShadow(int back) { int s = Slot(back); return Math.Min(_close[s], _open[s]) - _low[s]; }
+    public double LowerShadow(int back) => _lowerShadow[Slot(back)];
     /// <summary>high − low.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double HighLow(int back) => _highLow[Slot(back)];
     /// <summary>TA-Lib's colour: +1 white (close ≥ open, so a flat bar counts as white), −1 black.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Color(int back) { int s = Slot(back); return _close[s] >= _open[s] ? 1 : -1; }
+    public int Color(int back) => _color[Slot(back)];
     /// <summary>max(open, close).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double BodyTop(int back) { int s = Slot(back); return Math.Max(_close[s], _open[s]); }
+    public double BodyTop(int back) => _bodyTop[Slot(back)];
     /// <summary>min(open, close).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public double BodyBottom(int back) { int s = Slot(back); return Math.Min(_close[s], _open[s]); }
+    public double BodyBottom(int back) => _bodyBottom[Slot(back)];
 
     /// <summary>The measure a candle setting averages, for one bar.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
