@@ -35,7 +35,7 @@ internal readonly struct CandleAverage(CandleSetting setting, int offset, int se
 /// </remarks>
 internal sealed class CandleAverages
 {
-    // Values of each series for the last HistoryLength bars (offsets ≤ 2 are read).
+    // Means of each series for the last HistoryLength bars (offsets ≤ 2 are read).
     private const int HistoryLength = 4;
     private const int HistoryMask = HistoryLength - 1;
 
@@ -98,19 +98,23 @@ internal sealed class CandleAverages
                 state.Sum += measure[w.SlotBack(1)] - measure[w.SlotBack(1 + period)];
             }
 
-            _history[(s * HistoryLength) + slot] = state.Sum;
+            // The mean, not the sum: every function reading this series on this bar divides the same sum by the same
+            // period, so doing it once here gives the same bits.
+            _history[(s * HistoryLength) + slot] = state.Sum / period;
         }
     }
 
     /// <summary>factor × average (halved for the Shadows type), with TA-Lib's operation order.</summary>
+    /// <remarks>TA-Lib divides by 2.0 (Shadows) or 1.0; × 0.5 and leaving the 1.0 out give the same bits.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // read several times per function and bar
     public double Value(in CandleAverage average, CandleWindow w)
     {
         CandleSetting setting = average.Setting;
         double mean = average.Series < 0
             ? w.Range(setting.RangeType, average.Offset)
-            : _history[(average.Series * HistoryLength) + (int)((w.Count - 1 - average.Offset) & HistoryMask)] / setting.AveragePeriod;
-        return setting.Factor * mean / (setting.RangeType == CandleRangeType.Shadows ? 2.0 : 1.0);
+            : _history[(average.Series * HistoryLength) + (int)((w.Count - 1 - average.Offset) & HistoryMask)];
+        double value = setting.Factor * mean;
+        return setting.RangeType == CandleRangeType.Shadows ? value * 0.5 : value;
     }
 
     private struct SeriesState(CandleRangeType type, int period, int start)
