@@ -33,7 +33,7 @@ internal readonly struct CandleAverage(CandleSetting setting, int offset, int se
 /// series per (measure, period, K) serves them all: the value for offset o on bar i is the series' value of bar
 /// i − o. The full daily catalog needs 9 series instead of ~30 separately slid sums.</para>
 /// </remarks>
-internal sealed class CandleAverages
+internal sealed class CandleAverages(CandleWindow window)
 {
     // Means of each series for the last HistoryLength bars (offsets ≤ 2 are read).
     private const int HistoryLength = 4;
@@ -59,7 +59,7 @@ internal sealed class CandleAverages
             index = _keys.Count;
             _keys.Add(key);
             Array.Resize(ref _series, _keys.Count);
-            _series[index] = new SeriesState(key.RangeType, key.AveragePeriod, key.Item3);
+            _series[index] = new SeriesState(window.Measure(key.RangeType), key.AveragePeriod, key.Item3);
             Array.Resize(ref _history, _keys.Count * HistoryLength);
         }
 
@@ -67,8 +67,9 @@ internal sealed class CandleAverages
     }
 
     /// <summary>Brings every series to the window's current bar (call once per bar, after the push).</summary>
-    public void Update(CandleWindow w)
+    public void Update()
     {
+        CandleWindow w = window;
         long current = w.Count - 1;
         int slot = (int)(current & HistoryMask);
         SeriesState[] series = _series;
@@ -80,7 +81,7 @@ internal sealed class CandleAverages
                 continue;
             }
 
-            double[] measure = w.Measure(state.Type);
+            double[] measure = state.Measure;
             int period = state.Period;
             if (current == state.Start)
             {
@@ -117,9 +118,9 @@ internal sealed class CandleAverages
         return setting.RangeType == CandleRangeType.Shadows ? value * 0.5 : value;
     }
 
-    private struct SeriesState(CandleRangeType type, int period, int start)
+    private struct SeriesState(double[] measure, int period, int start)
     {
-        public readonly CandleRangeType Type = type;
+        public readonly double[] Measure = measure;
         public readonly int Period = period;
         public readonly long Start = start;
         public double Sum;
