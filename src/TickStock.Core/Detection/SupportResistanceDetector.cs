@@ -104,29 +104,34 @@ internal sealed class SupportResistanceDetector : IBarDetector
             return;
         }
 
-        // Only swings priced within low / (1 ± Tolerance) can pass |low − level| ≤ Tolerance × level.
+        // Only swings priced within low / (1 ± Tolerance) can pass |low − level| ≤ Tolerance × level, and only those
+        // below the close can hold it.
         int from = 0, to = _swingLows.Count;
         if (low > 0 && tolerance > 0 && tolerance < 1)
         {
             from = _swingLows.CountBelow(low * _supportBandLow);
-            to = _swingLows.CountBelow(low * _supportBandHigh, from);
+            to = _swingLows.CountBelow(Math.Min(bar.Close, low * _supportBandHigh), from);
         }
 
-        // The nearest level wins; of equally near ones the oldest swing (the first one the original age-ordered scan met).
+        // The nearest level wins; of equally near ones the oldest swing (the first one the original age-ordered scan
+        // met). The tests are combined without short-circuits: each alone is a coin flip the branch predictor loses.
         double best = double.NaN;
         double bestDistance = double.PositiveInfinity;
         long bestIndex = long.MaxValue;
         int touches = 0;
+        double close = bar.Close;
         for (int p = from; p < to; p++)
         {
             double level = _swingLows.PriceAt(p);
             double distance = Math.Abs(low - level);
-            if (distance <= tolerance * level && bar.Close > level && _swingLows.IsLevelAt(p)
-                && (distance < bestDistance || (distance == bestDistance && _swingLows.IndexAt(p) < bestIndex)))
+            long index = _swingLows.IndexAt(p);
+            bool candidate = (distance <= tolerance * level) & (close > level) & _swingLows.IsLevelAt(p);
+            bool nearer = (distance < bestDistance) | ((distance == bestDistance) & (index < bestIndex));
+            if (candidate & nearer)
             {
                 best = level;
                 bestDistance = distance;
-                bestIndex = _swingLows.IndexAt(p);
+                bestIndex = index;
                 touches = _swingLows.TouchesAt(p);
             }
         }
