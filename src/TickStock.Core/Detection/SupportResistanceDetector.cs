@@ -14,8 +14,8 @@ namespace TickStock.Core.Detection;
 /// Confidence = 0.6 + 0.05 × min(3, touches − 2) + 0.2 × (1 − |low − level| / (Tolerance × level)) + 0.05 if the
 /// close is in the upper half of the bar's range.</para>
 /// <para>Touch counts are maintained incrementally as swings are added or expire, and the swings are kept sorted by
-/// price, so a bar costs a binary search and a look at the few swings near its close or low (bounded by
-/// Window / (SwingStrength + 1) in any case).</para>
+/// price, so a bar walks them only up to its close or low and tests just the few near it (at most
+/// Window / (SwingStrength + 1) + 1 swings of each kind are held).</para>
 /// </remarks>
 internal sealed class SupportResistanceDetector : IBarDetector
 {
