@@ -17,6 +17,9 @@ public static class ClusterHostingExtensions
 {
     public const string ActorSystemName = "tickstock";
 
+    /// <summary>Type name of the SymbolActor shard region.</summary>
+    public const string SymbolShardTypeName = "symbol";
+
     /// <summary>
     /// Remoting + clustering from typed options, on top of hocon/akka.conf. With no seed nodes the
     /// node joins itself: a single-node cluster, so sharding and singletons work unchanged when
@@ -50,38 +53,43 @@ public static class ClusterHostingExtensions
     /// <summary>
     /// SymbolActor entities sharded by ticker (DData coordinator state, no remember-entities). Daily history for
     /// seeding comes from <paramref name="symbols"/>, else from an <see cref="IDailyBarSource"/> or
-    /// <see cref="NpgsqlDataSource"/> registered in DI (ohlcv_daily), else actors start empty.
+    /// <see cref="NpgsqlDataSource"/> registered in DI (ohlcv_daily), else actors start empty. Also starts distributed
+    /// pub/sub (the benchmark's closes for relative strength go to every node) and binds the benchmark messages to
+    /// their serializer.
     /// </summary>
     public static AkkaConfigurationBuilder AddSymbolSharding(this AkkaConfigurationBuilder builder, NodeClusterSettings settings,
         SymbolActorSettings? symbols = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
-        return builder.WithShardRegion<SymbolRegion>(
-            "symbol",
-            (_, _, resolver) =>
-            {
-                var effective = symbols ?? new SymbolActorSettings();
-                if (effective.DailyBars is null)
+        return builder
+            .WithCustomSerializer("tickstock-benchmark", [typeof(IBenchmarkMessage)], system => new BenchmarkMessageSerializer(system))
+            .WithDistributedPubSub(string.Empty)
+            .WithShardRegion<SymbolRegion>(
+                SymbolShardTypeName,
+                (_, _, resolver) =>
                 {
-                    IDailyBarSource? source = resolver.GetService<IDailyBarSource>();
-                    if (source is null && resolver.GetService<NpgsqlDataSource>() is { } dataSource)
+                    var effective = symbols ?? new SymbolActorSettings();
+                    if (effective.DailyBars is null)
                     {
-                        source = new PostgresDailyBarSource(dataSource);
+                        IDailyBarSource? source = resolver.GetService<IDailyBarSource>();
+                        if (source is null && resolver.GetService<NpgsqlDataSource>() is { } dataSource)
+                        {
+                            source = new PostgresDailyBarSource(dataSource);
+                        }
+
+                        effective = effective with { DailyBars = source };
                     }
 
-                    effective = effective with { DailyBars = source };
-                }
-
-                return symbol => SymbolActor.PropsFor(symbol, effective);
-            },
-            new SymbolMessageExtractor(settings.SymbolShards),
-            new ShardOptions
-            {
-                StateStoreMode = StateStoreMode.DData,
-                RememberEntities = false,
-                Role = "symbols",
-                PassivateIdleEntityAfter = settings.SymbolIdleTimeout,
-            });
+                    return symbol => SymbolActor.PropsFor(symbol, effective);
+                },
+                new SymbolMessageExtractor(settings.SymbolShards),
+                new ShardOptions
+                {
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
+                    Role = "symbols",
+                    PassivateIdleEntityAfter = settings.SymbolIdleTimeout,
+                });
     }
 }

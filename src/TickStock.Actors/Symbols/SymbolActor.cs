@@ -1,6 +1,9 @@
 using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Hosting;
+using TickStock.Actors.Hosting;
 using TickStock.Actors.Publishing;
 using TickStock.Core.Bars;
 using TickStock.Core.Contracts;
@@ -25,6 +28,10 @@ public sealed record SymbolActorSettings
 
     /// <summary>Clock for detection times (tests may fix it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>How often the benchmark's actor publishes its latest update number, so subscribers that missed the
+    /// last updates notice even while the benchmark is quiet.</summary>
+    public TimeSpan BenchmarkHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
@@ -36,6 +43,7 @@ public sealed record SymbolActorSettings
 public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 {
     private const string FlushTimer = "flush-ticks";
+    private const string HeartbeatTimer = "benchmark-heartbeat";
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SymbolActorSettings _settings;
     private readonly string _symbol;
@@ -50,6 +58,14 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     private long _unrouted;
     private long _sharedMinuteKey = long.MinValue;
     private long _sharedDailyKey = long.MinValue;
+
+    // Relative strength across the cluster. As the benchmark: this life's id and the number of the last update
+    // published. As any other symbol: which of the benchmark's updates are held.
+    private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
+    private long _sequence;
+    private readonly BenchmarkFeed _feed = new();
+    private IActorRef _mediator = ActorRefs.Nobody;
+    private string? _benchmarkTopic;
 
     public SymbolActor(string symbol, SymbolActorSettings settings)
     {
@@ -67,8 +83,6 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         }
     }
 
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
-
     public IStash Stash { get; set; } = null!;
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -77,12 +91,17 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     {
         if (_state.IsBenchmark)
         {
-            Context.System.EventStream.Subscribe(Self, typeof(BenchmarkMessages.SnapshotRequest));
+            _mediator = DistributedPubSub.Get(Context.System).Mediator;
+            _benchmarkTopic = BenchmarkMessages.Topic(_symbol);
+            Timers.StartPeriodicTimer(HeartbeatTimer, BenchmarkHeartbeat.Instance, _settings.BenchmarkHeartbeat);
         }
         else if (_settings.State.Benchmark is { Length: > 0 } benchmark)
         {
-            Context.System.EventStream.Subscribe(Self, typeof(BenchmarkMessages.Closes));
-            Context.System.EventStream.Publish(new BenchmarkMessages.SnapshotRequest(benchmark.ToUpperInvariant(), Self));
+            // The topic actor watches its subscribers, so a stopped SymbolActor needs no unsubscribe.
+            _mediator = DistributedPubSub.Get(Context.System).Mediator;
+            _benchmarkTopic = BenchmarkMessages.Topic(benchmark);
+            _mediator.Tell(new Subscribe(_benchmarkTopic, Self));
+            RequestBenchmarkSnapshot();
         }
 
         if (_settings.DailyBars is { } source)
@@ -148,15 +167,37 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Receive<SymbolCommands.Tick>(OnTick);
         Receive<BenchmarkMessages.Closes>(m =>
         {
-            if (!_state.IsBenchmark) _state.Benchmark.Add(m.Minutes, m.Daily);
-        });
-        Receive<BenchmarkMessages.SnapshotRequest>(m =>
-        {
-            if (_state.IsBenchmark && !m.ReplyTo.Equals(Self))
+            if (_state.IsBenchmark)
             {
-                m.ReplyTo.Tell(new BenchmarkMessages.Closes(_symbol, _state.Benchmark.MinutesAfter(long.MinValue), _state.Benchmark.DailyAfter(long.MinValue)));
+                return;
+            }
+
+            _state.Benchmark.Add(m.Minutes, m.Daily);
+            if (_feed.OnBroadcast(m.Incarnation, m.Sequence, m.CarriesCloses))
+            {
+                _log.Debug("SymbolActor {0}: missed benchmark updates ({1} held, {2} announced); asking for a snapshot", _symbol, _feed.Covered, m.Sequence);
+                RequestBenchmarkSnapshot();
             }
         });
+        Receive<BenchmarkMessages.Snapshot>(m =>
+        {
+            if (!_state.IsBenchmark)
+            {
+                _state.Benchmark.Add(m.Minutes, m.Daily);
+                _feed.OnSnapshot(m.Incarnation, m.Sequence);
+            }
+        });
+        Receive<BenchmarkMessages.SnapshotRequest>(_ =>
+        {
+            if (_state.IsBenchmark && !Sender.IsNobody() && !Sender.Equals(Self))
+            {
+                Sender.Tell(new BenchmarkMessages.Snapshot(_symbol, _incarnation, _sequence,
+                    _state.Benchmark.MinutesAfter(long.MinValue), _state.Benchmark.DailyAfter(long.MinValue)));
+            }
+        });
+        Receive<BenchmarkHeartbeat>(_ => _mediator.Tell(new Publish(_benchmarkTopic!,
+            new BenchmarkMessages.Closes(_symbol, _incarnation, _sequence, [], []))));
+        Receive<SubscribeAck>(_ => { });
         Receive<FlushTicks>(_ => FlushTickBar());
         Receive<SeedLoaded>(_ => { }); // a late seed after a restart of the same incarnation is not applied twice
         Receive<SymbolQueries.GetStatus>(_ => Sender.Tell(new SymbolQueries.SymbolStatus(_symbol, _state.MinuteBars, _startedAt)
@@ -207,7 +248,8 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Ack();
     }
 
-    /// <summary>The benchmark's actor publishes the closes it added since the last time on the node's EventStream.</summary>
+    /// <summary>The benchmark's actor publishes the closes it added since the last time, as the next numbered update, on
+    /// its cluster-wide topic.</summary>
     private void ShareBenchmark()
     {
         if (!_state.IsBenchmark)
@@ -224,7 +266,19 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 
         if (minutes.Count > 0) _sharedMinuteKey = minutes[^1].Key;
         if (daily.Count > 0) _sharedDailyKey = daily[^1].Key;
-        Context.System.EventStream.Publish(new BenchmarkMessages.Closes(_symbol, minutes, daily));
+        _sequence++;
+        _mediator.Tell(new Publish(_benchmarkTopic!, new BenchmarkMessages.Closes(_symbol, _incarnation, _sequence, minutes, daily)));
+    }
+
+    /// <summary>
+    /// Asks the benchmark's actor, through the shard region (it may live on another node, and is started there if it
+    /// is not running), for every close it holds.
+    /// </summary>
+    private void RequestBenchmarkSnapshot()
+    {
+        var region = ClusterSharding.Get(Context.System).ShardRegion(ClusterHostingExtensions.SymbolShardTypeName);
+        region.Tell(new BenchmarkMessages.SnapshotRequest(_settings.State.Benchmark!.ToUpperInvariant()), Self);
+        _feed.SnapshotRequested();
     }
 
     private void Ack()
@@ -286,5 +340,10 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     private sealed record FlushTicks
     {
         public static readonly FlushTicks Instance = new();
+    }
+
+    private sealed record BenchmarkHeartbeat
+    {
+        public static readonly BenchmarkHeartbeat Instance = new();
     }
 }

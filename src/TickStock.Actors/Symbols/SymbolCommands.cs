@@ -1,4 +1,3 @@
-using Akka.Actor;
 using TickStock.Core.Bars;
 using TickStock.Core.Symbols;
 
@@ -39,17 +38,44 @@ public static class SymbolCommands
     }
 }
 
+/// <summary>Messages of the benchmark's close stream that may cross nodes; bound to <see cref="BenchmarkMessageSerializer"/>.</summary>
+public interface IBenchmarkMessage;
+
 /// <summary>
-/// How the benchmark's closes reach every SymbolActor of a node (relative strength): the benchmark's own actor
-/// publishes each batch of new closes on the node's EventStream, and a starting actor asks it for what it holds.
+/// How the benchmark's closes reach every SymbolActor of the cluster (relative strength): the benchmark's own actor
+/// publishes each batch of new closes, numbered, on a distributed pub/sub topic (plus a heartbeat with the latest
+/// number), and a SymbolActor that starts — or finds it missed some — asks that actor for a <see cref="Snapshot"/>
+/// through the symbol shard region, wherever it lives. See <see cref="BenchmarkFeed"/>.
 /// </summary>
 public static class BenchmarkMessages
 {
-    /// <summary>New (or, as a snapshot reply, all held) closes of the benchmark, oldest first.</summary>
-    public sealed record Closes(string Benchmark, IReadOnlyList<KeyedClose> Minutes, IReadOnlyList<KeyedClose> Daily);
+    /// <summary>The pub/sub topic of a benchmark's closes.</summary>
+    public static string Topic(string benchmark)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(benchmark);
+        return "tickstock.benchmark." + benchmark.ToUpperInvariant();
+    }
 
-    /// <summary>Published by a starting SymbolActor; the benchmark's actor answers <paramref name="ReplyTo"/> with <see cref="Closes"/>.</summary>
-    public sealed record SnapshotRequest(string Benchmark, IActorRef ReplyTo);
+    /// <summary>
+    /// Update <paramref name="Sequence"/> of incarnation <paramref name="Incarnation"/> of the benchmark's actor: the closes
+    /// it added since the previous update, oldest first. With no closes it is a heartbeat carrying the latest sequence.
+    /// </summary>
+    public sealed record Closes(string Benchmark, long Incarnation, long Sequence, IReadOnlyList<KeyedClose> Minutes, IReadOnlyList<KeyedClose> Daily)
+        : IBenchmarkMessage
+    {
+        /// <summary>True for an update, false for a heartbeat.</summary>
+        public bool CarriesCloses => Minutes.Count > 0 || Daily.Count > 0;
+    }
+
+    /// <summary>Every close the benchmark's actor holds, taken after its update <paramref name="Sequence"/>.</summary>
+    public sealed record Snapshot(string Benchmark, long Incarnation, long Sequence, IReadOnlyList<KeyedClose> Minutes, IReadOnlyList<KeyedClose> Daily)
+        : IBenchmarkMessage;
+
+    /// <summary>
+    /// Sent through the shard region to the benchmark's actor (<paramref name="Symbol"/> is the benchmark's ticker, so it
+    /// is routed like any message for that ticker); it answers the sender with a <see cref="Snapshot"/>.
+    /// </summary>
+    public sealed record SnapshotRequest(string Symbol) : IWithSymbol, IBenchmarkMessage;
 }
 
 /// <summary>Queries a SymbolActor answers.</summary>

@@ -25,16 +25,19 @@ internal sealed class MovingAverageCrossDetector(bool exponential) : IBarDetecto
             return;
         }
 
-        double raw = 0.6 + (0.3 * Scores.Past(Math.Abs(diff - previousDiff), _scale * state.Atr)) + Scores.VolumeContext(state);
         if (previousDiff <= 0 && diff > 0)
         {
-            sink.Emit(_bullish, Direction.Bullish, raw, slow);
+            sink.Emit(_bullish, Direction.Bullish, Score(state, diff, previousDiff), slow);
         }
         else if (previousDiff >= 0 && diff < 0)
         {
-            sink.Emit(_bearish, Direction.Bearish, raw, slow);
+            sink.Emit(_bearish, Direction.Bearish, Score(state, diff, previousDiff), slow);
         }
     }
+
+    // Only scored on a cross (rare), not on every bar.
+    private double Score(MarketState state, double diff, double previousDiff) =>
+        0.6 + (0.3 * Scores.Past(Math.Abs(diff - previousDiff), _scale * state.Atr)) + Scores.VolumeContext(state);
 }
 
 /// <summary>

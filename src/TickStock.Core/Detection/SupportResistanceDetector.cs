@@ -13,8 +13,9 @@ namespace TickStock.Core.Detection;
 /// <para>Support_Test: |low − level| ≤ Tolerance × level and close &gt; level (the nearest such level is reported).
 /// Confidence = 0.6 + 0.05 × min(3, touches − 2) + 0.2 × (1 − |low − level| / (Tolerance × level)) + 0.05 if the
 /// close is in the upper half of the bar's range.</para>
-/// Touch counts are maintained incrementally as swings are added or expire, so a bar costs a scan of the current swings
-/// (bounded by Window / (SwingStrength + 1)).
+/// <para>Touch counts are maintained incrementally as swings are added or expire, and the swings are kept sorted by
+/// price, so a bar walks them only up to its close or low and tests just the few near it (at most
+/// Window / (SwingStrength + 1) + 1 swings of each kind are held).</para>
 /// </remarks>
 internal sealed class SupportResistanceDetector : IBarDetector
 {
@@ -24,7 +25,10 @@ internal sealed class SupportResistanceDetector : IBarDetector
     private readonly double[] _recentLows;
     private readonly SwingSet _swingHighs;
     private readonly SwingSet _swingLows;
+    private readonly double _supportBandLow;
+    private readonly double _supportBandHigh;
     private long _count;
+    private int _newestSlot = -1; // ring slot of the last bar added (= its index mod span)
 
     public SupportResistanceDetector(SupportResistanceOptions options)
     {
@@ -34,7 +38,14 @@ internal sealed class SupportResistanceDetector : IBarDetector
         _recentLows = new double[_span];
         _swingHighs = new SwingSet(options.Window, options.Tolerance, options.MinTouches);
         _swingLows = new SwingSet(options.Window, options.Tolerance, options.MinTouches);
+        // low × these bound the swing lows that can be within tolerance of the low (see CheckSupport).
+        _supportBandLow = (1 - BandMargin) / (1 + options.Tolerance);
+        _supportBandHigh = (1 + BandMargin) / (1 - options.Tolerance);
     }
+
+    /// <summary>Relative widening of the price bands that pre-select swings, far above rounding error: the exact
+    /// tolerance tests on the pre-selected swings decide, so the bands only save work.</summary>
+    private const double BandMargin = 1e-9;
 
     public void OnBar(MarketState state, DetectionSink sink)
     {
@@ -55,15 +66,23 @@ internal sealed class SupportResistanceDetector : IBarDetector
             return; // previous close ≤ level < close needs a rising close
         }
 
+        // The highest level in [previous close, close): walk down from the last swing below the close. Swings of equal
+        // price have equal touch counts, so which of them is met first does not matter.
         double best = double.NaN;
         int touches = 0;
-        for (int k = 0; k < _swingHighs.Count; k++)
+        for (int p = _swingHighs.CountBelow(close) - 1; p >= 0; p--)
         {
-            double level = _swingHighs.Price(k);
-            if (previousClose <= level && close > level && !(level <= best) && _swingHighs.IsLevel(k))
+            double level = _swingHighs.PriceAt(p);
+            if (!(previousClose <= level))
+            {
+                break;
+            }
+
+            if (_swingHighs.IsLevelAt(p))
             {
                 best = level;
-                touches = _swingHighs.Touches(k);
+                touches = _swingHighs.TouchesAt(p);
+                break;
             }
         }
 
@@ -78,24 +97,42 @@ internal sealed class SupportResistanceDetector : IBarDetector
     private void CheckSupport(MarketState state, DetectionSink sink)
     {
         var bar = state.Bar;
-        // Every swing low is below low / (1 + Tolerance) (with a margin for rounding): none can be within tolerance.
-        if (_swingLows.Count == 0 || bar.Low > _swingLows.MaxPrice * (1 + _options.Tolerance) * (1 + 1e-9))
+        double low = bar.Low;
+        double tolerance = _options.Tolerance;
+        if (_swingLows.Count == 0)
         {
             return;
         }
 
+        // Only swings priced within low / (1 ± Tolerance) can pass |low − level| ≤ Tolerance × level, and only those
+        // below the close can hold it.
+        int from = 0, to = _swingLows.Count;
+        if (low > 0 && tolerance > 0 && tolerance < 1)
+        {
+            from = _swingLows.CountBelow(low * _supportBandLow);
+            to = _swingLows.CountBelow(Math.Min(bar.Close, low * _supportBandHigh), from);
+        }
+
+        // The nearest level wins; of equally near ones the oldest swing (the first one the original age-ordered scan
+        // met). The tests are combined without short-circuits: each alone is a coin flip the branch predictor loses.
         double best = double.NaN;
         double bestDistance = double.PositiveInfinity;
+        long bestIndex = long.MaxValue;
         int touches = 0;
-        for (int k = 0; k < _swingLows.Count; k++)
+        double close = bar.Close;
+        for (int p = from; p < to; p++)
         {
-            double level = _swingLows.Price(k);
-            double distance = Math.Abs(bar.Low - level);
-            if (distance <= _options.Tolerance * level && bar.Close > level && distance < bestDistance && _swingLows.IsLevel(k))
+            double level = _swingLows.PriceAt(p);
+            double distance = Math.Abs(low - level);
+            long index = _swingLows.IndexAt(p);
+            bool candidate = (distance <= tolerance * level) & (close > level) & _swingLows.IsLevelAt(p);
+            bool nearer = (distance < bestDistance) | ((distance == bestDistance) & (index < bestIndex));
+            if (candidate & nearer)
             {
                 best = level;
                 bestDistance = distance;
-                touches = _swingLows.Touches(k);
+                bestIndex = index;
+                touches = _swingLows.TouchesAt(p);
             }
         }
 
@@ -103,7 +140,7 @@ internal sealed class SupportResistanceDetector : IBarDetector
         {
             double range = bar.High - bar.Low;
             double raw = 0.6 + (0.05 * Math.Min(3, touches - _options.MinTouches))
-                + (0.2 * (1 - Scores.Unit(bestDistance / (_options.Tolerance * best))))
+                + (0.2 * (1 - Scores.Unit(bestDistance / (tolerance * best))))
                 + (range > 0 && bar.Close >= bar.Low + (range / 2) ? 0.05 : 0);
             sink.Emit(PatternKind.SupportTest, Direction.Bullish, raw, best);
         }
@@ -111,9 +148,10 @@ internal sealed class SupportResistanceDetector : IBarDetector
 
     private void AddBar(double high, double low)
     {
-        int slot = (int)(_count % _span);
-        _recentHighs[slot] = high;
-        _recentLows[slot] = low;
+        int newest = _newestSlot + 1 == _span ? 0 : _newestSlot + 1;
+        _newestSlot = newest;
+        _recentHighs[newest] = high;
+        _recentLows[newest] = low;
         _count++;
         long index = _count - 1;
         _swingHighs.Expire(index);
@@ -122,13 +160,15 @@ internal sealed class SupportResistanceDetector : IBarDetector
         {
             int k = _options.SwingStrength;
             long middle = index - k;
-            double h = At(_recentHighs, middle);
-            double l = At(_recentLows, middle);
+            double h = _recentHighs[SlotBack(k)];
+            double l = _recentLows[SlotBack(k)];
             bool swingHigh = true, swingLow = true;
             for (int m = 1; m <= k; m++)
             {
-                swingHigh &= h > At(_recentHighs, middle - m) && h >= At(_recentHighs, middle + m);
-                swingLow &= l < At(_recentLows, middle - m) && l <= At(_recentLows, middle + m);
+                int before = SlotBack(k + m), after = SlotBack(k - m);
+                // Non-short-circuit '&': these comparisons are coin flips on real data, so no branches.
+                swingHigh &= (h > _recentHighs[before]) & (h >= _recentHighs[after]);
+                swingLow &= (l < _recentLows[before]) & (l <= _recentLows[after]);
             }
 
             if (swingHigh)
@@ -143,22 +183,37 @@ internal sealed class SupportResistanceDetector : IBarDetector
         }
     }
 
-    private double At(double[] ring, long index) => ring[(int)(index % _span)];
+    /// <summary>Ring slot of the bar <paramref name="back"/> bars before the newest (back &lt; span).</summary>
+    private int SlotBack(int back)
+    {
+        int slot = _newestSlot - back;
+        return slot < 0 ? slot + _span : slot;
+    }
 
     /// <summary>
-    /// Swing points of one kind in a preallocated ring (oldest first). Each swing's touch count — swings, itself
-    /// included, within Tolerance × its price — is kept up to date as swings are added and expire (O(swings) per
-    /// change instead of rebuilding every level pair); a swing is a level while its count reaches MinTouches.
+    /// Swing points of one kind, kept sorted by price (with their bar index and touch count) in a preallocated array,
+    /// plus a ring of their bar indices and prices in age order for expiry. Each swing's touch count — swings, itself
+    /// included, within Tolerance × its price — is updated as swings are added and expire; it depends only on the set
+    /// and the swing's price, so swings of equal price always have equal counts. A swing is a level while its count
+    /// reaches MinTouches. Non-finite prices never match or touch anything, so they are not kept (the sort needs a
+    /// total order).
     /// </summary>
     private sealed class SwingSet
     {
         private readonly int _window;
         private readonly double _tolerance;
         private readonly int _minTouches;
-        private readonly long[] _indices;
-        private readonly double[] _prices;
-        private readonly int[] _touches;
-        private int _head;
+        private readonly double _neighbourLow;
+        private readonly double _neighbourHigh;
+
+        // Sorted by price, ascending; shifted by hand on insert/remove (at most Window / 3 + 1 entries with the default
+        // swing strength, where a library copy call costs more than the loop).
+        private readonly Swing[] _sorted;
+
+        // Age order (oldest first) for expiry.
+        private readonly long[] _ageIndices;
+        private readonly double[] _agePrices;
+        private int _ageHead;
         private int _size;
 
         public SwingSet(int window, double tolerance, int minTouches)
@@ -166,30 +221,51 @@ internal sealed class SupportResistanceDetector : IBarDetector
             _window = window;
             _tolerance = tolerance;
             _minTouches = minTouches;
-            _indices = new long[window + 1];
-            _prices = new double[window + 1];
-            _touches = new int[window + 1];
+            _neighbourLow = (1 - tolerance) * (1 - BandMargin);
+            _neighbourHigh = (1 + BandMargin) / (1 - tolerance);
+            _sorted = new Swing[window + 1];
+            _ageIndices = new long[window + 1];
+            _agePrices = new double[window + 1];
         }
 
-        /// <summary>Swings held, oldest first (levels and non-levels).</summary>
+        /// <summary>Swings held (levels and non-levels).</summary>
         public int Count => _size;
 
-        public double Price(int k) => _prices[Slot(k)];
+        public double PriceAt(int position) => _sorted[position].Price;
 
-        public int Touches(int k) => _touches[Slot(k)];
+        public long IndexAt(int position) => _sorted[position].Index;
 
-        public bool IsLevel(int k) => _touches[Slot(k)] >= _minTouches;
+        public int TouchesAt(int position) => _sorted[position].Touches;
 
-        /// <summary>Highest swing price held (−∞ when empty).</summary>
-        public double MaxPrice { get; private set; } = double.NegativeInfinity;
+        public bool IsLevelAt(int position) => _sorted[position].Touches >= _minTouches;
+
+        /// <summary>The position of the first swing at or after <paramref name="from"/> priced at or above <paramref name="price"/> (the number priced below it).</summary>
+        /// <remarks>A linear walk: with a dozen swings its one mispredicted exit costs less than a binary search's guesses.</remarks>
+        public int CountBelow(double price, int from = 0)
+        {
+            Swing[] sorted = _sorted;
+            int p = from;
+            while (p < _size && sorted[p].Price < price)
+            {
+                p++;
+            }
+
+            return p;
+        }
 
         public void Add(long index, double price)
         {
-            int touches = 1;
-            for (int k = 0; k < _size; k++)
+            if (!double.IsFinite(price))
             {
-                int slot = Slot(k);
-                double other = _prices[slot];
+                return;
+            }
+
+            Swing[] sorted = _sorted;
+            int touches = 1;
+            (int from, int to) = Neighbours(price);
+            for (int p = from; p < to; p++)
+            {
+                double other = sorted[p].Price;
                 if (Math.Abs(other - price) <= _tolerance * price)
                 {
                     touches++;
@@ -197,55 +273,76 @@ internal sealed class SupportResistanceDetector : IBarDetector
 
                 if (Math.Abs(price - other) <= _tolerance * other)
                 {
-                    _touches[slot]++;
+                    sorted[p].Touches++;
                 }
             }
 
-            int at = Slot(_size);
-            _indices[at] = index;
-            _prices[at] = price;
-            _touches[at] = touches;
+            int at = CountBelow(price, from);
+            for (int p = _size; p > at; p--)
+            {
+                sorted[p] = sorted[p - 1];
+            }
+
+            sorted[at] = new Swing(price, index, touches);
+            int ageSlot = _ageHead + _size;
+            if (ageSlot >= _ageIndices.Length)
+            {
+                ageSlot -= _ageIndices.Length;
+            }
+
+            _ageIndices[ageSlot] = index;
+            _agePrices[ageSlot] = price;
             _size++;
-            MaxPrice = Math.Max(MaxPrice, price);
         }
 
         /// <summary>Drops swings that are Window or more bars older than <paramref name="current"/>.</summary>
         public void Expire(long current)
         {
-            bool expired = false;
-            while (_size > 0 && _indices[_head] <= current - _window)
+            Swing[] sorted = _sorted;
+            while (_size > 0 && _ageIndices[_ageHead] <= current - _window)
             {
-                expired = true;
-                double gone = _prices[_head];
-                _head = _head + 1 == _indices.Length ? 0 : _head + 1;
-                _size--;
-                for (int k = 0; k < _size; k++)
+                long goneIndex = _ageIndices[_ageHead];
+                double gone = _agePrices[_ageHead];
+                _ageHead = _ageHead + 1 == _ageIndices.Length ? 0 : _ageHead + 1;
+
+                int at = CountBelow(gone);
+                while (sorted[at].Index != goneIndex)
                 {
-                    int slot = Slot(k);
-                    double other = _prices[slot];
-                    if (Math.Abs(gone - other) <= _tolerance * other)
+                    at++; // among swings of the same price
+                }
+
+                _size--;
+                for (int p = at; p < _size; p++)
+                {
+                    sorted[p] = sorted[p + 1];
+                }
+
+                (int from, int to) = Neighbours(gone);
+                for (int p = from; p < to; p++)
+                {
+                    if (Math.Abs(gone - sorted[p].Price) <= _tolerance * sorted[p].Price)
                     {
-                        _touches[slot]--;
+                        sorted[p].Touches--;
                     }
                 }
             }
-
-            if (expired)
-            {
-                double max = double.NegativeInfinity;
-                for (int k = 0; k < _size; k++)
-                {
-                    max = Math.Max(max, _prices[Slot(k)]);
-                }
-
-                MaxPrice = max;
-            }
         }
 
-        private int Slot(int k)
+        /// <summary>
+        /// Positions of the swings that can touch <paramref name="price"/> either way: within [p(1 − t), p / (1 − t)],
+        /// widened by <see cref="BandMargin"/>; every swing when that band does not apply.
+        /// </summary>
+        private (int From, int To) Neighbours(double price)
         {
-            int slot = _head + k;
-            return slot >= _indices.Length ? slot - _indices.Length : slot;
+            if (!(price > 0 && _tolerance > 0 && _tolerance < 1))
+            {
+                return (0, _size);
+            }
+
+            int from = CountBelow(price * _neighbourLow);
+            return (from, CountBelow(price * _neighbourHigh, from));
         }
+
+        private record struct Swing(double Price, long Index, int Touches);
     }
 }

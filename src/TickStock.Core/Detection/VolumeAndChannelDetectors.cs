@@ -6,15 +6,26 @@ namespace TickStock.Core.Detection;
 /// Volume_Spike: volume ≥ Multiple × mean volume of the previous Lookback bars, volume ≥ MinVolume, mean &gt; 0.
 /// Confidence = 0.6 + 0.3 × (ratio − Multiple) / Multiple (3× → 0.6, 6× → 0.9, capped at 1). Direction = bar colour.
 /// </summary>
-internal sealed class VolumeSpikeDetector(VolumeSpikeOptions options) : IBarDetector
+internal sealed class VolumeSpikeDetector(VolumeSpikeOptions options, int sharedMeanPeriod) : IBarDetector
 {
-    private readonly RelativeVolume _volume = new(options.Lookback);
+    // With the same look-back as the shared relative volume (the default), its mean is this one, bit for bit (the
+    // same running sum over the same volumes), so it is not kept twice.
+    private readonly RelativeVolume? _volume = options.Lookback == sharedMeanPeriod ? null : new(options.Lookback);
 
     public void OnBar(MarketState state, DetectionSink sink)
     {
         double volume = state.Bar.Volume;
-        _volume.Update(volume);
-        double mean = _volume.PreviousMean;
+        double mean;
+        if (_volume is null)
+        {
+            mean = state.MeanVolume;
+        }
+        else
+        {
+            _volume.Update(volume);
+            mean = _volume.PreviousMean;
+        }
+
         if (mean > 0 && volume >= options.MinVolume && volume >= options.Multiple * mean)
         {
             double ratio = volume / mean;

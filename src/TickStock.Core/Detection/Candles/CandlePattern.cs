@@ -1,14 +1,22 @@
+using System.Runtime.CompilerServices;
+
 namespace TickStock.Core.Detection.Candles;
 
 /// <summary>
-/// One TA-Lib CDL function evaluated incrementally. Subclasses hold the running averages TA-Lib keeps for that
-/// function and reproduce its comparisons; the base class reproduces TA-Lib's start-up: nothing is reported for
-/// the first <see cref="Lookback"/> bars, the averages are summed at bar <see cref="Lookback"/>, and after each
-/// evaluated bar they slide one bar forward.
+/// One TA-Lib CDL function evaluated incrementally. Subclasses reproduce the function's comparisons against the
+/// candle averages it registers; the scanner reproduces TA-Lib's start-up by evaluating a function only from bar
+/// <see cref="Lookback"/> on (nothing is reported before), and <see cref="CandleAverages"/> starts each average's
+/// running sum at that bar.
 /// </summary>
 internal abstract class CandlePattern
 {
-    protected CandlePattern(int lookback) => Lookback = lookback;
+    private readonly CandleAverages _averages;
+
+    protected CandlePattern(CandleAverages averages, int lookback)
+    {
+        _averages = averages;
+        Lookback = lookback;
+    }
 
     /// <summary>TA-Lib's lookback: index of the first bar the function can report on.</summary>
     public int Lookback { get; }
@@ -16,30 +24,15 @@ internal abstract class CandlePattern
     /// <summary>Confidence of the last non-zero result, in [0.5, 1], 3 decimals.</summary>
     public double Confidence { get; protected set; }
 
-    /// <summary>Evaluates the window's current bar; returns TA-Lib's value (0, ±80 or ±100).</summary>
-    public int OnBar(CandleWindow w)
-    {
-        long index = w.Count - 1;
-        if (index < Lookback)
-        {
-            return 0;
-        }
+    /// <summary>Evaluates the window's current bar (its index is at least <see cref="Lookback"/>); returns TA-Lib's value (0, ±80 or ±100).</summary>
+    public abstract int Evaluate(CandleWindow w);
 
-        if (index == Lookback)
-        {
-            Start(w);
-        }
+    /// <summary>Registers an average this function reads (call from the constructor).</summary>
+    protected CandleAverage Average(CandleSetting setting, int offset) => _averages.Register(setting, offset, Lookback);
 
-        int value = Evaluate(w);
-        Advance(w);
-        return value;
-    }
-
-    protected abstract void Start(CandleWindow w);
-
-    protected abstract int Evaluate(CandleWindow w);
-
-    protected abstract void Advance(CandleWindow w);
+    /// <summary>factor × the average on the current bar.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    protected double Value(in CandleAverage average, CandleWindow w) => _averages.Value(average, w);
 
     /// <summary>Clamps a raw score to [0.5, 1] and rounds it to 3 decimals (TA-Lib already decided the pattern is there).</summary>
     protected static double Score(double raw) => Math.Round(Math.Clamp(raw, 0.5, 1.0), 3, MidpointRounding.AwayFromZero);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TickStock.Core.Bars;
 
 namespace TickStock.Core.Detection.Candles;
@@ -7,6 +8,10 @@ namespace TickStock.Core.Detection.Candles;
 /// candle average this library uses: the deepest look-back is a 10-bar average of the bar 2 back
 /// (3 Black Crows, Morning/Evening Star), i.e. 13 bars.
 /// </summary>
+/// <remarks>
+/// The accessors are marked for inlining: the CDL functions call dozens of them per bar, and the JIT's own
+/// heuristics leave most as calls (measured: they were the bulk of the scanner's cost).
+/// </remarks>
 public sealed class CandleWindow
 {
     private const int Capacity = 16;
@@ -21,6 +26,13 @@ public sealed class CandleWindow
     private readonly double[] _realBody = new double[Capacity];
     private readonly double[] _highLow = new double[Capacity];
     private readonly double[] _shadows = new double[Capacity];
+
+    // Shapes the CDL functions compare, likewise computed once per bar (each is read by several functions).
+    private readonly double[] _upperShadow = new double[Capacity];
+    private readonly double[] _lowerShadow = new double[Capacity];
+    private readonly double[] _bodyTop = new double[Capacity];
+    private readonly double[] _bodyBottom = new double[Capacity];
+    private readonly int[] _color = new int[Capacity];
     private int _current = -1;
 
     /// <summary>Bars pushed so far; the current bar's index is <c>Count - 1</c>.</summary>
@@ -37,8 +49,15 @@ public sealed class CandleWindow
         _volume[slot] = bar.Volume;
         _realBody[slot] = Math.Abs(bar.Close - bar.Open);
         _highLow[slot] = bar.High - bar.Low;
+        double top = Math.Max(bar.Close, bar.Open);
+        double bottom = Math.Min(bar.Close, bar.Open);
+        _bodyTop[slot] = top;
+        _bodyBottom[slot] = bottom;
+        _upperShadow[slot] = bar.High - top;
+        _lowerShadow[slot] = bottom - bar.Low;
+        _color[slot] = bar.Close >= bar.Open ? 1 : -1;
         // Same operations as UpperShadow + LowerShadow, so sums match TA-Lib's to the last bit.
-        _shadows[slot] = (bar.High - Math.Max(bar.Close, bar.Open)) + (Math.Min(bar.Close, bar.Open) - bar.Low);
+        _shadows[slot] = (bar.High - top) + (bottom - bar.Low);
         _current = slot;
         Count++;
     }
@@ -50,35 +69,62 @@ public sealed class CandleWindow
         _current = -1;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Slot(int back) => (_current - back) & Mask;
 
+    /// <summary>Ring slot of the bar <paramref name="back"/> bars before the current one (index into <see cref="Measure"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int SlotBack(int back) => (_current - back) & Mask;
+
+    /// <summary>The ring of one measure (index with <see cref="SlotBack"/>), so a running sum reads it without a switch per bar.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal double[] Measure(CandleRangeType type) => type switch
+    {
+        CandleRangeType.RealBody => _realBody,
+        CandleRangeType.HighLow => _highLow,
+        _ => _shadows,
+    };
+
     /// <summary>Open of the bar <paramref name="back"/> bars before the current one (0 = current).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Open(int back) => _open[Slot(back)];
     /// <summary>High, <paramref name="back"/> bars back.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double High(int back) => _high[Slot(back)];
     /// <summary>Low, <paramref name="back"/> bars back.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Low(int back) => _low[Slot(back)];
     /// <summary>Close, <paramref name="back"/> bars back.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Close(int back) => _close[Slot(back)];
     /// <summary>Volume, <paramref name="back"/> bars back.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Volume(int back) => _volume[Slot(back)];
 
     /// <summary>|close − open|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double RealBody(int back) => _realBody[Slot(back)];
     /// <summary>high − max(open, close).</summary>
-    public double UpperShadow(int back) { int s = Slot(back); return _high[s] - Math.Max(_close[s], _open[s]); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double UpperShadow(int back) => _upperShadow[Slot(back)];
     /// <summary>min(open, close) − low.</summary>
-    public double LowerShadow(int back) { int s = Slot(back); return Math.Min(_close[s], _open[s]) - _low[s]; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double LowerShadow(int back) => _lowerShadow[Slot(back)];
     /// <summary>high − low.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double HighLow(int back) => _highLow[Slot(back)];
     /// <summary>TA-Lib's colour: +1 white (close ≥ open, so a flat bar counts as white), −1 black.</summary>
-    public int Color(int back) { int s = Slot(back); return _close[s] >= _open[s] ? 1 : -1; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Color(int back) => _color[Slot(back)];
     /// <summary>max(open, close).</summary>
-    public double BodyTop(int back) { int s = Slot(back); return Math.Max(_close[s], _open[s]); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double BodyTop(int back) => _bodyTop[Slot(back)];
     /// <summary>min(open, close).</summary>
-    public double BodyBottom(int back) { int s = Slot(back); return Math.Min(_close[s], _open[s]); }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public double BodyBottom(int back) => _bodyBottom[Slot(back)];
 
     /// <summary>The measure a candle setting averages, for one bar.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Range(CandleRangeType type, int back) => type switch
     {
         CandleRangeType.RealBody => _realBody[Slot(back)],

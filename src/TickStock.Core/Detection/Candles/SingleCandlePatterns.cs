@@ -7,18 +7,15 @@ namespace TickStock.Core.Detection.Candles;
 /// </remarks>
 internal sealed class DojiPattern : CandlePattern
 {
-    private CandleAverage _bodyDoji = new(CandleSettings.BodyDoji, 0);
+    private readonly CandleAverage _bodyDoji;
 
-    public DojiPattern() : base(CandleSettings.BodyDoji.AveragePeriod) { }
+    public DojiPattern(CandleAverages averages)
+        : base(averages, CandleSettings.BodyDoji.AveragePeriod) => _bodyDoji = Average(CandleSettings.BodyDoji, 0);
 
-    protected override void Start(CandleWindow w) => _bodyDoji.Start(w);
-
-    protected override void Advance(CandleWindow w) => _bodyDoji.Advance(w);
-
-    protected override int Evaluate(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
         double body = w.RealBody(0);
-        double limit = _bodyDoji.Value(w);
+        double limit = Value(_bodyDoji, w);
         if (!(body <= limit))
         {
             return 0;
@@ -45,78 +42,54 @@ internal sealed class DojiPattern : CandlePattern
 /// </remarks>
 internal abstract class LowerShadowPattern : CandlePattern
 {
-    private CandleAverage _bodyShort = new(CandleSettings.BodyShort, 0);
-    private CandleAverage _shadowLong = new(CandleSettings.ShadowLong, 0);
-    private CandleAverage _shadowVeryShort = new(CandleSettings.ShadowVeryShort, 0);
-    private CandleAverage _nearPrevious = new(CandleSettings.Near, 1);
+    private readonly CandleAverage _bodyShort;
+    private readonly CandleAverage _shadowLong;
+    private readonly CandleAverage _shadowVeryShort;
+    private readonly CandleAverage _nearPrevious;
 
-    protected LowerShadowPattern()
-        : base(Math.Max(Math.Max(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.ShadowLong.AveragePeriod),
+    // +1 for the Hammer (white favoured, body near the previous low), −1 for the Hanging Man (black, near the
+    // previous high): fields rather than virtual members, because this runs on every bar.
+    private readonly int _sign;
+
+    protected LowerShadowPattern(CandleAverages averages, int sign)
+        : base(averages, Math.Max(Math.Max(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.ShadowLong.AveragePeriod),
             CandleSettings.ShadowVeryShort.AveragePeriod), CandleSettings.Near.AveragePeriod) + 1)
     {
+        _sign = sign;
+        _bodyShort = Average(CandleSettings.BodyShort, 0);
+        _shadowLong = Average(CandleSettings.ShadowLong, 0);
+        _shadowVeryShort = Average(CandleSettings.ShadowVeryShort, 0);
+        _nearPrevious = Average(CandleSettings.Near, 1);
     }
 
-    protected abstract int FavourableColor { get; }
-
-    protected abstract int Sign { get; }
-
-    /// <summary>Where the body must sit against the previous bar, given the Near distance of that bar.</summary>
-    protected abstract bool BodyPlacement(CandleWindow w, double near);
-
-    protected override void Start(CandleWindow w)
-    {
-        _bodyShort.Start(w);
-        _shadowLong.Start(w);
-        _shadowVeryShort.Start(w);
-        _nearPrevious.Start(w);
-    }
-
-    protected override void Advance(CandleWindow w)
-    {
-        _bodyShort.Advance(w);
-        _shadowLong.Advance(w);
-        _shadowVeryShort.Advance(w);
-        _nearPrevious.Advance(w);
-    }
-
-    protected override int Evaluate(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
         double body = w.RealBody(0);
         double lower = w.LowerShadow(0);
         double upper = w.UpperShadow(0);
-        if (body < _bodyShort.Value(w) && lower > _shadowLong.Value(w) && upper < _shadowVeryShort.Value(w)
-            && BodyPlacement(w, _nearPrevious.Value(w)))
+        if (body < Value(_bodyShort, w) && lower > Value(_shadowLong, w) && upper < Value(_shadowVeryShort, w)
+            && BodyPlacement(w, Value(_nearPrevious, w)))
         {
             double range = w.HighLow(0);
             double raw = 0.6 + (lower >= 3 * body ? 0.15 : 0) + (upper < 0.05 * range ? 0.10 : 0)
-                + (w.Color(0) == FavourableColor ? 0.10 : 0);
+                + (w.Color(0) == _sign ? 0.10 : 0);
             Confidence = Score(raw);
-            return Sign * 100;
+            return _sign * 100;
         }
 
         return 0;
     }
+
+    /// <summary>Where the body must sit against the previous bar, given the Near distance of that bar.</summary>
+    private bool BodyPlacement(CandleWindow w, double near) =>
+        _sign > 0 ? w.BodyBottom(0) <= w.Low(1) + near : w.BodyBottom(0) >= w.High(1) - near;
 }
 
 /// <summary>CDLHAMMER (+100): the hammer shape with its body at or near the previous bar's low.</summary>
-internal sealed class HammerPattern : LowerShadowPattern
-{
-    protected override int FavourableColor => 1;
-
-    protected override int Sign => 1;
-
-    protected override bool BodyPlacement(CandleWindow w, double near) => w.BodyBottom(0) <= w.Low(1) + near;
-}
+internal sealed class HammerPattern(CandleAverages averages) : LowerShadowPattern(averages, 1);
 
 /// <summary>CDLHANGINGMAN (−100): the hammer shape with its body at or near the previous bar's high.</summary>
-internal sealed class HangingManPattern : LowerShadowPattern
-{
-    protected override int FavourableColor => -1;
-
-    protected override int Sign => -1;
-
-    protected override bool BodyPlacement(CandleWindow w, double near) => w.BodyBottom(0) >= w.High(1) - near;
-}
+internal sealed class HangingManPattern(CandleAverages averages) : LowerShadowPattern(averages, -1);
 
 /// <summary>
 /// CDLSHOOTINGSTAR (−100): short body, upper shadow longer than the body, very short lower shadow, body gapping up
@@ -127,36 +100,25 @@ internal sealed class HangingManPattern : LowerShadowPattern
 /// </remarks>
 internal sealed class ShootingStarPattern : CandlePattern
 {
-    private CandleAverage _bodyShort = new(CandleSettings.BodyShort, 0);
-    private CandleAverage _shadowLong = new(CandleSettings.ShadowLong, 0);
-    private CandleAverage _shadowVeryShort = new(CandleSettings.ShadowVeryShort, 0);
+    private readonly CandleAverage _bodyShort;
+    private readonly CandleAverage _shadowLong;
+    private readonly CandleAverage _shadowVeryShort;
 
-    public ShootingStarPattern()
-        : base(Math.Max(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.ShadowLong.AveragePeriod),
+    public ShootingStarPattern(CandleAverages averages)
+        : base(averages, Math.Max(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.ShadowLong.AveragePeriod),
             CandleSettings.ShadowVeryShort.AveragePeriod) + 1)
     {
+        _bodyShort = Average(CandleSettings.BodyShort, 0);
+        _shadowLong = Average(CandleSettings.ShadowLong, 0);
+        _shadowVeryShort = Average(CandleSettings.ShadowVeryShort, 0);
     }
 
-    protected override void Start(CandleWindow w)
-    {
-        _bodyShort.Start(w);
-        _shadowLong.Start(w);
-        _shadowVeryShort.Start(w);
-    }
-
-    protected override void Advance(CandleWindow w)
-    {
-        _bodyShort.Advance(w);
-        _shadowLong.Advance(w);
-        _shadowVeryShort.Advance(w);
-    }
-
-    protected override int Evaluate(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
         double body = w.RealBody(0);
         double upper = w.UpperShadow(0);
         double lower = w.LowerShadow(0);
-        if (body < _bodyShort.Value(w) && upper > _shadowLong.Value(w) && lower < _shadowVeryShort.Value(w)
+        if (body < Value(_bodyShort, w) && upper > Value(_shadowLong, w) && lower < Value(_shadowVeryShort, w)
             && w.BodyBottom(0) > w.BodyTop(1))
         {
             double range = w.HighLow(0);

@@ -14,39 +14,28 @@ internal sealed class StarPattern : CandlePattern
 {
     private readonly int _firstColor;
     private readonly double _penetration;
-    private CandleAverage _bodyLongFirst = new(CandleSettings.BodyLong, 2);
-    private CandleAverage _bodyShortStar = new(CandleSettings.BodyShort, 1);
-    private CandleAverage _bodyShortThird = new(CandleSettings.BodyShort, 0);
+    private readonly CandleAverage _bodyLongFirst;
+    private readonly CandleAverage _bodyShortStar;
+    private readonly CandleAverage _bodyShortThird;
 
     /// <param name="morning">True for the Morning Star (black first bar), false for the Evening Star.</param>
     /// <param name="penetration">TA-Lib's optInPenetration.</param>
-    public StarPattern(bool morning, double penetration = 0.3)
-        : base(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.BodyLong.AveragePeriod) + 2)
+    public StarPattern(CandleAverages averages, bool morning, double penetration = 0.3)
+        : base(averages, Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.BodyLong.AveragePeriod) + 2)
     {
         _firstColor = morning ? -1 : 1;
         _penetration = penetration;
+        _bodyLongFirst = Average(CandleSettings.BodyLong, 2);
+        _bodyShortStar = Average(CandleSettings.BodyShort, 1);
+        _bodyShortThird = Average(CandleSettings.BodyShort, 0);
     }
 
-    protected override void Start(CandleWindow w)
-    {
-        _bodyLongFirst.Start(w);
-        _bodyShortStar.Start(w);
-        _bodyShortThird.Start(w);
-    }
-
-    protected override void Advance(CandleWindow w)
-    {
-        _bodyLongFirst.Advance(w);
-        _bodyShortStar.Advance(w);
-        _bodyShortThird.Advance(w);
-    }
-
-    protected override int Evaluate(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
         double body1 = w.RealBody(2);
-        if (!(body1 > _bodyLongFirst.Value(w) && w.Color(2) == _firstColor
-            && w.RealBody(1) <= _bodyShortStar.Value(w)
-            && w.RealBody(0) > _bodyShortThird.Value(w) && w.Color(0) == -_firstColor))
+        if (!(body1 > Value(_bodyLongFirst, w) && w.Color(2) == _firstColor
+            && w.RealBody(1) <= Value(_bodyShortStar, w)
+            && w.RealBody(0) > Value(_bodyShortThird, w) && w.Color(0) == -_firstColor))
         {
             return 0;
         }
@@ -83,56 +72,40 @@ internal sealed class StarPattern : CandlePattern
 /// </remarks>
 internal sealed class ThreeWhiteSoldiersPattern : CandlePattern
 {
-    private CandleAverage _shadowVeryShort2 = new(CandleSettings.ShadowVeryShort, 2);
-    private CandleAverage _shadowVeryShort1 = new(CandleSettings.ShadowVeryShort, 1);
-    private CandleAverage _shadowVeryShort0 = new(CandleSettings.ShadowVeryShort, 0);
-    private CandleAverage _near2 = new(CandleSettings.Near, 2);
-    private CandleAverage _near1 = new(CandleSettings.Near, 1);
-    private CandleAverage _far2 = new(CandleSettings.Far, 2);
-    private CandleAverage _far1 = new(CandleSettings.Far, 1);
-    private CandleAverage _bodyShort = new(CandleSettings.BodyShort, 0);
+    private readonly CandleAverage _shadowVeryShort2;
+    private readonly CandleAverage _shadowVeryShort1;
+    private readonly CandleAverage _shadowVeryShort0;
+    private readonly CandleAverage _near2;
+    private readonly CandleAverage _near1;
+    private readonly CandleAverage _far2;
+    private readonly CandleAverage _far1;
+    private readonly CandleAverage _bodyShort;
 
-    public ThreeWhiteSoldiersPattern()
-        : base(Math.Max(Math.Max(CandleSettings.ShadowVeryShort.AveragePeriod, CandleSettings.BodyShort.AveragePeriod),
+    public ThreeWhiteSoldiersPattern(CandleAverages averages)
+        : base(averages, Math.Max(Math.Max(CandleSettings.ShadowVeryShort.AveragePeriod, CandleSettings.BodyShort.AveragePeriod),
             Math.Max(CandleSettings.Far.AveragePeriod, CandleSettings.Near.AveragePeriod)) + 2)
     {
+        _shadowVeryShort2 = Average(CandleSettings.ShadowVeryShort, 2);
+        _shadowVeryShort1 = Average(CandleSettings.ShadowVeryShort, 1);
+        _shadowVeryShort0 = Average(CandleSettings.ShadowVeryShort, 0);
+        _near2 = Average(CandleSettings.Near, 2);
+        _near1 = Average(CandleSettings.Near, 1);
+        _far2 = Average(CandleSettings.Far, 2);
+        _far1 = Average(CandleSettings.Far, 1);
+        _bodyShort = Average(CandleSettings.BodyShort, 0);
     }
 
-    protected override void Start(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
-        _shadowVeryShort2.Start(w);
-        _shadowVeryShort1.Start(w);
-        _shadowVeryShort0.Start(w);
-        _near2.Start(w);
-        _near1.Start(w);
-        _far2.Start(w);
-        _far1.Start(w);
-        _bodyShort.Start(w);
-    }
-
-    protected override void Advance(CandleWindow w)
-    {
-        _shadowVeryShort2.Advance(w);
-        _shadowVeryShort1.Advance(w);
-        _shadowVeryShort0.Advance(w);
-        _near2.Advance(w);
-        _near1.Advance(w);
-        _far2.Advance(w);
-        _far1.Advance(w);
-        _bodyShort.Advance(w);
-    }
-
-    protected override int Evaluate(CandleWindow w)
-    {
-        if (w.Color(2) == 1 && w.UpperShadow(2) < _shadowVeryShort2.Value(w)
-            && w.Color(1) == 1 && w.UpperShadow(1) < _shadowVeryShort1.Value(w)
-            && w.Color(0) == 1 && w.UpperShadow(0) < _shadowVeryShort0.Value(w)
+        if (w.Color(2) == 1 && w.UpperShadow(2) < Value(_shadowVeryShort2, w)
+            && w.Color(1) == 1 && w.UpperShadow(1) < Value(_shadowVeryShort1, w)
+            && w.Color(0) == 1 && w.UpperShadow(0) < Value(_shadowVeryShort0, w)
             && w.Close(0) > w.Close(1) && w.Close(1) > w.Close(2)
-            && w.Open(1) > w.Open(2) && w.Open(1) <= w.Close(2) + _near2.Value(w)
-            && w.Open(0) > w.Open(1) && w.Open(0) <= w.Close(1) + _near1.Value(w)
-            && w.RealBody(1) > w.RealBody(2) - _far2.Value(w)
-            && w.RealBody(0) > w.RealBody(1) - _far1.Value(w)
-            && w.RealBody(0) > _bodyShort.Value(w))
+            && w.Open(1) > w.Open(2) && w.Open(1) <= w.Close(2) + Value(_near2, w)
+            && w.Open(0) > w.Open(1) && w.Open(0) <= w.Close(1) + Value(_near1, w)
+            && w.RealBody(1) > w.RealBody(2) - Value(_far2, w)
+            && w.RealBody(0) > w.RealBody(1) - Value(_far1, w)
+            && w.RealBody(0) > Value(_bodyShort, w))
         {
             bool atHighs = w.UpperShadow(2) <= 0.05 * w.HighLow(2) && w.UpperShadow(1) <= 0.05 * w.HighLow(1)
                 && w.UpperShadow(0) <= 0.05 * w.HighLow(0);
@@ -156,32 +129,24 @@ internal sealed class ThreeWhiteSoldiersPattern : CandlePattern
 /// </remarks>
 internal sealed class ThreeBlackCrowsPattern : CandlePattern
 {
-    private CandleAverage _shadowVeryShort2 = new(CandleSettings.ShadowVeryShort, 2);
-    private CandleAverage _shadowVeryShort1 = new(CandleSettings.ShadowVeryShort, 1);
-    private CandleAverage _shadowVeryShort0 = new(CandleSettings.ShadowVeryShort, 0);
+    private readonly CandleAverage _shadowVeryShort2;
+    private readonly CandleAverage _shadowVeryShort1;
+    private readonly CandleAverage _shadowVeryShort0;
 
-    public ThreeBlackCrowsPattern() : base(CandleSettings.ShadowVeryShort.AveragePeriod + 3) { }
-
-    protected override void Start(CandleWindow w)
+    public ThreeBlackCrowsPattern(CandleAverages averages)
+        : base(averages, CandleSettings.ShadowVeryShort.AveragePeriod + 3)
     {
-        _shadowVeryShort2.Start(w);
-        _shadowVeryShort1.Start(w);
-        _shadowVeryShort0.Start(w);
+        _shadowVeryShort2 = Average(CandleSettings.ShadowVeryShort, 2);
+        _shadowVeryShort1 = Average(CandleSettings.ShadowVeryShort, 1);
+        _shadowVeryShort0 = Average(CandleSettings.ShadowVeryShort, 0);
     }
 
-    protected override void Advance(CandleWindow w)
-    {
-        _shadowVeryShort2.Advance(w);
-        _shadowVeryShort1.Advance(w);
-        _shadowVeryShort0.Advance(w);
-    }
-
-    protected override int Evaluate(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
         if (w.Color(3) == 1
-            && w.Color(2) == -1 && w.LowerShadow(2) < _shadowVeryShort2.Value(w)
-            && w.Color(1) == -1 && w.LowerShadow(1) < _shadowVeryShort1.Value(w)
-            && w.Color(0) == -1 && w.LowerShadow(0) < _shadowVeryShort0.Value(w)
+            && w.Color(2) == -1 && w.LowerShadow(2) < Value(_shadowVeryShort2, w)
+            && w.Color(1) == -1 && w.LowerShadow(1) < Value(_shadowVeryShort1, w)
+            && w.Color(0) == -1 && w.LowerShadow(0) < Value(_shadowVeryShort0, w)
             && w.Open(1) < w.Open(2) && w.Open(1) > w.Close(2)
             && w.Open(0) < w.Open(1) && w.Open(0) > w.Close(1)
             && w.High(3) > w.Close(2)

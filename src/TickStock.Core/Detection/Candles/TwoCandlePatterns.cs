@@ -11,13 +11,9 @@ namespace TickStock.Core.Detection.Candles;
 /// </remarks>
 internal sealed class EngulfingPattern : CandlePattern
 {
-    public EngulfingPattern() : base(2) { }
+    public EngulfingPattern(CandleAverages averages) : base(averages, 2) { }
 
-    protected override void Start(CandleWindow w) { }
-
-    protected override void Advance(CandleWindow w) { }
-
-    protected override int Evaluate(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
         double o0 = w.Open(0), c0 = w.Close(0), o1 = w.Open(1), c1 = w.Close(1);
         int color = w.Color(0);
@@ -50,26 +46,19 @@ internal sealed class EngulfingPattern : CandlePattern
 /// </remarks>
 internal sealed class HaramiPattern : CandlePattern
 {
-    private CandleAverage _bodyLongPrevious = new(CandleSettings.BodyLong, 1);
-    private CandleAverage _bodyShort = new(CandleSettings.BodyShort, 0);
+    private readonly CandleAverage _bodyLongPrevious;
+    private readonly CandleAverage _bodyShort;
 
-    public HaramiPattern() : base(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.BodyLong.AveragePeriod) + 1) { }
-
-    protected override void Start(CandleWindow w)
+    public HaramiPattern(CandleAverages averages)
+        : base(averages, Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.BodyLong.AveragePeriod) + 1)
     {
-        _bodyLongPrevious.Start(w);
-        _bodyShort.Start(w);
+        _bodyLongPrevious = Average(CandleSettings.BodyLong, 1);
+        _bodyShort = Average(CandleSettings.BodyShort, 0);
     }
 
-    protected override void Advance(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
-        _bodyLongPrevious.Advance(w);
-        _bodyShort.Advance(w);
-    }
-
-    protected override int Evaluate(CandleWindow w)
-    {
-        if (!(w.RealBody(1) > _bodyLongPrevious.Value(w) && w.RealBody(0) <= _bodyShort.Value(w)))
+        if (!(w.RealBody(1) > Value(_bodyLongPrevious, w) && w.RealBody(0) <= Value(_bodyShort, w)))
         {
             return 0;
         }
@@ -109,28 +98,21 @@ internal sealed class HaramiPattern : CandlePattern
 /// </remarks>
 internal sealed class PiercingPattern : CandlePattern
 {
-    private CandleAverage _bodyLongPrevious = new(CandleSettings.BodyLong, 1);
-    private CandleAverage _bodyLong = new(CandleSettings.BodyLong, 0);
+    private readonly CandleAverage _bodyLongPrevious;
+    private readonly CandleAverage _bodyLong;
 
-    public PiercingPattern() : base(CandleSettings.BodyLong.AveragePeriod + 1) { }
-
-    protected override void Start(CandleWindow w)
+    public PiercingPattern(CandleAverages averages)
+        : base(averages, CandleSettings.BodyLong.AveragePeriod + 1)
     {
-        _bodyLongPrevious.Start(w);
-        _bodyLong.Start(w);
+        _bodyLongPrevious = Average(CandleSettings.BodyLong, 1);
+        _bodyLong = Average(CandleSettings.BodyLong, 0);
     }
 
-    protected override void Advance(CandleWindow w)
-    {
-        _bodyLongPrevious.Advance(w);
-        _bodyLong.Advance(w);
-    }
-
-    protected override int Evaluate(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
         double body1 = w.RealBody(1);
-        if (w.Color(1) == -1 && body1 > _bodyLongPrevious.Value(w)
-            && w.Color(0) == 1 && w.RealBody(0) > _bodyLong.Value(w)
+        if (w.Color(1) == -1 && body1 > Value(_bodyLongPrevious, w)
+            && w.Color(0) == 1 && w.RealBody(0) > Value(_bodyLong, w)
             && w.Open(0) < w.Low(1)
             && w.Close(0) < w.Open(1)
             && w.Close(0) > w.Close(1) + (body1 * 0.5))
@@ -158,18 +140,19 @@ internal sealed class PiercingPattern : CandlePattern
 internal sealed class DarkCloudCoverPattern : CandlePattern
 {
     private readonly double _penetration;
-    private CandleAverage _bodyLongPrevious = new(CandleSettings.BodyLong, 1);
+    private readonly CandleAverage _bodyLongPrevious;
 
-    public DarkCloudCoverPattern(double penetration = 0.5) : base(CandleSettings.BodyLong.AveragePeriod + 1) => _penetration = penetration;
+    public DarkCloudCoverPattern(CandleAverages averages, double penetration = 0.5)
+        : base(averages, CandleSettings.BodyLong.AveragePeriod + 1)
+    {
+        _penetration = penetration;
+        _bodyLongPrevious = Average(CandleSettings.BodyLong, 1);
+    }
 
-    protected override void Start(CandleWindow w) => _bodyLongPrevious.Start(w);
-
-    protected override void Advance(CandleWindow w) => _bodyLongPrevious.Advance(w);
-
-    protected override int Evaluate(CandleWindow w)
+    public override int Evaluate(CandleWindow w)
     {
         double body1 = w.RealBody(1);
-        if (w.Color(1) == 1 && body1 > _bodyLongPrevious.Value(w)
+        if (w.Color(1) == 1 && body1 > Value(_bodyLongPrevious, w)
             && w.Color(0) == -1
             && w.Open(0) > w.High(1)
             && w.Close(0) > w.Open(1)
