@@ -159,6 +159,17 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
         var (region, pipeline) = await StartAsync();
         await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("RSX"), TimeSpan.FromSeconds(10)); // running, subscribed
         await SendAsync(region, "SPY", Enumerable.Range(0, 21).Select(m => MinuteBars.At(m, close: 100 + (0.5 * m))));
+
+        // The closes travel over distributed pub/sub, whose subscription takes effect
+        // asynchronously: an update published before it did is recovered through the benchmark's
+        // heartbeat and a snapshot. Either way RSX must end up holding every close SPY holds.
+        await AwaitAssertAsync(async () =>
+        {
+            var spy = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("SPY"), TimeSpan.FromSeconds(5));
+            var rsx = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("RSX"), TimeSpan.FromSeconds(5));
+            Assert.True(spy.BenchmarkMinutes > 0);
+            Assert.Equal(spy.BenchmarkMinutes, rsx.BenchmarkMinutes);
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200));
         await SendAsync(region, "RSX", MinuteBars.QuietThenSpike());
 
         var evt = pipeline.FishForMessage<PatternCommands.PatternDetected>(
