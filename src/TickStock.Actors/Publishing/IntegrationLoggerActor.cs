@@ -125,8 +125,9 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
             return;
         }
 
-        // Started here without Task.Run: only taking a pooled connection and sending the COPY
-        // command run on this thread; the rows are encoded after that first await, off it.
+        // Started here without Task.Run: what runs on this thread before the first await is taking
+        // a pooled connection and either filling the INSERT's arrays (≤ 64 rows) or sending the COPY
+        // command; a big batch's rows are encoded after that await, off this thread.
         WriteThenPublishAsync(rows, EventsOf(batch)).PipeTo(Self, success: () => new Written(batch), failure: ex => new WriteFailed(batch, ex));
     }
 

@@ -95,11 +95,6 @@ internal static class BenchPublishCommand
             index[prepared[i].FlowId] = i;
         }
 
-        // The bench's own fixtures (every event and its index) live for the whole run: promote them
-        // now so the collector does not copy them during the measured part (a daemon has no such set).
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
-        GC.WaitForPendingFinalizers();
-        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         await Console.Error.WriteLineAsync($"bench publish: {warmup} warm-up events (excluded), then {count} measured, " +
             (rate > 0 ? $"offered at {rate:0} events/s" : "as fast as accepted") + $", at most {maxInFlight} in flight; channel {settings.Channels.Patterns}").ConfigureAwait(false);
 
@@ -109,6 +104,8 @@ internal static class BenchPublishCommand
         var timeout = TimeSpan.FromSeconds(60 + total / 1000.0);
         await SendAsync(0, warmup).ConfigureAwait(false);
         await Task.WhenAny(warmupReceived.Task, Task.Delay(timeout, ct)).ConfigureAwait(false);
+        // The bench's own fixtures (every event and its index) live for the whole run: promote them
+        // now so the collector does not copy them during the measured part (a daemon has no such set).
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 
         var cpuBefore = Environment.CpuUsage.TotalTime;
