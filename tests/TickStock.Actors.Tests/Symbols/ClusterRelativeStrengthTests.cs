@@ -38,6 +38,11 @@ public sealed class ClusterRelativeStrengthTests : IAsyncLifetime
         _second = await Node.StartAsync(Cluster.Get(_first.System).SelfAddress.ToString(), _published.Writer);
         await EventuallyAsync(() => Task.FromResult(
             _first.UpMembers == 2 && _second.UpMembers == 2), "both nodes see a two-member cluster");
+        // New shards go to the region with the fewest, but only among regions the coordinator has
+        // registered; until the second node's has, every shard would land on the first.
+        await EventuallyAsync(async () =>
+            (await _first.Region.Ask<ClusterShardingStats>(new GetClusterShardingStats(AskTimeout), AskTimeout)).Regions.Count == 2,
+            "the shard coordinator knows both nodes' regions");
     }
 
     public async ValueTask DisposeAsync()

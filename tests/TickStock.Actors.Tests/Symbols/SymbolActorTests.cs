@@ -133,6 +133,15 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
         entity.Tell(Kill.Instance);
         await ExpectTerminatedAsync(entity);
 
+        // The shard learns of the death by its own Terminated, which may come after ours: until
+        // then a message is still routed to the dead entity. GetStatus is safe to repeat, so ask
+        // until a new incarnation answers, then send the bars.
+        await AwaitAssertAsync(async () =>
+        {
+            region.Tell(new SymbolQueries.GetStatus("KILL"), probe);
+            await probe.ExpectMsgAsync<SymbolQueries.SymbolStatus>(TimeSpan.FromSeconds(1));
+            Assert.NotEqual(entity, probe.LastSender);
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(100));
         await SendAsync(region, "KILL", MinuteBars.QuietThenSpike());
         Assert.Equal("KILL", FishSpike(pipeline).Event.Symbol);
     }
