@@ -51,6 +51,33 @@ public class OhlcvWriterTests
     }
 
     [Fact]
+    public async Task Hours_aggregated_from_the_stream_on_a_first_load_equal_hours_recomputed_from_the_stored_minutes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var schema = await ScratchSchema.CreateAsync("whour");
+        await new SchemaMigrator(schema.DataSource).MigrateAsync(ct);
+        var writer = new OhlcvWriter(schema.DataSource, batchSize: 1000);
+        var week = JobWindowCalculator.ComputeWindow(Now, 0.02);
+        await writer.UpsertSymbolAsync("MSFT", null, null, null, ct);
+
+        // First load: nothing stored near the window, so the hours come from the stream.
+        var (minutes, hours) = await writer.WriteMinutesAsync("MSFT", IrregularMinutes(week.FirstDate, week.LastDate), week, true, true, ct);
+        const string HourRows = "SELECT string_agg(concat_ws(',', \"timestamp\", open, high, low, close, volume), ';' ORDER BY \"timestamp\") FROM ohlcv_hourly";
+        var fromStream = await schema.ScalarAsync<string>(HourRows);
+
+        // Same stream again with the hours gone: minutes are stored now, so the hours are recomputed from them.
+        await schema.ExecuteAsync("DELETE FROM ohlcv_hourly");
+        var (_, recomputedHours) = await writer.WriteMinutesAsync("MSFT", IrregularMinutes(week.FirstDate, week.LastDate), week, true, true, ct);
+        var fromStored = await schema.ScalarAsync<string>(HourRows);
+
+        Assert.True(minutes > 1500, $"{minutes} minutes");
+        Assert.Equal(32, hours);
+        Assert.Equal(hours, recomputedHours);
+        Assert.False(string.IsNullOrEmpty(fromStream));
+        Assert.Equal(fromStored, fromStream);
+    }
+
+    [Fact]
     public async Task Day_bars_give_trading_dates_and_a_one_day_reload_does_not_shrink_its_week_or_month()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -90,6 +117,40 @@ public class OhlcvWriterTests
             // Day bars start at 00:00 New York time, as the provider's do; the holiday bar must be dropped.
             var p = 200m + date.Day + shift;
             yield return new OhlcvBar(EasternTime.StartOfDay(date), p, p + 1, p - 1, p + 0.5m, 1000);
+            await Task.Yield();
+        }
+    }
+
+    /// <summary>Like <see cref="ExtendedMinutes"/> but with random gaps, a repeated minute, four-decimal prices and varying volume.</summary>
+    private static async IAsyncEnumerable<OhlcvBar> IrregularMinutes(DateOnly from, DateOnly to)
+    {
+        var random = new Random(7);
+        var price = 250m;
+        for (var date = from; date <= to; date = date.AddDays(1))
+        {
+            if (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            {
+                continue;
+            }
+
+            for (var t = new TimeOnly(4, 0); t < new TimeOnly(20, 0); t = t.AddMinutes(1))
+            {
+                if (random.NextDouble() < 0.05)
+                {
+                    continue;
+                }
+
+                var close = price + (random.Next(-300, 301) / 10_000m);
+                var bar = new OhlcvBar(EasternTime.FromEastern(date, t), price, Math.Max(price, close) + 0.0137m, Math.Min(price, close) - 0.0049m, close, random.Next(1, 5_000));
+                yield return bar;
+                if (random.NextDouble() < 0.01)
+                {
+                    yield return bar; // the provider repeating a bar (issue #92)
+                }
+
+                price = close;
+            }
+
             await Task.Yield();
         }
     }
