@@ -90,15 +90,18 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
         request.AddQueryParameter("limit", settings.Limit.ToString(CultureInfo.InvariantCulture));
         var what = $"{ticker} {timespan} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}";
 
+        // One list for every page of this fetch: the parser clears and refills it, and a page's
+        // bars are all yielded before the next page is requested.
+        var bars = new List<OhlcvBar>();
         while (true)
         {
-            var page = await ExecuteAsync(client, request, what, cancellationToken).ConfigureAwait(false);
-            foreach (var aggregate in page.Bars)
+            var page = await ExecuteAsync(client, request, bars, what, cancellationToken).ConfigureAwait(false);
+            foreach (var bar in bars)
             {
-                yield return aggregate.ToBar();
+                yield return bar;
             }
 
-            if (string.IsNullOrEmpty(page.NextUrl) || page.Results is null || page.Results.Count == 0)
+            if (string.IsNullOrEmpty(page.NextUrl) || bars.Count == 0)
             {
                 yield break;
             }
@@ -136,7 +139,7 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
         return new UriBuilder(uri) { Query = string.Join('&', query) }.Uri;
     }
 
-    private async Task<PolygonAggregatesResponse> ExecuteAsync(RestClient client, RestRequest request, string what, CancellationToken ct)
+    private async Task<PolygonAggregatesEnvelope> ExecuteAsync(RestClient client, RestRequest request, List<OhlcvBar> bars, string what, CancellationToken ct)
     {
         var attempts = 0;
         var throttled = 0;
@@ -151,7 +154,7 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
             // RestSharp marks any non-2xx as ResponseStatus.Error; only "no HTTP status" is a network failure.
             if (status == 200)
             {
-                var parsed = PolygonResponseParser.ParseAggregates(response.RawBytes ?? []);
+                var parsed = PolygonResponseParser.ParseAggregateBars(response.RawBytes ?? [], bars);
                 var body = parsed.Value;
                 if (body is not null && (body.IsSuccessStatus || body.Status is null))
                 {
