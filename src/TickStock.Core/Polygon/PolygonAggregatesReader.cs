@@ -24,7 +24,7 @@ internal struct AggregateRow
 /// <summary>Where the reader puts rows; a struct so the JIT specialises the row loop per sink.</summary>
 internal interface IAggregateRowSink
 {
-    /// <summary>A (repeated) <c>results</c> array starts: forget earlier rows, as a duplicate key replaces.</summary>
+    /// <summary>The <c>results</c> array starts: forget rows from an earlier page.</summary>
     void Reset();
 
     /// <summary><c>resultsCount</c> came first (the wire order): room for that many rows.</summary>
@@ -68,13 +68,15 @@ internal readonly struct OhlcvBarSink(List<OhlcvBar> bars) : IAggregateRowSink
 }
 
 /// <summary>
-/// A hand-written <see cref="Utf8JsonReader"/> pass over the aggregates envelope. It replaces
-/// reflection-based deserialisation, which cost an object per bar plus a generic decimal parse per
-/// number on 50,000-bar pages. Rules kept from the serializer it replaces: exact case-sensitive
-/// names (<c>t</c> is the start, <c>T</c> the ticker), unknown fields skipped, <c>null</c> only where
-/// the field is optional, numbers never read from strings, at most <see cref="MaxDepth"/> levels.
-/// Unlike the serializer it rejects a row missing <c>v o h l c t</c> (required by the spec) instead
-/// of reading a zero price or a 1970 bar.
+/// A hand-written reader for the aggregates envelope. It replaces reflection-based
+/// deserialisation, which cost an object per bar plus a generic decimal parse per number on
+/// 50,000-bar pages. The envelope is read with <see cref="Utf8JsonReader"/>; the rows, nearly all of
+/// the bytes, go through <see cref="AggregateRowScanner"/>, with a row it declines read by a reader
+/// of its own. Rules kept from the serializer: exact case-sensitive names (<c>t</c> is the start,
+/// <c>T</c> the ticker), unknown fields skipped, <c>null</c> only where the field is optional,
+/// numbers never read from strings, at most <see cref="MaxDepth"/> levels, trailing data refused.
+/// Stricter than the serializer: a row missing <c>v o h l c t</c> (required by the spec) is an
+/// error instead of a zero price or a 1970 bar, and a repeated <c>results</c> key is an error.
 /// </summary>
 internal static class PolygonAggregatesReader
 {
@@ -85,6 +87,9 @@ internal static class PolygonAggregatesReader
     private const int MaxReserve = 50_000;
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth };
+
+    // A row read on its own starts two levels down (envelope object, results array).
+    private static readonly JsonReaderOptions RowReaderOptions = new() { MaxDepth = MaxDepth - 2 };
 
     private enum RowField { Unknown, Ticker, Volume, Vwap, Open, High, Low, Close, Start, Trades, Otc }
 
@@ -112,7 +117,18 @@ internal static class PolygonAggregatesReader
                 return null;
             }
 
-            var envelope = ReadEnvelope(ref reader, ref sink, out hasResults);
+            Expect(ref reader, JsonTokenType.StartObject, "the top level");
+            var envelope = new EnvelopeBuilder();
+            var current = utf8;
+            while (ReadMembers(ref reader, current, ref envelope, ref sink) is { } afterResults)
+            {
+                // The rows were scanned without the reader, which cannot be moved past them; the
+                // members after the array (status, request_id, count, next_url) are read as an
+                // object of their own, so the reader still validates them and any trailing data.
+                current = RestAsObject(current[afterResults..]);
+                reader = new Utf8JsonReader(current, ReaderOptions);
+                Next(ref reader);
+            }
 
             // Like the serializer: trailing data after the object is an error (the reader throws on it).
             if (reader.Read())
@@ -120,8 +136,9 @@ internal static class PolygonAggregatesReader
                 throw Fail("unexpected data after the top-level object");
             }
 
+            hasResults = envelope.HasResults;
             error = null;
-            return envelope;
+            return envelope.Build();
         }
         catch (JsonException ex)
         {
@@ -130,16 +147,13 @@ internal static class PolygonAggregatesReader
         }
     }
 
-    private static PolygonAggregatesEnvelope ReadEnvelope<TSink>(ref Utf8JsonReader reader, ref TSink sink, out bool hasResults)
+    /// <summary>
+    /// Reads members up to the end of the object (null), or up to a <c>results</c> array, whose rows
+    /// it scans directly; then it returns the index in <paramref name="json"/> just after the array.
+    /// </summary>
+    private static int? ReadMembers<TSink>(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, ref EnvelopeBuilder envelope, ref TSink sink)
         where TSink : struct, IAggregateRowSink
     {
-        Expect(ref reader, JsonTokenType.StartObject, "the top level");
-        hasResults = false;
-        string? ticker = null, status = null, requestId = null, nextUrl = null, errorText = null, message = null;
-        int queryCount = 0, resultsCount = 0;
-        int? count = null;
-        var adjusted = false;
-
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
             var field = reader.ValueIsEscaped ? EscapedName(ref reader, EnvelopeFieldOf) : EnvelopeFieldOf(reader.ValueSpan);
@@ -147,37 +161,53 @@ internal static class PolygonAggregatesReader
             switch (field)
             {
                 case EnvelopeField.Results:
-                    hasResults = ReadResults(ref reader, ref sink, resultsCount);
+                    // The rest of the body is copied once after the rows; a repeated key would copy
+                    // it again each time (quadratic on a hostile body), and real bodies never repeat it.
+                    if (envelope.SeenResults)
+                    {
+                        throw Fail("results appears more than once");
+                    }
+
+                    envelope.SeenResults = true;
+                    sink.Reset();
+                    envelope.HasResults = reader.TokenType != JsonTokenType.Null;
+                    if (envelope.HasResults)
+                    {
+                        Expect(ref reader, JsonTokenType.StartArray, "results");
+                        sink.Reserve(Math.Clamp(envelope.ResultsCount, 0, MaxReserve));
+                        return ReadRows(json, (int)reader.TokenStartIndex + 1, ref sink);
+                    }
+
                     break;
                 case EnvelopeField.Ticker:
-                    ticker = String(ref reader, "ticker");
+                    envelope.Ticker = String(ref reader, "ticker");
                     break;
                 case EnvelopeField.QueryCount:
-                    queryCount = Int32(ref reader, "queryCount");
+                    envelope.QueryCount = Int32(ref reader, "queryCount");
                     break;
                 case EnvelopeField.ResultsCount:
-                    resultsCount = Int32(ref reader, "resultsCount");
+                    envelope.ResultsCount = Int32(ref reader, "resultsCount");
                     break;
                 case EnvelopeField.Adjusted:
-                    adjusted = Boolean(ref reader, "adjusted");
+                    envelope.Adjusted = Boolean(ref reader, "adjusted");
                     break;
                 case EnvelopeField.Status:
-                    status = String(ref reader, "status");
+                    envelope.Status = String(ref reader, "status");
                     break;
                 case EnvelopeField.RequestId:
-                    requestId = String(ref reader, "request_id");
+                    envelope.RequestId = String(ref reader, "request_id");
                     break;
                 case EnvelopeField.Count:
-                    count = reader.TokenType == JsonTokenType.Null ? null : Int32(ref reader, "count");
+                    envelope.Count = reader.TokenType == JsonTokenType.Null ? null : Int32(ref reader, "count");
                     break;
                 case EnvelopeField.NextUrl:
-                    nextUrl = String(ref reader, "next_url");
+                    envelope.NextUrl = String(ref reader, "next_url");
                     break;
                 case EnvelopeField.Error:
-                    errorText = String(ref reader, "error");
+                    envelope.Error = String(ref reader, "error");
                     break;
                 case EnvelopeField.Message:
-                    message = String(ref reader, "message");
+                    envelope.Message = String(ref reader, "message");
                     break;
                 default:
                     reader.Skip();
@@ -185,40 +215,107 @@ internal static class PolygonAggregatesReader
             }
         }
 
-        return new PolygonAggregatesEnvelope
-        {
-            Ticker = ticker,
-            QueryCount = queryCount,
-            ResultsCount = resultsCount,
-            Adjusted = adjusted,
-            Status = status,
-            RequestId = requestId,
-            Count = count,
-            NextUrl = nextUrl,
-            Error = errorText,
-            Message = message,
-        };
+        return null;
     }
 
-    /// <summary>Reads <c>results</c>; false when it is <c>null</c> (2020-era empty pages).</summary>
-    private static bool ReadResults<TSink>(ref Utf8JsonReader reader, ref TSink sink, int resultsCountHint)
+    /// <summary>
+    /// The rows of a <c>results</c> array starting at <paramref name="position"/> (just after the
+    /// <c>[</c>); returns the index after the closing <c>]</c>. Each row takes the fast scan and,
+    /// when that declines (escapes, unknown fields, odd numbers, errors), a reader of its own, so
+    /// errors and rare shapes are handled exactly as before.
+    /// </summary>
+    private static int ReadRows<TSink>(ReadOnlySpan<byte> json, int position, ref TSink sink)
         where TSink : struct, IAggregateRowSink
     {
-        sink.Reset();
-        if (reader.TokenType == JsonTokenType.Null)
+        var i = AggregateRowScanner.SkipWhitespace(json, position);
+        if (i < json.Length && json[i] == ']')
         {
-            return false;
+            return i + 1;
         }
 
-        Expect(ref reader, JsonTokenType.StartArray, "results");
-        sink.Reserve(Math.Clamp(resultsCountHint, 0, MaxReserve));
-        var index = 0;
-        while (Next(ref reader) != JsonTokenType.EndArray)
+        for (var index = 0; ; index++)
         {
-            sink.Add(ReadRow(ref reader, index++));
+            if (!AggregateRowScanner.TryScan(json, ref i, out var row))
+            {
+                row = ReadRowWithReader(json, ref i, index);
+            }
+
+            sink.Add(row);
+            i = AggregateRowScanner.SkipWhitespace(json, i);
+            if (i >= json.Length)
+            {
+                throw Fail("the body ends early");
+            }
+
+            switch (json[i])
+            {
+                case (byte)',':
+                    i = AggregateRowScanner.SkipWhitespace(json, i + 1);
+                    break;
+                case (byte)']':
+                    return i + 1;
+                default:
+                    throw Fail($"expected ',' or ']' after results[{index}]");
+            }
+        }
+    }
+
+    private static AggregateRow ReadRowWithReader(ReadOnlySpan<byte> json, ref int position, int index)
+    {
+        var reader = new Utf8JsonReader(json[position..], RowReaderOptions);
+        Next(ref reader);
+        var row = ReadRow(ref reader, index);
+        position += (int)reader.BytesConsumed;
+        return row;
+    }
+
+    /// <summary>
+    /// The envelope's members after the <c>results</c> array as a standalone object: <c>{</c> plus
+    /// the text after the comma (or the closing brace). Normally a few hundred bytes.
+    /// </summary>
+    private static byte[] RestAsObject(ReadOnlySpan<byte> afterArray)
+    {
+        var i = AggregateRowScanner.SkipWhitespace(afterArray, 0);
+        if (i < afterArray.Length && afterArray[i] == ',')
+        {
+            i = AggregateRowScanner.SkipWhitespace(afterArray, i + 1);
+            if (i >= afterArray.Length || afterArray[i] != '"')
+            {
+                throw Fail("expected a property name after the results array");
+            }
+        }
+        else if (i >= afterArray.Length || afterArray[i] != '}')
+        {
+            throw Fail("expected ',' or '}' after the results array");
         }
 
-        return true;
+        var rest = new byte[afterArray.Length - i + 1];
+        rest[0] = (byte)'{';
+        afterArray[i..].CopyTo(rest.AsSpan(1));
+        return rest;
+    }
+
+    /// <summary>The envelope's fields as they are read, across the reader that is restarted after the rows.</summary>
+    private struct EnvelopeBuilder
+    {
+        public string? Ticker, Status, RequestId, NextUrl, Error, Message;
+        public int QueryCount, ResultsCount;
+        public int? Count;
+        public bool Adjusted, HasResults, SeenResults;
+
+        public readonly PolygonAggregatesEnvelope Build() => new()
+        {
+            Ticker = Ticker,
+            QueryCount = QueryCount,
+            ResultsCount = ResultsCount,
+            Adjusted = Adjusted,
+            Status = Status,
+            RequestId = RequestId,
+            Count = Count,
+            NextUrl = NextUrl,
+            Error = Error,
+            Message = Message,
+        };
     }
 
     private static AggregateRow ReadRow(ref Utf8JsonReader reader, int index)

@@ -178,6 +178,10 @@ public sealed class PolygonAggregatesReaderTests
     [InlineData("""{"adjusted":null}""", "adjusted is Null, expected true or false")]
     [InlineData("""{"status":1}""", "status is Number, expected a string")]
     [InlineData("""[]""", "the top level is StartArray, expected StartObject")]
+    [InlineData("""{"results":[],"results":[]}""", "results appears more than once")]
+    [InlineData("""{"results":[]"status":"OK"}""", "expected ',' or '}' after the results array")]
+    [InlineData("""{"results":[],}""", "expected a property name after the results array")]
+    [InlineData("""{"results":[{"v":1,"o":1,"c":1,"h":1,"l":1,"t":0} {"v":1,"o":1,"c":1,"h":1,"l":1,"t":0}]}""", "expected ',' or ']' after results[0]")]
     public void Wrong_envelope_types_are_clear_errors(string body, string expected)
     {
         var parsed = PolygonResponseParser.ParseAggregates(body);
@@ -237,6 +241,91 @@ public sealed class PolygonAggregatesReaderTests
 
         using var capped = await PooledBody.ReadAsync(new MemoryStream(body), CancellationToken.None, maxBytes: 1000);
         Assert.Equal("is larger than 1000 bytes", capped.Error);
+    }
+
+    [Fact]
+    public void Mutated_pages_never_throw_are_accepted_only_when_valid_json_and_then_read_like_JsonDocument()
+    {
+        // Rows in the provider's shape take the fast scan; a mutation anywhere must either be read
+        // to the same values as a general JSON parser reads, or be refused, never crash.
+        const string page = """
+            {"queryCount":3,"resultsCount":3,"adjusted":true,"results":[
+            {"T":"GIK","v":1.0291445e+06,"vw":9.9979,"o":9.99,"c":10.02,"h":10.02,"l":9.9,"t":1602705600000,"n":96,"otc":false},
+            { "v" : 895345 , "o":130.28,"c":125.07,"h":130.9,"l":124.17,"t":1672722000000,"vw":null},
+            {"v":0.5,"o":0.0001,"c":1e-4,"h":12E+1,"l":0,"t":0,"n":7}],"status":"OK","request_id":"r","count":3}
+            """;
+        var original = Encoding.UTF8.GetBytes(page);
+        const string alphabet = "{}[],:\"\\0129.eE-+tnaflsux \n";
+        var random = new Random(20250115);
+        var accepted = 0;
+        for (var round = 0; round < 5_000; round++)
+        {
+            var body = new List<byte>(original);
+            for (var edits = random.Next(1, 3); edits > 0; edits--)
+            {
+                var at = random.Next(body.Count);
+                var b = (byte)alphabet[random.Next(alphabet.Length)];
+                switch (random.Next(3))
+                {
+                    case 0: body[at] = b; break;
+                    case 1: body.RemoveAt(at); break;
+                    default: body.Insert(at, b); break;
+                }
+            }
+
+            var bytes = body.ToArray();
+            var parsed = PolygonResponseParser.ParseAggregates(bytes);
+            if (!parsed.Succeeded)
+            {
+                Assert.StartsWith("aggregates body ", parsed.Error, StringComparison.Ordinal);
+                continue;
+            }
+
+            accepted++;
+            using var doc = ParseOrFail(bytes);
+            var rows = Last(doc.RootElement, "results") is { ValueKind: JsonValueKind.Array } results ? results.EnumerateArray().ToList() : [];
+            Assert.Equal(rows.Count, parsed.Value!.Bars.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var bar = parsed.Value.Bars[i];
+                Assert.Equal(Last(rows[i], "v")!.Value.GetDecimal(), bar.Volume);
+                Assert.Equal(Last(rows[i], "o")!.Value.GetDecimal(), bar.Open);
+                Assert.Equal(Last(rows[i], "h")!.Value.GetDecimal(), bar.High);
+                Assert.Equal(Last(rows[i], "l")!.Value.GetDecimal(), bar.Low);
+                Assert.Equal(Last(rows[i], "c")!.Value.GetDecimal(), bar.Close);
+                Assert.Equal(Last(rows[i], "t")!.Value.GetInt64(), bar.StartUnixMs);
+                Assert.Equal(Last(rows[i], "T")?.GetString(), bar.Ticker);
+            }
+        }
+
+        Assert.True(accepted > 100, $"only {accepted} mutated pages were valid; the test checks too little");
+    }
+
+    private static JsonDocument ParseOrFail(byte[] accepted)
+    {
+        try
+        {
+            return JsonDocument.Parse(accepted, new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException ex)
+        {
+            Assert.Fail($"accepted invalid JSON ({ex.Message}): {Encoding.UTF8.GetString(accepted)}");
+            throw;
+        }
+    }
+
+    private static JsonElement? Last(JsonElement obj, string name)
+    {
+        JsonElement? found = null;
+        foreach (var p in obj.EnumerateObject())
+        {
+            if (p.NameEquals(name))
+            {
+                found = p.Value;
+            }
+        }
+
+        return found;
     }
 
     private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
