@@ -111,8 +111,8 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
     }
 
     // ResponseHeadersRead: HttpClient's default (ResponseContentRead) first buffers the whole body
-    // in its own growing MemoryStream, and RestSharp then copies it again into RawBytes; with a
-    // 50,000-bar page (~5 MB) per fetcher that extra copy was large-object-heap garbage per call.
+    // in its own growing MemoryStream; with a 50,000-bar page (~5 MB) per fetcher that copy was
+    // large-object-heap garbage per call. The body then streams into a pooled buffer (PooledBodyInterceptor).
     private static RestRequest NewRequest(string resource) =>
         new(resource) { CompletionOption = HttpCompletionOption.ResponseHeadersRead };
 
@@ -143,37 +143,44 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
     {
         var attempts = 0;
         var throttled = 0;
+        var bodies = new PooledBodyInterceptor(settings.RequestTimeout);
+        request.Interceptors = [bodies];
         while (true)
         {
             await limiter.AcquireAsync(ct).ConfigureAwait(false);
             Interlocked.Increment(ref _calls);
             var response = await client.ExecuteGetAsync(request, ct).ConfigureAwait(false);
+            var (pooled, readError) = bodies.TakeBody();
+            using var body = pooled;
             ct.ThrowIfCancellationRequested();
             var status = (int)response.StatusCode;
 
-            // RestSharp marks any non-2xx as ResponseStatus.Error; only "no HTTP status" is a network failure.
-            if (status == 200)
+            // RestSharp marks any non-2xx as ResponseStatus.Error; only "no HTTP status" (or a body
+            // that broke off) is a network failure.
+            if (status == 0 || readError is not null || body is null)
             {
-                var parsed = PolygonResponseParser.ParseAggregateBars(response.RawBytes ?? [], bars);
-                var body = parsed.Value;
-                if (body is not null && (body.IsSuccessStatus || body.Status is null))
-                {
-                    return body;
-                }
-
-                var problem = parsed.Error ?? $"status {body?.Status}: {body?.Error ?? body?.Message}";
-                await BackOffOrThrowAsync(++attempts, what, "unreadable 200 body: " + problem, ct).ConfigureAwait(false);
-                continue;
-            }
-
-            if (status == 0)
-            {
-                var reason = response.ErrorException?.Message ?? response.ErrorMessage ?? response.ResponseStatus.ToString();
+                var reason = readError ?? response.ErrorException?.Message ?? response.ErrorMessage ?? response.ResponseStatus.ToString();
                 await BackOffOrThrowAsync(++attempts, what, "network error: " + reason, ct).ConfigureAwait(false);
                 continue;
             }
 
-            var error = PolygonResponseParser.DescribeError(status, response.Content);
+            if (status == 200)
+            {
+                var parsed = body.Error is { } tooLarge
+                    ? new PolygonParseResult<PolygonAggregatesEnvelope>(null, "body " + tooLarge)
+                    : PolygonResponseParser.ParseAggregateBars(body.Span, bars);
+                var envelope = parsed.Value;
+                if (envelope is not null && (envelope.IsSuccessStatus || envelope.Status is null))
+                {
+                    return envelope;
+                }
+
+                var problem = parsed.Error ?? $"status {envelope?.Status}: {envelope?.Error ?? envelope?.Message}";
+                await BackOffOrThrowAsync(++attempts, what, "unreadable 200 body: " + problem, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            var error = PolygonResponseParser.DescribeError(status, body.ToText());
             switch (status)
             {
                 case 429:
