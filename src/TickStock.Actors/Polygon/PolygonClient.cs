@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -74,6 +75,9 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
 
     private long _calls;
 
+    // At most one list per fetch running at once (an abandoned, undisposed fetch just loses its list).
+    private readonly ConcurrentBag<List<OhlcvBar>> _barLists = [];
+
     /// <summary>
     /// Bars of one ticker, ascending, for the whole-day range [from, to] (both inclusive, New York dates).
     /// </summary>
@@ -91,22 +95,31 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
         var what = $"{ticker} {timespan} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}";
 
         // One list for every page of this fetch: the parser clears and refills it, and a page's
-        // bars are all yielded before the next page is requested.
-        var bars = new List<OhlcvBar>();
-        while (true)
+        // bars are all yielded (as copies) before the next page is requested. A full page's list
+        // is ~4.4 MB, so lists go back to a pool for the next fetch rather than to the collector.
+        var bars = _barLists.TryTake(out var pooled) ? pooled : [];
+        try
         {
-            var page = await ExecuteAsync(client, request, bars, what, cancellationToken).ConfigureAwait(false);
-            foreach (var bar in bars)
+            while (true)
             {
-                yield return bar;
-            }
+                var page = await ExecuteAsync(client, request, bars, what, cancellationToken).ConfigureAwait(false);
+                foreach (var bar in bars)
+                {
+                    yield return bar;
+                }
 
-            if (string.IsNullOrEmpty(page.NextUrl) || bars.Count == 0)
-            {
-                yield break;
-            }
+                if (string.IsNullOrEmpty(page.NextUrl) || bars.Count == 0)
+                {
+                    yield break;
+                }
 
-            request = NewRequest(NextPage(page.NextUrl).ToString());
+                request = NewRequest(NextPage(page.NextUrl).ToString());
+            }
+        }
+        finally
+        {
+            bars.Clear();
+            _barLists.Add(bars);
         }
     }
 
