@@ -145,6 +145,12 @@ internal static class PolygonAggregatesReader
             error = "aggregates body is not the expected JSON: " + ex.Message;
             return null;
         }
+        catch (InvalidOperationException ex)
+        {
+            // The reader's GetString/CopyString report invalid UTF-8 or a lone surrogate this way.
+            error = "aggregates body is not the expected JSON: " + ex.Message;
+            return null;
+        }
     }
 
     /// <summary>

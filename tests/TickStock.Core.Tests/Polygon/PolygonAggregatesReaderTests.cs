@@ -207,6 +207,23 @@ public sealed class PolygonAggregatesReaderTests
     }
 
     [Fact]
+    public void Invalid_utf8_and_lone_surrogates_in_strings_are_errors_not_exceptions()
+    {
+        var prefix = Encoding.UTF8.GetBytes("""{"results":[{"v":1,"o":1,"c":1,"h":1,"l":1,"t":0,"T":" """.TrimEnd());
+        var suffix = Encoding.UTF8.GetBytes("\"}],\"status\":\"OK\"}");
+        byte[] invalidTicker = [.. prefix, 0xFF, 0xFE, .. suffix];
+        var parsed = PolygonResponseParser.ParseAggregates(invalidTicker);
+        Assert.False(parsed.Succeeded);
+        Assert.StartsWith("aggregates body is not the expected JSON: ", parsed.Error, StringComparison.Ordinal);
+
+        byte[] invalidStatus = [.. "{\"status\":\""u8, 0xC3, .. "\"}"u8];
+        Assert.False(PolygonResponseParser.ParseAggregates(invalidStatus).Succeeded);
+        Assert.False(PolygonResponseParser.ParseAggregates("""{"\ud800":1}""").Succeeded);
+        Assert.False(PolygonResponseParser.ParseAggregates("""{"status":"\ud800"}""").Succeeded);
+        Assert.Equal("\u00e9", PolygonResponseParser.ParseAggregates("""{"results":[{"v":1,"o":1,"c":1,"h":1,"l":1,"t":0,"T":"\u00e9"}]}""").Value!.Bars[0].Ticker);
+    }
+
+    [Fact]
     public void Deep_nesting_is_refused_within_the_depth_limit()
     {
         string Nested(int depth) => new string('[', depth) + new string(']', depth);
