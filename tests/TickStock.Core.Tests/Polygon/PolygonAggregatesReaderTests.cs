@@ -272,7 +272,7 @@ public sealed class PolygonAggregatesReaderTests
             {"v":0.5,"o":0.0001,"c":1e-4,"h":12E+1,"l":0,"t":0,"n":7}],"status":"OK","request_id":"r","count":3}
             """;
         var original = Encoding.UTF8.GetBytes(page);
-        const string alphabet = "{}[],:\"\\0129.eE-+tnaflsux \n";
+        const string alphabet = "{}[],:\"\\0129.eE-+tnaflsux \n\u00ff";
         var random = new Random(20250115);
         var accepted = 0;
         for (var round = 0; round < 5_000; round++)
