@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Runtime.CompilerServices;
@@ -74,6 +75,9 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
 
     private long _calls;
 
+    // At most one list per fetch running at once (an abandoned, undisposed fetch just loses its list).
+    private readonly ConcurrentBag<List<OhlcvBar>> _barLists = [];
+
     /// <summary>
     /// Bars of one ticker, ascending, for the whole-day range [from, to] (both inclusive, New York dates).
     /// </summary>
@@ -90,26 +94,38 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
         request.AddQueryParameter("limit", settings.Limit.ToString(CultureInfo.InvariantCulture));
         var what = $"{ticker} {timespan} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}";
 
-        while (true)
+        // One list for every page of this fetch: the parser clears and refills it, and a page's
+        // bars are all yielded (as copies) before the next page is requested. A full page's list
+        // is ~4.4 MB, so lists go back to a pool for the next fetch rather than to the collector.
+        var bars = _barLists.TryTake(out var pooled) ? pooled : [];
+        try
         {
-            var page = await ExecuteAsync(client, request, what, cancellationToken).ConfigureAwait(false);
-            foreach (var aggregate in page.Bars)
+            while (true)
             {
-                yield return aggregate.ToBar();
-            }
+                var page = await ExecuteAsync(client, request, bars, what, cancellationToken).ConfigureAwait(false);
+                foreach (var bar in bars)
+                {
+                    yield return bar;
+                }
 
-            if (string.IsNullOrEmpty(page.NextUrl) || page.Results is null || page.Results.Count == 0)
-            {
-                yield break;
-            }
+                if (string.IsNullOrEmpty(page.NextUrl) || bars.Count == 0)
+                {
+                    yield break;
+                }
 
-            request = NewRequest(NextPage(page.NextUrl).ToString());
+                request = NewRequest(NextPage(page.NextUrl).ToString());
+            }
+        }
+        finally
+        {
+            bars.Clear();
+            _barLists.Add(bars);
         }
     }
 
     // ResponseHeadersRead: HttpClient's default (ResponseContentRead) first buffers the whole body
-    // in its own growing MemoryStream, and RestSharp then copies it again into RawBytes; with a
-    // 50,000-bar page (~5 MB) per fetcher that extra copy was large-object-heap garbage per call.
+    // in its own growing MemoryStream; with a 50,000-bar page (~5 MB) per fetcher that copy was
+    // large-object-heap garbage per call. The body then streams into a pooled buffer (PooledBodyInterceptor).
     private static RestRequest NewRequest(string resource) =>
         new(resource) { CompletionOption = HttpCompletionOption.ResponseHeadersRead };
 
@@ -136,41 +152,48 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
         return new UriBuilder(uri) { Query = string.Join('&', query) }.Uri;
     }
 
-    private async Task<PolygonAggregatesResponse> ExecuteAsync(RestClient client, RestRequest request, string what, CancellationToken ct)
+    private async Task<PolygonAggregatesEnvelope> ExecuteAsync(RestClient client, RestRequest request, List<OhlcvBar> bars, string what, CancellationToken ct)
     {
         var attempts = 0;
         var throttled = 0;
+        var bodies = new PooledBodyInterceptor(settings.RequestTimeout);
+        request.Interceptors = [bodies];
         while (true)
         {
             await limiter.AcquireAsync(ct).ConfigureAwait(false);
             Interlocked.Increment(ref _calls);
             var response = await client.ExecuteGetAsync(request, ct).ConfigureAwait(false);
+            var (pooled, readError) = bodies.TakeBody();
+            using var body = pooled;
             ct.ThrowIfCancellationRequested();
             var status = (int)response.StatusCode;
 
-            // RestSharp marks any non-2xx as ResponseStatus.Error; only "no HTTP status" is a network failure.
-            if (status == 200)
+            // RestSharp marks any non-2xx as ResponseStatus.Error; only "no HTTP status" (or a body
+            // that broke off) is a network failure.
+            if (status == 0 || readError is not null || body is null)
             {
-                var parsed = PolygonResponseParser.ParseAggregates(response.RawBytes ?? []);
-                var body = parsed.Value;
-                if (body is not null && (body.IsSuccessStatus || body.Status is null))
-                {
-                    return body;
-                }
-
-                var problem = parsed.Error ?? $"status {body?.Status}: {body?.Error ?? body?.Message}";
-                await BackOffOrThrowAsync(++attempts, what, "unreadable 200 body: " + problem, ct).ConfigureAwait(false);
-                continue;
-            }
-
-            if (status == 0)
-            {
-                var reason = response.ErrorException?.Message ?? response.ErrorMessage ?? response.ResponseStatus.ToString();
+                var reason = readError ?? response.ErrorException?.Message ?? response.ErrorMessage ?? response.ResponseStatus.ToString();
                 await BackOffOrThrowAsync(++attempts, what, "network error: " + reason, ct).ConfigureAwait(false);
                 continue;
             }
 
-            var error = PolygonResponseParser.DescribeError(status, response.Content);
+            if (status == 200)
+            {
+                var parsed = body.Error is { } tooLarge
+                    ? new PolygonParseResult<PolygonAggregatesEnvelope>(null, "body " + tooLarge)
+                    : PolygonResponseParser.ParseAggregateBars(body.Span, bars);
+                var envelope = parsed.Value;
+                if (envelope is not null && (envelope.IsSuccessStatus || envelope.Status is null))
+                {
+                    return envelope;
+                }
+
+                var problem = parsed.Error ?? $"status {envelope?.Status}: {envelope?.Error ?? envelope?.Message}";
+                await BackOffOrThrowAsync(++attempts, what, "unreadable 200 body: " + problem, ct).ConfigureAwait(false);
+                continue;
+            }
+
+            var error = PolygonResponseParser.DescribeError(status, body.ToText());
             switch (status)
             {
                 case 429:

@@ -4,7 +4,8 @@ using TickStock.Core.Market;
 namespace TickStock.Core.Polygon;
 
 /// <summary>
-/// One aggregate bar on the wire. <c>v</c> is a JSON float that may be in exponent form
+/// One aggregate bar on the wire (the names are the wire names; the hand-written reader in
+/// <see cref="PolygonAggregatesReader"/> matches the same ones). <c>v</c> is a JSON float that may be in exponent form
 /// (<c>1.12117471e+08</c>), so it is read as decimal; <c>T</c> is set only in grouped-daily rows.
 /// </summary>
 public sealed record PolygonAggregate
@@ -26,17 +27,16 @@ public sealed record PolygonAggregate
 }
 
 /// <summary>
-/// The aggregates (and grouped-daily) envelope. <c>results</c> is absent on empty ranges (and was
-/// <c>null</c> in 2020-era responses); both read as an empty list. Error bodies reuse the envelope:
-/// <c>error</c> with <c>status:"ERROR"</c>, <c>message</c> with <c>NOT_AUTHORIZED</c>/<c>NOT_FOUND</c>.
+/// The aggregates (and grouped-daily) envelope without its rows: what a client needs to judge a
+/// page and follow it. Error bodies reuse the envelope: <c>error</c> with <c>status:"ERROR"</c>,
+/// <c>message</c> with <c>NOT_AUTHORIZED</c>/<c>NOT_FOUND</c>.
 /// </summary>
-public sealed record PolygonAggregatesResponse
+public record PolygonAggregatesEnvelope
 {
     [JsonPropertyName("ticker")] public string? Ticker { get; init; }
     [JsonPropertyName("queryCount")] public int QueryCount { get; init; }
     [JsonPropertyName("resultsCount")] public int ResultsCount { get; init; }
     [JsonPropertyName("adjusted")] public bool Adjusted { get; init; }
-    [JsonPropertyName("results")] public IReadOnlyList<PolygonAggregate>? Results { get; init; }
     [JsonPropertyName("status")] public string? Status { get; init; }
     [JsonPropertyName("request_id")] public string? RequestId { get; init; }
     [JsonPropertyName("count")] public int? Count { get; init; }
@@ -44,11 +44,30 @@ public sealed record PolygonAggregatesResponse
     [JsonPropertyName("error")] public string? Error { get; init; }
     [JsonPropertyName("message")] public string? Message { get; init; }
 
-    /// <summary>Bars of this page, never null.</summary>
-    [JsonIgnore] public IReadOnlyList<PolygonAggregate> Bars => Results ?? [];
-
     /// <summary><c>OK</c> and <c>DELAYED</c> both carry data.</summary>
     [JsonIgnore] public bool IsSuccessStatus => Status is "OK" or "DELAYED";
+}
+
+/// <summary>
+/// The envelope with every row in full (ticker, VWAP, trades). <c>results</c> is absent on empty
+/// ranges (and was <c>null</c> in 2020-era responses); both read as an empty list.
+/// </summary>
+public sealed record PolygonAggregatesResponse : PolygonAggregatesEnvelope
+{
+    public PolygonAggregatesResponse()
+    {
+    }
+
+    /// <summary>The rows' envelope as read; <see cref="Results"/> is set by the caller.</summary>
+    public PolygonAggregatesResponse(PolygonAggregatesEnvelope envelope)
+        : base(envelope)
+    {
+    }
+
+    [JsonPropertyName("results")] public IReadOnlyList<PolygonAggregate>? Results { get; init; }
+
+    /// <summary>Bars of this page, never null.</summary>
+    [JsonIgnore] public IReadOnlyList<PolygonAggregate> Bars => Results ?? [];
 }
 
 /// <summary>A row of <c>GET /v1/marketstatus/upcoming</c> (a bare JSON array on the wire).</summary>

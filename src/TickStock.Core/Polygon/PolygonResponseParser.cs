@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using TickStock.Core.Market;
 
 namespace TickStock.Core.Polygon;
 
@@ -26,21 +27,37 @@ public static class PolygonResponseParser
         MaxDepth = 16,
     };
 
-    public static PolygonParseResult<PolygonAggregatesResponse> ParseAggregates(ReadOnlySpan<byte> utf8Body) => Parse<PolygonAggregatesResponse>(utf8Body, "aggregates");
+    /// <summary>An aggregates page with every row in full (ticker, VWAP, trades).</summary>
+    public static PolygonParseResult<PolygonAggregatesResponse> ParseAggregates(ReadOnlySpan<byte> utf8Body)
+    {
+        var sink = default(AggregateListSink);
+        var envelope = PolygonAggregatesReader.Read(utf8Body, ref sink, out var hasResults, out var error);
+        return envelope is null
+            ? new(null, error)
+            : new(new PolygonAggregatesResponse(envelope) { Results = hasResults ? sink.Rows : null }, null);
+    }
 
     public static PolygonParseResult<PolygonAggregatesResponse> ParseAggregates(string body) => ParseAggregates(Encoding.UTF8.GetBytes(body ?? string.Empty));
 
+    /// <summary>
+    /// An aggregates page for a loader: the envelope, with the rows as <see cref="OhlcvBar"/>s in
+    /// <paramref name="bars"/> (cleared first, so one list serves every page of a fetch). No object
+    /// per row. On an error <paramref name="bars"/> may hold part of the page and must be ignored.
+    /// </summary>
+    public static PolygonParseResult<PolygonAggregatesEnvelope> ParseAggregateBars(ReadOnlySpan<byte> utf8Body, List<OhlcvBar> bars)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        bars.Clear();
+        var sink = new OhlcvBarSink(bars);
+        var envelope = PolygonAggregatesReader.Read(utf8Body, ref sink, out _, out var error);
+        return new(envelope, error);
+    }
+
     public static async Task<PolygonParseResult<PolygonAggregatesResponse>> ParseAggregatesAsync(Stream body, CancellationToken cancellationToken = default)
     {
-        try
-        {
-            var value = await JsonSerializer.DeserializeAsync<PolygonAggregatesResponse>(body, Options, cancellationToken).ConfigureAwait(false);
-            return value is null ? new(null, "aggregates body is JSON null") : new(value, null);
-        }
-        catch (JsonException ex)
-        {
-            return new(null, "aggregates body is not the expected JSON: " + ex.Message);
-        }
+        ArgumentNullException.ThrowIfNull(body);
+        using var buffer = await PooledBody.ReadAsync(body, cancellationToken).ConfigureAwait(false);
+        return buffer.Error is { } tooLarge ? new(null, "aggregates body " + tooLarge) : ParseAggregates(buffer.Span);
     }
 
     public static PolygonParseResult<PolygonTickersPage> ParseTickersPage(ReadOnlySpan<byte> utf8Body) => Parse<PolygonTickersPage>(utf8Body, "tickers");
