@@ -248,8 +248,8 @@ internal static class Wire
         return Encoding.ASCII.GetString(text[..WriteVolume(v, text)]);
     }
 
-    /// <summary>Longest <see cref="WriteVolume"/> output: "-9223372036854775808".</summary>
-    public const int MaxVolumeLength = 20;
+    /// <summary>Longest <see cref="WriteVolume"/> output: "9.223372036854775807e+18".</summary>
+    public const int MaxVolumeLength = 24;
 
     /// <summary><see cref="Volume"/> as ASCII into <paramref name="destination"/>; returns the length.</summary>
     public static int WriteVolume(long v, Span<byte> destination)
