@@ -100,8 +100,9 @@ internal sealed class AggregateSeries(MarketData data, string ticker, int multip
         long lo = from.ToUnixTimeMilliseconds(), hi = toEnd.ToUnixTimeMilliseconds();
         var bucketMinutes = timespan == Timespan.Minute ? multiplier : multiplier * 60;
 
-        // One day's buckets at a time, reused across days (at most 960 bars, under the LOH threshold).
-        var buckets = new List<StubBar>();
+        // One day's buckets at a time, reused across days; sized for a whole extended-hours day
+        // (960 minutes × 72 B, under the large-object threshold) so it never regrows.
+        var buckets = new List<StubBar>(960);
         for (var date = descending ? last : first; descending ? date >= first : date <= last; date = date.AddDays(descending ? -1 : 1))
         {
             if (!NyseCalendar.IsTradingDay(date))
@@ -131,7 +132,12 @@ internal sealed class AggregateSeries(MarketData data, string ticker, int multip
         long key = -1;
         while (minutes.MoveNext(out var m))
         {
-            if (m.T < lo || m.T >= hi)
+            if (m.T >= hi)
+            {
+                break; // minutes ascend: the rest of the day is out of range too, no need to generate it
+            }
+
+            if (m.T < lo)
             {
                 continue;
             }
