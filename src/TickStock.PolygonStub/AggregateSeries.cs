@@ -99,6 +99,10 @@ internal sealed class AggregateSeries(MarketData data, string ticker, int multip
     {
         long lo = from.ToUnixTimeMilliseconds(), hi = toEnd.ToUnixTimeMilliseconds();
         var bucketMinutes = timespan == Timespan.Minute ? multiplier : multiplier * 60;
+
+        // One day's buckets at a time, reused across days; sized for a whole extended-hours day
+        // (960 minutes × 72 B, under the large-object threshold) so it never regrows.
+        var buckets = new List<StubBar>(960);
         for (var date = descending ? last : first; descending ? date >= first : date <= last; date = date.AddDays(descending ? -1 : 1))
         {
             if (!NyseCalendar.IsTradingDay(date))
@@ -106,36 +110,8 @@ internal sealed class AggregateSeries(MarketData data, string ticker, int multip
                 continue;
             }
 
-            var fourAm = EasternTime.FromEastern(date, NyseCalendar.ExtendedOpen).ToUnixTimeMilliseconds();
-            var buckets = new List<StubBar>();
-            var group = new List<StubBar>();
-            long key = -1;
-            foreach (var m in data.Minutes(ticker, date, now))
-            {
-                if (m.T < lo || m.T >= hi)
-                {
-                    continue;
-                }
-
-                // Bucket by New York clock minutes since midnight, counted from 04:00: DST switches at
-                // 02:00, so the offset never changes between 04:00 and the bar (no per-bar conversion).
-                var minuteOfDay = 240 + ((m.T - fourAm) / 60_000);
-                var bucketKey = minuteOfDay / bucketMinutes;
-                if (bucketKey != key && group.Count > 0)
-                {
-                    buckets.Add(Bucket(date, key, bucketMinutes, group));
-                    group.Clear();
-                }
-
-                key = bucketKey;
-                group.Add(m);
-            }
-
-            if (group.Count > 0)
-            {
-                buckets.Add(Bucket(date, key, bucketMinutes, group));
-            }
-
+            buckets.Clear();
+            BucketDay(date, lo, hi, bucketMinutes, buckets);
             if (descending)
             {
                 buckets.Reverse();
@@ -148,16 +124,52 @@ internal sealed class AggregateSeries(MarketData data, string ticker, int multip
         }
     }
 
-    private StubBar Bucket(DateOnly date, long key, int bucketMinutes, List<StubBar> group)
+    private void BucketDay(DateOnly date, long lo, long hi, int bucketMinutes, List<StubBar> buckets)
     {
-        if (bucketMinutes == 1)
+        var fourAm = EasternTime.FromEastern(date, NyseCalendar.ExtendedOpen).ToUnixTimeMilliseconds();
+        var minutes = data.Minutes(ticker, date, now);
+        var group = default(BarAccumulator);
+        long key = -1;
+        while (minutes.MoveNext(out var m))
         {
-            return group[0];
+            if (m.T >= hi)
+            {
+                break; // minutes ascend: the rest of the day is out of range too, no need to generate it
+            }
+
+            if (m.T < lo)
+            {
+                continue;
+            }
+
+            if (bucketMinutes == 1)
+            {
+                buckets.Add(m);
+                continue;
+            }
+
+            // Bucket by New York clock minutes since midnight, counted from 04:00: DST switches at
+            // 02:00, so the offset never changes between 04:00 and the bar (no per-bar conversion).
+            var minuteOfDay = 240 + ((m.T - fourAm) / 60_000);
+            var bucketKey = minuteOfDay / bucketMinutes;
+            if (bucketKey != key && !group.IsEmpty)
+            {
+                buckets.Add(group.ToBar(BucketStart(date, key, bucketMinutes)));
+                group = default;
+            }
+
+            key = bucketKey;
+            group.Add(m);
         }
 
-        var start = EasternTime.FromEastern(date.ToDateTime(TimeOnly.MinValue).AddMinutes(key * bucketMinutes)).ToUnixTimeMilliseconds();
-        return StubBar.Combine(start, group);
+        if (!group.IsEmpty)
+        {
+            buckets.Add(group.ToBar(BucketStart(date, key, bucketMinutes)));
+        }
     }
+
+    private static long BucketStart(DateOnly date, long key, int bucketMinutes) =>
+        EasternTime.FromEastern(date.ToDateTime(TimeOnly.MinValue).AddMinutes(key * bucketMinutes)).ToUnixTimeMilliseconds();
 
     private IEnumerable<StubBar> DayLevel(DateOnly first, DateOnly last, bool descending)
     {
@@ -238,21 +250,39 @@ internal static class Wire
     /// </summary>
     public static string Volume(long v)
     {
+        Span<byte> text = stackalloc byte[MaxVolumeLength];
+        return Encoding.ASCII.GetString(text[..WriteVolume(v, text)]);
+    }
+
+    /// <summary>Longest <see cref="WriteVolume"/> output: "9.223372036854775807e+18".</summary>
+    public const int MaxVolumeLength = 24;
+
+    /// <summary><see cref="Volume"/> as ASCII into <paramref name="destination"/>; returns the length.</summary>
+    public static int WriteVolume(long v, Span<byte> destination)
+    {
         if (v < 1_000_000)
         {
-            return v.ToString(CultureInfo.InvariantCulture);
+            v.TryFormat(destination, out var plain, default, CultureInfo.InvariantCulture);
+            return plain;
         }
 
-        var digits = v.ToString(CultureInfo.InvariantCulture);
-        var exponent = digits.Length - 1;
-        var mantissa = digits.TrimEnd('0');
-        var sb = new StringBuilder(mantissa.Length + 6).Append(mantissa[0]);
+        Span<byte> digits = stackalloc byte[MaxVolumeLength];
+        v.TryFormat(digits, out var length, default, CultureInfo.InvariantCulture);
+        var exponent = length - 1;
+        var mantissa = digits[..length].TrimEnd((byte)'0');
+        var n = 0;
+        destination[n++] = mantissa[0];
         if (mantissa.Length > 1)
         {
-            sb.Append('.').Append(mantissa, 1, mantissa.Length - 1);
+            destination[n++] = (byte)'.';
+            mantissa[1..].CopyTo(destination[n..]);
+            n += mantissa.Length - 1;
         }
 
-        return sb.Append("e+").Append(exponent.ToString("00", CultureInfo.InvariantCulture)).ToString();
+        destination[n++] = (byte)'e';
+        destination[n++] = (byte)'+';
+        exponent.TryFormat(destination[n..], out var e, "00", CultureInfo.InvariantCulture);
+        return n + e;
     }
 
     /// <summary>Cursor = unpadded base64url of <c>limit=N&amp;sort=asc</c>.</summary>

@@ -18,19 +18,11 @@ internal sealed class MarketData(string? dataDirectory)
     /// <summary>Tickers that have files in the data folder.</summary>
     public IReadOnlyList<string> TickersWithFiles => _tickersWithFiles.Value;
 
-    /// <summary>Minute bars of a date that had ended by <paramref name="now"/>, ascending.</summary>
-    public IReadOnlyList<StubBar> Minutes(string ticker, DateOnly date, DateTimeOffset now)
-    {
-        var real = RealFor(ticker);
-        IReadOnlyList<StubBar> minutes = real.MinutesByDate.TryGetValue(date, out var r) ? r : SyntheticMarket.MinutesOf(ticker, date);
-        var horizon = now.ToUnixTimeMilliseconds();
-        if (minutes.Count > 0 && minutes[^1].T + 60_000 > horizon)
-        {
-            return minutes.Where(m => m.T + 60_000 <= horizon).ToList();
-        }
-
-        return minutes;
-    }
+    /// <summary>Minute bars of a date that had ended by <paramref name="now"/>, ascending, produced on demand.</summary>
+    public DayMinutes Minutes(string ticker, DateOnly date, DateTimeOffset now) =>
+        RealFor(ticker).MinutesByDate.TryGetValue(date, out var real)
+            ? new DayMinutes(real, default, now.ToUnixTimeMilliseconds())
+            : new DayMinutes(null, SyntheticMarket.MinutesOf(ticker, date), now.ToUnixTimeMilliseconds());
 
     /// <summary>The day bar of a trading date (stamped 00:00 New York), or null when there is none yet.</summary>
     public StubBar? Day(string ticker, DateOnly date, DateTimeOffset now)
@@ -48,8 +40,15 @@ internal sealed class MarketData(string? dataDirectory)
             return daily with { T = start };
         }
 
+        // Summed minute by minute: the day's minutes are never held together.
         var minutes = Minutes(ticker, date, now);
-        return minutes.Count == 0 ? null : StubBar.Combine(start, minutes) with { BaseCount = 1 };
+        var sum = default(BarAccumulator);
+        while (minutes.MoveNext(out var m))
+        {
+            sum.Add(m);
+        }
+
+        return sum.IsEmpty ? null : sum.ToBar(start) with { BaseCount = 1 };
     }
 
     private RealBars RealFor(string ticker) =>
@@ -97,14 +96,14 @@ internal sealed class MarketData(string? dataDirectory)
                     minutes[date] = day = [];
                 }
 
-                day[t] = new StubBar(t, row.O, row.H, row.L, row.C, row.V, null, null, 1);
+                day[t] = new StubBar(t, (double)row.O, (double)row.H, (double)row.L, (double)row.C, row.V, StubBar.NoVwap, 0, 1);
             }
 
             var daily = new Dictionary<DateOnly, StubBar>();
             foreach (var row in Rows(Path.Combine(directory, "daily"), ticker))
             {
                 var date = DateOnly.ParseExact(row.When, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-                daily[date] = new StubBar(EasternTime.StartOfDay(date).ToUnixTimeMilliseconds(), row.O, row.H, row.L, row.C, row.V, null, null, 1);
+                daily[date] = new StubBar(EasternTime.StartOfDay(date).ToUnixTimeMilliseconds(), (double)row.O, (double)row.H, (double)row.L, (double)row.C, row.V, StubBar.NoVwap, 0, 1);
             }
 
             return new RealBars(minutes.ToDictionary(kv => kv.Key, kv => kv.Value.Values.ToArray()), daily);
@@ -143,5 +142,33 @@ internal sealed class MarketData(string? dataDirectory)
         }
 
         private static decimal Num(string s) => decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>
+/// One date's minutes up to the data horizon: a real day's array or a synthetic generator. Minutes
+/// ascend, so the first one past the horizon ends the day.
+/// </summary>
+internal struct DayMinutes(StubBar[]? real, SyntheticDay synthetic, long horizon)
+{
+    private SyntheticDay _synthetic = synthetic;
+    private int _next;
+
+    public bool MoveNext(out StubBar bar)
+    {
+        var found = real is null ? _synthetic.MoveNext(out bar) : TryReal(out bar);
+        return found && bar.T + 60_000 <= horizon;
+    }
+
+    private bool TryReal(out StubBar bar)
+    {
+        if (_next < real!.Length)
+        {
+            bar = real[_next++];
+            return true;
+        }
+
+        bar = default;
+        return false;
     }
 }

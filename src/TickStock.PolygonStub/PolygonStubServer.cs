@@ -206,7 +206,7 @@ public static class PolygonStubEndpoints
             return;
         }
 
-        var page = new List<StubBar>();
+        using var page = new BarPage();
         StubBar? next = null;
         var used = 0;
         if (!options.IsUnknownTicker(ticker))
@@ -247,14 +247,13 @@ public static class PolygonStubEndpoints
         if (page.Count > 0)
         {
             w.WriteStartArray("results");
-            var written = 0;
-            foreach (var bar in page)
+            for (var i = 0; i < page.Count; i++)
             {
-                WriteBar(w, bar, null);
+                BarJson.Write(w, page[i]);
 
                 // Hand the body to Kestrel as it is produced: unflushed, a 50,000-bar page (~5 MB)
                 // sat whole in the response pipe's pooled blocks, once per concurrent request.
-                if (++written % FlushEveryBars == 0)
+                if ((i + 1) % FlushEveryBars == 0)
                 {
                     w.Flush(); // into the pipe (an IBufferWriter: this only advances it) …
                     await ctx.Response.BodyWriter.FlushAsync().ConfigureAwait(false); // … and onto the socket
@@ -274,34 +273,6 @@ public static class PolygonStubEndpoints
 
         w.WriteEndObject();
         await w.FlushAsync().ConfigureAwait(false);
-    }
-
-    private static void WriteBar(Utf8JsonWriter w, StubBar bar, string? groupedTicker)
-    {
-        w.WriteStartObject();
-        if (groupedTicker is not null)
-        {
-            w.WriteString("T", groupedTicker);
-        }
-
-        w.WritePropertyName("v");
-        w.WriteRawValue(Wire.Volume(bar.V), skipInputValidation: true);
-        if (bar.Vw is { } vw)
-        {
-            w.WriteNumber("vw", (double)vw);
-        }
-
-        w.WriteNumber("o", (double)bar.O);
-        w.WriteNumber("c", (double)bar.C);
-        w.WriteNumber("h", (double)bar.H);
-        w.WriteNumber("l", (double)bar.L);
-        w.WriteNumber("t", bar.T);
-        if (bar.N is { } n)
-        {
-            w.WriteNumber("n", n);
-        }
-
-        w.WriteEndObject();
     }
 
     private static IReadOnlyList<string> Listed(PolygonStubOptions options, MarketData data) =>
@@ -338,7 +309,7 @@ public static class PolygonStubEndpoints
             w.WriteStartArray("results");
             foreach (var (ticker, bar) in rows)
             {
-                WriteBar(w, bar, ticker);
+                BarJson.Write(w, bar, ticker);
             }
 
             w.WriteEndArray();

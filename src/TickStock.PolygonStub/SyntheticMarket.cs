@@ -2,38 +2,6 @@ using TickStock.Core.Calendar;
 
 namespace TickStock.PolygonStub;
 
-/// <summary>A bar as served: start (Unix ms), prices, volume, optional vwap/trades, and how many base bars it holds.</summary>
-internal readonly record struct StubBar(long T, decimal O, decimal H, decimal L, decimal C, long V, decimal? Vw, long? N, int BaseCount)
-{
-    /// <summary>Aggregates ascending bars under a new start.</summary>
-    public static StubBar Combine(long start, IReadOnlyList<StubBar> ascending)
-    {
-        decimal high = ascending[0].H, low = ascending[0].L, pv = 0;
-        long volume = 0, trades = 0;
-        var baseCount = 0;
-        var hasVw = true;
-        foreach (var b in ascending)
-        {
-            high = Math.Max(high, b.H);
-            low = Math.Min(low, b.L);
-            volume += b.V;
-            trades += b.N ?? 0;
-            baseCount += b.BaseCount;
-            if (b.Vw is { } vw)
-            {
-                pv += vw * b.V;
-            }
-            else
-            {
-                hasVw = false;
-            }
-        }
-
-        decimal? vwap = hasVw && volume > 0 ? Math.Round(pv / volume, 4) : null;
-        return new StubBar(start, ascending[0].O, high, low, ascending[^1].C, volume, vwap, trades > 0 ? trades : null, baseCount);
-    }
-}
-
 /// <summary>
 /// Deterministic synthetic bars: the same ticker and date always give the same extended-hours
 /// minutes (04:00–20:00 New York, 17:00 on early-close days) with occasional empty minutes, and
@@ -42,54 +10,11 @@ internal readonly record struct StubBar(long T, decimal O, decimal H, decimal L,
 /// </summary>
 internal static class SyntheticMarket
 {
-    /// <summary>All minute bars of a trading date (ascending); empty on closed days.</summary>
-    public static List<StubBar> MinutesOf(string ticker, DateOnly date)
-    {
-        var bars = new List<StubBar>(960);
-        if (!NyseCalendar.IsTradingDay(date))
-        {
-            return bars;
-        }
-
-        var tickerSeed = Fnv1a(ticker);
-        var rng = new SplitMix64(tickerSeed ^ ((ulong)date.DayNumber * 0x9E3779B97F4A7C15UL));
-        var price = (double)DayOpen(tickerSeed, date);
-        var baseVolume = 2_000 + (long)(tickerSeed % 40_000);
-        var open = EasternTime.FromEastern(date, NyseCalendar.ExtendedOpen).ToUnixTimeMilliseconds();
-        var sessionOpen = (int)(NyseCalendar.RegularOpen - NyseCalendar.ExtendedOpen).TotalMinutes;
-        var sessionClose = (int)(NyseCalendar.CloseTime(date) - NyseCalendar.ExtendedOpen).TotalMinutes;
-        var minutes = (int)(NyseCalendar.ExtendedCloseTime(date) - NyseCalendar.ExtendedOpen).TotalMinutes;
-        for (var i = 0; i < minutes; i++)
-        {
-            var regular = i >= sessionOpen && i < sessionClose;
-            var step = rng.NextGaussian() * (regular ? 0.0007 : 0.0003);
-            var close = Math.Max(0.5, price * Math.Exp(step));
-
-            // Minutes without trades produce no bar: common in extended hours, rare in the session.
-            if (rng.NextDouble() < (regular ? 0.01 : 0.35))
-            {
-                price = close;
-                continue;
-            }
-
-            var wick = Math.Abs(rng.NextGaussian()) * (regular ? 0.0004 : 0.0002);
-            var o = Cents(price);
-            var c = Cents(close);
-            var h = Math.Max(Math.Max(o, c), Cents(Math.Max(price, close) * (1 + wick)));
-            var l = Math.Min(Math.Min(o, c), Cents(Math.Min(price, close) * (1 - wick)));
-            var u = regular ? 1.0 + (2.0 * Math.Pow((i - sessionOpen - 195) / 195.0, 2)) : 0.03;
-            var volume = Math.Max(1L, (long)(baseVolume * u * Math.Exp(rng.NextGaussian() * 0.5)));
-            var vw = Math.Round((h + l + c) / 3m, 4);
-            var trades = Math.Max(1L, volume / 90);
-            bars.Add(new StubBar(open + (i * 60_000L), o, h, l, c, volume, vw, trades, 1));
-            price = close;
-        }
-
-        return bars;
-    }
+    /// <summary>The minute bars of a trading date, generated one at a time (none on closed days).</summary>
+    public static SyntheticDay MinutesOf(string ticker, DateOnly date) => new(ticker, date);
 
     /// <summary>A smooth multi-year path per ticker plus daily noise, so charts look like prices.</summary>
-    private static decimal DayOpen(ulong tickerSeed, DateOnly date)
+    internal static decimal DayOpen(ulong tickerSeed, DateOnly date)
     {
         var d = date.DayNumber;
         var basePrice = 20 + (tickerSeed % 480);
@@ -101,6 +26,30 @@ internal static class SyntheticMarket
     }
 
     private static decimal Cents(double value) => Math.Round((decimal)value, 2, MidpointRounding.AwayFromZero);
+
+    /// <summary>
+    /// <c>Math.Round((decimal)value, 2, MidpointRounding.AwayFromZero)</c> in whole cents, without
+    /// decimal arithmetic where that is provably the same. <c>(decimal)double</c> keeps 15
+    /// significant digits, i.e. moves the value by at most ~5.3e-15 of itself; with fewer than 1e8
+    /// cents that is under 1e-6 cent, so unless <c>value·100</c> lies within 1e-5 of a half cent,
+    /// the decimal and the double round to the same cent. Near a half cent (about 1 call in
+    /// 50,000), and for huge or negative values, the decimal code itself decides.
+    /// </summary>
+    internal static long CentsOf(double value)
+    {
+        var scaled = value * 100;
+        if (scaled is >= 0 and < 1e8)
+        {
+            var whole = Math.Floor(scaled);
+            var fraction = scaled - whole;
+            if (Math.Abs(fraction - 0.5) > 1e-5)
+            {
+                return (long)whole + (fraction > 0.5 ? 1 : 0);
+            }
+        }
+
+        return (long)(Cents(value) * 100);
+    }
 
     /// <summary>Stable across processes (string.GetHashCode is randomized per process).</summary>
     internal static ulong Fnv1a(string text)
@@ -114,7 +63,7 @@ internal static class SyntheticMarket
         return hash;
     }
 
-    private struct SplitMix64(ulong state)
+    internal struct SplitMix64(ulong state)
     {
         private ulong _state = state;
 
