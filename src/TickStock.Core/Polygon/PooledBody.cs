@@ -5,8 +5,8 @@ using System.Text;
 namespace TickStock.Core.Polygon;
 
 /// <summary>
-/// A response body read into an array rented from <see cref="ArrayPool{T}.Shared"/>. A 50,000-bar
-/// page is ~5 MB: read into a fresh <c>byte[]</c> (and again into a string) it left large-object-heap
+/// A response body read into an array rented from a small pool of its own. A 50,000-bar page is
+/// ~5 MB: read into a fresh <c>byte[]</c> (and again into a string) it left large-object-heap
 /// garbage on every call, which set the daemon's peak RSS. Dispose returns the array; the span must
 /// not be used after that.
 /// </summary>
@@ -16,6 +16,13 @@ public sealed class PooledBody : IDisposable
     public const int DefaultMaxBytes = 256 * 1024 * 1024;
 
     private const int InitialSize = 64 * 1024;
+
+    // Not ArrayPool.Shared: that one caches an array of each size per thread (thread-local) besides
+    // its per-core stacks, and trims them only on gen-2 collections. A chunked page (no
+    // Content-Length) grows through 64 KB … 8 MB, so over a long job each pool thread that ever read
+    // a page could keep ~16 MB. This pool holds at most four arrays per size (~64 MB at worst) and
+    // hands out fresh, unpooled arrays beyond 32 MB.
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(maxArrayLength: 32 * 1024 * 1024, maxArraysPerBucket: 4);
 
     private byte[]? _array;
     private int _length;
@@ -46,7 +53,7 @@ public sealed class PooledBody : IDisposable
 
         // One byte beyond the hint, so the read that meets the end does not force a grow.
         var size = lengthHint is > 0 and var hint && hint < maxBytes ? (int)hint + 1 : Math.Min(InitialSize, maxBytes + 1);
-        var array = ArrayPool<byte>.Shared.Rent(size);
+        var array = Pool.Rent(size);
         var length = 0;
         try
         {
@@ -54,9 +61,9 @@ public sealed class PooledBody : IDisposable
             {
                 if (length == array.Length)
                 {
-                    var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)array.Length * 2, (long)maxBytes + 1));
+                    var larger = Pool.Rent((int)Math.Min((long)array.Length * 2, (long)maxBytes + 1));
                     array.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(array);
+                    Pool.Return(array);
                     array = larger;
                 }
 
@@ -75,7 +82,7 @@ public sealed class PooledBody : IDisposable
         }
         catch
         {
-            ArrayPool<byte>.Shared.Return(array);
+            Pool.Return(array);
             throw;
         }
     }
@@ -89,7 +96,7 @@ public sealed class PooledBody : IDisposable
         {
             _array = null;
             _length = 0;
-            ArrayPool<byte>.Shared.Return(array);
+            Pool.Return(array);
         }
     }
 }
