@@ -72,7 +72,7 @@ internal static class BenchPublishCommand
             if (!index.TryGetValue(FlowIdOf((byte[])message!), out var i))
             {
                 window.Received();
-                if (Interlocked.Increment(ref warmupReceived) == Volatile.Read(ref warmupTarget)) warmupRoundReceived.TrySetResult();
+                if (Interlocked.Increment(ref warmupReceived) >= Volatile.Read(ref warmupTarget)) warmupRoundReceived.TrySetResult();
                 return;
             }
 
@@ -107,6 +107,7 @@ internal static class BenchPublishCommand
         // part and doubled the client's CPU per event). A daemon runs for days: its steady state,
         // with the JIT done, is what is measured.
         var timeout = TimeSpan.FromSeconds(60 + (warmup + count) / 1000.0);
+        var roundTimeout = TimeSpan.FromSeconds(30 + warmup / 1000.0);
         var rounds = 0;
         var jitted = long.MaxValue;
         while (warmup > 0 && rounds < MaxWarmupRounds && jitted > SettledJitMethods)
@@ -118,7 +119,13 @@ internal static class BenchPublishCommand
             Volatile.Write(ref warmupTarget, (rounds + 1) * warmup);
             if (Volatile.Read(ref warmupReceived) >= warmupTarget) warmupRoundReceived.TrySetResult();
             await SendAsync(events, null).ConfigureAwait(false);
-            await Task.WhenAny(warmupRoundReceived.Task, Task.Delay(timeout, ct)).ConfigureAwait(false);
+            if (await Task.WhenAny(warmupRoundReceived.Task, Task.Delay(roundTimeout, ct)).ConfigureAwait(false) != warmupRoundReceived.Task)
+            {
+                // Counted, not waited for again: every later round would wait for the missing ones too.
+                await Console.Error.WriteLineAsync($"bench publish: warm-up round {rounds + 1}: only {Volatile.Read(ref warmupReceived)} of {warmupTarget} warm-up events arrived within {roundTimeout.TotalSeconds:0} s; measuring now").ConfigureAwait(false);
+                rounds++;
+                break;
+            }
             // Let the tiering delay (100 ms without new tier-0 methods) pass so this round's hot
             // methods are queued and counted in this round.
             await Task.Delay(250, ct).ConfigureAwait(false);
@@ -188,7 +195,13 @@ internal static class BenchPublishCommand
         await DeleteRowsAsync(db, measured.Select(e => e.FlowId).Concat(warmupFlowIds).ToArray(), ct).ConfigureAwait(false);
         File.Delete(settings.SpillPath);
         await system.Terminate().ConfigureAwait(false);
-        return lost == 0 && rows == count ? 0 : 1;
+        var warmupMissing = warmupFlowIds.Count - Volatile.Read(ref warmupReceived);
+        if (warmupMissing > 0)
+        {
+            await Console.Error.WriteLineAsync($"bench publish: {warmupMissing} of {warmupFlowIds.Count} warm-up events never arrived").ConfigureAwait(false);
+        }
+
+        return lost == 0 && rows == count && warmupMissing <= 0 ? 0 : 1;
     }
 
     /// <summary>Warm-up rounds stop when one compiled at most this many methods...</summary>

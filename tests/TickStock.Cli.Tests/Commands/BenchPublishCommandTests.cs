@@ -15,7 +15,8 @@ public class BenchPublishCommandTests
         using var run = ChildProcess.StartCli(["bench", "publish", "--events", "600", "--warmup", "100", "--rate", "0"],
             new Dictionary<string, string?> { ["TICKSTOCK_PG"] = schema.ConnectionString });
 
-        Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        var exitCode = await run.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        Assert.True(exitCode == 0, $"exit code {exitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none (still running)"}; output:\n{run.Output}");
         var line = run.Output.Split('\n').Single(l => l.StartsWith('{'));
         var result = JsonDocument.Parse(line).RootElement;
         Assert.Equal(["events", "seconds", "events_per_sec", "p50_ms", "p99_ms", "lost", "rows"], result.EnumerateObject().Select(p => p.Name));
