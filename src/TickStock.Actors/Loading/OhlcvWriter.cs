@@ -74,7 +74,7 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         ArgumentNullException.ThrowIfNull(window);
         var hoursOnTheFly = storeHours && (!storeMinutes || !await AnyStoredMinutesNearAsync(symbol, window, ct).ConfigureAwait(false));
         var touched = new TouchedPeriods();
-        var hourly = new HourAccumulator(_batchSize);
+        var hourly = new HourlyAccumulator(_batchSize);
         var batch = new List<OhlcvBar>(storeMinutes ? _batchSize : 0);
         long minutes = 0;
         long hours = 0;
@@ -127,47 +127,6 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         cmd.Parameters.Add(new NpgsqlParameter { Value = window.StartUtc.AddHours(-1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = window.EndUtc.AddHours(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-    }
-
-    /// <summary>
-    /// Folds accepted (ascending, de-duplicated, in-session) minutes into hour bars with the same
-    /// rule as <see cref="BarAggregation.ToHourly"/>: first open, highest high, lowest low, last
-    /// close, summed volume. One hour is pending; finished hours collect in <see cref="Completed"/>.
-    /// </summary>
-    private sealed class HourAccumulator(int capacity)
-    {
-        private OhlcvBar? _pending;
-
-        public List<OhlcvBar> Completed { get; } = new(capacity);
-
-        /// <summary>Adds a minute; true when it closed the pending hour (Completed grew).</summary>
-        public bool Add(OhlcvBar minute)
-        {
-            var bucket = Periods.HourBucketStart(minute.Start)!.Value;
-            if (_pending is { } p && p.Start == bucket)
-            {
-                _pending = p with { High = Math.Max(p.High, minute.High), Low = Math.Min(p.Low, minute.Low), Close = minute.Close, Volume = p.Volume + minute.Volume };
-                return false;
-            }
-
-            var closed = _pending is not null;
-            if (_pending is { } done)
-            {
-                Completed.Add(done);
-            }
-
-            _pending = minute with { Start = bucket };
-            return closed;
-        }
-
-        public void Finish()
-        {
-            if (_pending is { } last)
-            {
-                Completed.Add(last);
-                _pending = null;
-            }
-        }
     }
 
     /// <summary>Provider day bars → ohlcv_daily for the window's trading dates, then the touched weeks and months.</summary>

@@ -28,6 +28,13 @@ public static class BarAggregation
     }
 
     /// <summary>
+    /// Folds the next bar of a bucket (a later start) into the bucket: first open, highest high,
+    /// lowest low, last close, summed volume. The one rule behind every intraday aggregate here.
+    /// </summary>
+    public static OhlcvBar Fold(OhlcvBar bucket, OhlcvBar next) =>
+        bucket with { High = Math.Max(bucket.High, next.High), Low = Math.Min(bucket.Low, next.Low), Close = next.Close, Volume = bucket.Volume + next.Volume };
+
+    /// <summary>
     /// Daily bars (keyed by trading date) from regular-session minute or hourly bars. Used for the
     /// still-open current day and as the fallback when no provider day bars can be had.
     /// </summary>
@@ -144,7 +151,7 @@ public static class BarAggregation
 
             if (key == barKey)
             {
-                acc = acc with { High = Math.Max(acc.High, bar.High), Low = Math.Min(acc.Low, bar.Low), Close = bar.Close, Volume = acc.Volume + bar.Volume };
+                acc = Fold(acc, bar);
                 continue;
             }
 

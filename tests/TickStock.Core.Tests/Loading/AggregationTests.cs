@@ -55,6 +55,19 @@ public sealed class AggregationTests
     }
 
     [Fact]
+    public void The_push_style_hourly_accumulator_gives_the_same_hours_as_ToHourly()
+    {
+        var session = BarAggregation.RegularSessionOnly(SpyFiles.Minutes()).ToList();
+        var accumulator = new HourlyAccumulator(16);
+        var closedCount = session.Count(accumulator.Add);
+        accumulator.Finish();
+
+        Assert.Equal(BarAggregation.ToHourly(SpyFiles.Minutes()), accumulator.Completed);
+        Assert.Equal(accumulator.Completed.Count - 1, closedCount);
+        Assert.Throws<ArgumentException>(() => accumulator.Add(SpyFiles.Minutes().First(m => !NyseCalendar.IsInRegularSession(m.Start))));
+    }
+
+    [Fact]
     public void Early_close_day_has_210_session_minutes_and_4_hourly_buckets()
     {
         var day = new DateOnly(2020, 11, 27);
