@@ -31,6 +31,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     private bool _draining;
     private bool _databaseDown;
     private bool _stopping;
+    private bool _writeScheduled;
     private TimeSpan _retry;
 
     public IntegrationLoggerActor(IntegrationEventStore store, SpillFile spill, IActorRef publisher, ProducerStats stats,
@@ -50,6 +51,11 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         Receive<WriteFailed>(OnWriteFailed);
         Receive<Spilled>(OnSpilled);
         Receive<SpillFailed>(OnSpillFailed);
+        Receive<WriteTick>(_ =>
+        {
+            _writeScheduled = false;
+            WriteNext();
+        });
         Receive<DrainTick>(_ => StartDrain());
         Receive<Drained>(OnDrained);
         Receive<DrainFailed>(OnDrainFailed);
@@ -93,22 +99,35 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         Enqueue(new Pending(IntegrationRow.Published(m.Event, _settings.Channels.Patterns, _clock.GetUtcNow()), m.Event));
     }
 
+    /// <summary>
+    /// Buffers the row and starts a write once the events already in the mailbox are buffered too:
+    /// a burst that arrived together (patterns found at one bar close) becomes one batch and one
+    /// commit instead of one write per event racing the rest. The tick is a message to self, so it
+    /// costs no timer and no wait: it is handled in the same mailbox run, right after those events.
+    /// </summary>
     private void Enqueue(Pending pending)
     {
         _buffer.Enqueue(pending);
-        WriteNext();
+        if (_writeScheduled) return;
+        _writeScheduled = true;
+        Self.Tell(WriteTick.Instance);
     }
 
     private void WriteNext()
     {
-        // Several COPYs may be in flight (each batch's events still wait for their own commit);
+        while (StartWrite())
+        {
+        }
+
+        CheckFlush();
+    }
+
+    private bool StartWrite()
+    {
+        // Several writes may be in flight (each batch's events still wait for their own commit);
         // spilling and draining touch one file, so they run alone.
         var limit = _databaseDown ? 1 : _settings.MaxWritesInFlight;
-        if (_draining || _inFlight >= limit || _buffer.Count == 0)
-        {
-            CheckFlush();
-            return;
-        }
+        if (_draining || _inFlight >= limit || _buffer.Count == 0) return false;
 
         var batch = new List<Pending>(Math.Min(_buffer.Count, _settings.MaxBatch));
         var rows = new List<IntegrationRow>(batch.Capacity);
@@ -122,13 +141,14 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         if (_databaseDown)
         {
             SpillAsync(batch, rows).PipeTo(Self);
-            return;
+            return true;
         }
 
         // Started here without Task.Run: what runs on this thread before the first await is taking
         // a pooled connection and either filling the INSERT's arrays (≤ 64 rows) or sending the COPY
         // command; a big batch's rows are encoded after that await, off this thread.
         WriteThenPublishAsync(rows, EventsOf(batch)).PipeTo(Self, success: () => new Written(batch), failure: ex => new WriteFailed(batch, ex));
+        return true;
     }
 
     /// <summary>
@@ -319,6 +339,11 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     private sealed record DrainFailed(Exception Cause);
 
     private sealed record FlushDone(FlushCompleted Result);
+
+    private sealed class WriteTick
+    {
+        public static readonly WriteTick Instance = new();
+    }
 
     private sealed class DrainTick
     {
