@@ -32,8 +32,8 @@ public static class PipelineHostingExtensions
             var redis = resolver.GetService<RedisConnectionProvider>();
             var store = new IntegrationEventStore(resolver.GetService<NpgsqlDataSource>());
 
-            // Their own threads (hocon: akka.actor.io-dispatcher): a busy detection load on the default
-            // dispatcher must not add queueing delay between a detection and its publish.
+            // Their own dispatcher (hocon: akka.actor.io-dispatcher): the same .NET thread pool as the
+            // default dispatcher, but a larger throughput per mailbox run, and it can be moved alone.
             var publisher = system.ActorOf(PublisherActor.Props(redis, stats, settings).WithDispatcher(IoDispatcher), "publisher");
             var logger = system.ActorOf(IntegrationLoggerActor.Props(store, new SpillFile(settings.SpillPath), publisher, stats, settings)
                 .WithDispatcher(IoDispatcher), "integration-logger");
