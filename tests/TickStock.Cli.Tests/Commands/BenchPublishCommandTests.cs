@@ -49,5 +49,12 @@ public class BenchPublishCommandTests
         Assert.True(result.GetProperty("seconds").GetDouble() >= 0.199, result.GetRawText());
         Assert.Contains("offered at 2000 events/s", run.Output, StringComparison.Ordinal);
         Assert.Contains("thread-pool work items per event", run.Output, StringComparison.Ordinal);
+        var tail = System.Text.RegularExpressions.Regex.Match(run.Output, @"latency p90 ([0-9.]+) ms, p99\.9 ([0-9.]+) ms, max ([0-9.]+) ms");
+        Assert.True(tail.Success, run.Output);
+        var (p90, p999, max) = (Ms(tail.Groups[1].Value), Ms(tail.Groups[2].Value), Ms(tail.Groups[3].Value));
+        var p99 = result.GetProperty("p99_ms").GetDouble();
+        Assert.True(p90 <= p99 + 0.001 && p99 <= p999 + 0.001 && p999 <= max, $"p90 {p90}, p99 {p99}, p99.9 {p999}, max {max}");
+
+        static double Ms(string text) => double.Parse(text, System.Globalization.CultureInfo.InvariantCulture);
     }
 }
