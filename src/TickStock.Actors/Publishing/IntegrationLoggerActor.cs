@@ -115,6 +115,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
     private void WriteNext()
     {
+        // As many batches as there are free write slots (two at full speed; one while spilling).
         while (StartWrite())
         {
         }
