@@ -107,6 +107,17 @@ public sealed class PipelineSettings
     /// <summary>COPY batches written concurrently (each batch's events still wait for their own commit).</summary>
     public int MaxWritesInFlight { get; set; } = 2;
 
+    /// <summary>
+    /// How an audit row's commit waits for the disk before its event is published. Deferred (the
+    /// default): the row is committed and visible first, as the contract requires, without waiting
+    /// for PostgreSQL's WAL flush; the producer keeps it until the server reports it flushed and
+    /// inserts it again if a crash took it away. Synchronous: every batch waits for its flush.
+    /// </summary>
+    public AuditCommitMode AuditCommit { get; set; } = AuditCommitMode.Deferred;
+
+    /// <summary>While rows wait for their WAL flush and no write reports one, how often to ask the server (its WAL writer flushes every wal_writer_delay, 200 ms by default).</summary>
+    public TimeSpan AuditFlushCheckInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
     /// <summary>Events kept while Redis is down (oldest dropped with a PATTERN_EXPIRED row beyond this).</summary>
     public int RedisBufferCapacity { get; set; } = 100_000;
 
@@ -126,4 +137,11 @@ public sealed class PipelineSettings
 
     /// <summary>Messages larger than this on subscribed channels are ignored (contract §7).</summary>
     public int MaxInboundMessageBytes { get; set; } = 1024 * 1024;
+}
+
+/// <summary>See <see cref="PipelineSettings.AuditCommit"/>.</summary>
+public enum AuditCommitMode
+{
+    Deferred,
+    Synchronous,
 }

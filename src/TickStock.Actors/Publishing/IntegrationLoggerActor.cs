@@ -14,12 +14,21 @@ namespace TickStock.Actors.Publishing;
 /// goes into the next one, so latency is one round trip at low rates and throughput grows with
 /// load. When PostgreSQL fails, rows go to the spill file instead (delivery beats audit) and are
 /// drained back with their original timestamps once the database answers again.
+/// <para>
+/// By default a batch's commit does not wait for PostgreSQL's WAL flush (<see cref="AuditCommitMode"/>):
+/// the row is committed — visible to the consumer — before its event is published, and the flush,
+/// the slowest and most erratic part of a commit on a shared disk, happens in the server's
+/// background. Until the server reports it flushed, the batch stays in <see cref="UnflushedRows"/>;
+/// if the database fails first, those rows are spilled and later inserted where missing, so a
+/// PostgreSQL crash loses none of them.
+/// </para>
 /// </summary>
 public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 {
     private const string DrainTimer = "drain";
+    private const string FlushCheckTimer = "flush-check";
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IntegrationEventStore _store;
+    private readonly IIntegrationEventStore _store;
     private readonly SpillFile _spill;
     private readonly IActorRef _publisher;
     private readonly ProducerStats _stats;
@@ -27,6 +36,8 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     private readonly TimeProvider _clock;
     private readonly Queue<Pending> _buffer = new();
     private readonly List<IActorRef> _flushWaiters = [];
+    private readonly UnflushedRows _unflushed = new();
+    private bool _flushCheckRunning;
     private int _inFlight;
     private bool _draining;
     private bool _databaseDown;
@@ -34,7 +45,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     private bool _writeScheduled;
     private TimeSpan _retry;
 
-    public IntegrationLoggerActor(IntegrationEventStore store, SpillFile spill, IActorRef publisher, ProducerStats stats,
+    public IntegrationLoggerActor(IIntegrationEventStore store, SpillFile spill, IActorRef publisher, ProducerStats stats,
         PipelineSettings settings, TimeProvider? clock = null)
     {
         _store = store;
@@ -57,6 +68,19 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
             WriteNext();
         });
         Receive<DrainTick>(_ => StartDrain());
+        Receive<FlushCheck>(_ => StartFlushCheck());
+        Receive<FlushObserved>(m =>
+        {
+            _flushCheckRunning = false;
+            Observe(m.Flushed);
+        });
+        Receive<FlushCheckFailed>(m =>
+        {
+            _flushCheckRunning = false;
+            OnDatabaseFailed(m.Cause);
+        });
+        Receive<UncertainSpilled>(_ => ScheduleDrain());
+        Receive<UncertainSpillFailed>(OnUncertainSpillFailed);
         Receive<Drained>(OnDrained);
         Receive<DrainFailed>(OnDrainFailed);
         Receive<Flush>(_ =>
@@ -73,7 +97,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IntegrationEventStore store, SpillFile spill, IActorRef publisher, ProducerStats stats,
+    public static Props Props(IIntegrationEventStore store, SpillFile spill, IActorRef publisher, ProducerStats stats,
         PipelineSettings settings, TimeProvider? clock = null) =>
         Akka.Actor.Props.Create(() => new IntegrationLoggerActor(store, spill, publisher, stats, settings, clock));
 
@@ -148,7 +172,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         // Started here without Task.Run: what runs on this thread before the first await is taking
         // a pooled connection and either filling the INSERT's arrays (≤ 64 rows) or sending the COPY
         // command; a big batch's rows are encoded after that await, off this thread.
-        WriteThenPublishAsync(rows, EventsOf(batch)).PipeTo(Self, success: () => new Written(batch), failure: ex => new WriteFailed(batch, ex));
+        WriteThenPublishAsync(rows, EventsOf(batch)).PipeTo(Self, success: commit => new Written(batch, rows, commit), failure: ex => new WriteFailed(batch, ex));
         return true;
     }
 
@@ -157,10 +181,13 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     /// continuation: a mailbox hop less on every event's path than coming back through this actor
     /// first. The rows are committed by then, so "row before publish" holds.
     /// </summary>
-    private async Task WriteThenPublishAsync(List<IntegrationRow> rows, List<PatternEvent> events)
+    private async Task<DeferredCommit?> WriteThenPublishAsync(List<IntegrationRow> rows, List<PatternEvent> events)
     {
-        await _store.WriteAsync(rows).ConfigureAwait(false);
+        DeferredCommit? commit = null;
+        if (_settings.AuditCommit == AuditCommitMode.Deferred) commit = await _store.WriteDeferredAsync(rows).ConfigureAwait(false);
+        else await _store.WriteAsync(rows).ConfigureAwait(false);
         if (events.Count > 0) _publisher.Tell(new PublishBatch(events));
+        return commit;
     }
 
     private static List<PatternEvent> EventsOf(List<Pending> batch)
@@ -194,19 +221,89 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         // The events already went to the Publisher (WriteThenPublishAsync).
         _stats.RowsCommitted(m.Batch.Count);
         _inFlight--;
+        if (m.Commit is { } commit)
+        {
+            _unflushed.Hold(commit.Commit, m.Rows);
+            Observe(commit.Flushed);
+        }
+
         WriteNext();
+    }
+
+    /// <summary>A flush position from the server: lets go of the rows it makes durable.</summary>
+    private void Observe(WalPoint flushed)
+    {
+        var uncertain = new List<IntegrationRow>();
+        _unflushed.Release(flushed, uncertain);
+        if (uncertain.Count > 0)
+        {
+            // The server restarted since those rows were committed: a crash may have taken them.
+            _log.Warning("PostgreSQL restarted while {0} audit rows were committed but not yet flushed; inserting them again where missing", uncertain.Count);
+            SpillUncertain(uncertain);
+        }
+
+        _stats.SetUnflushedRows(_unflushed.RowCount);
+        if (!_unflushed.IsEmpty && !_flushCheckRunning && !Timers.IsTimerActive(FlushCheckTimer))
+        {
+            Timers.StartSingleTimer(FlushCheckTimer, FlushCheck.Instance, _settings.AuditFlushCheckInterval);
+        }
+    }
+
+    /// <summary>No write has reported a flush position lately (the stream paused): ask the server.</summary>
+    private void StartFlushCheck()
+    {
+        if (_unflushed.IsEmpty || _flushCheckRunning || _databaseDown) return;
+        _flushCheckRunning = true;
+        _store.FlushedAsync().PipeTo(Self, success: p => new FlushObserved(p), failure: ex => new FlushCheckFailed(ex));
     }
 
     private void OnWriteFailed(WriteFailed m)
     {
+        OnDatabaseFailed(m.Cause);
+        SpillAsync(m.Batch, m.Batch.Select(p => p.Row).ToList()).PipeTo(Self);
+    }
+
+    /// <summary>
+    /// PostgreSQL did not answer: switch to the spill file, and treat every row still waiting for
+    /// its flush as uncertain (if the server crashed, it lost them).
+    /// </summary>
+    private void OnDatabaseFailed(Exception cause)
+    {
         if (!_databaseDown)
         {
             _log.Warning("Cannot write integration rows to PostgreSQL ({0}); events keep flowing and their rows go to {1} until it is back",
-                m.Cause.Message.Split('\n')[0], _spill.Path);
+                cause.Message.Split('\n')[0], _spill.Path);
         }
 
         MarkDatabaseDown();
-        SpillAsync(m.Batch, m.Batch.Select(p => p.Row).ToList()).PipeTo(Self);
+        if (!_unflushed.IsEmpty)
+        {
+            SpillUncertain(_unflushed.TakeAll());
+            _stats.SetUnflushedRows(0);
+        }
+    }
+
+    /// <summary>
+    /// Rows that may or may not be in the table: to the spill file, whose drain inserts only the
+    /// missing ones. Their events were published already; only the audit rows travel.
+    /// </summary>
+    private void SpillUncertain(List<IntegrationRow> rows)
+    {
+        _spill.AppendAsync(rows).PipeTo(Self, success: () => new UncertainSpilled(rows.Count), failure: ex => new UncertainSpillFailed(rows, ex));
+    }
+
+    private void OnUncertainSpillFailed(UncertainSpillFailed m)
+    {
+        // Neither the database nor the disk: keep them in memory (bounded) as ordinary rows. If the
+        // database kept them after all, they are then written twice: at-least-once, never lost.
+        _log.Error("Cannot write spill file {0}: {1}; keeping {2} unconfirmed audit rows in memory", _spill.Path, m.Cause.Message, m.Rows.Count);
+        foreach (var row in m.Rows.TakeLast(Math.Max(0, _settings.SpillMemoryCapacity - _buffer.Count))) _buffer.Enqueue(new Pending(row, null));
+        WriteNext();
+    }
+
+    private void ScheduleDrain()
+    {
+        if (!Timers.IsTimerActive(DrainTimer)) Timers.StartSingleTimer(DrainTimer, DrainTick.Instance, _databaseDown ? _retry : _settings.RetryMin);
     }
 
     private void OnSpilled(Spilled m)
@@ -241,7 +338,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     {
         _databaseDown = true;
         _stats.SetPostgresDown(true);
-        if (!Timers.IsTimerActive(DrainTimer)) Timers.StartSingleTimer(DrainTimer, DrainTick.Instance, _retry);
+        ScheduleDrain();
     }
 
     private void StartDrain()
@@ -276,7 +373,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         _log.Debug("Spill drain failed: {0}", m.Cause.Message);
         _retry = TimeSpan.FromTicks(Math.Min(_retry.Ticks * 2, _settings.RetryMax.Ticks));
         _draining = false;
-        MarkDatabaseDown();
+        OnDatabaseFailed(m.Cause);
         WriteNext();
     }
 
@@ -284,11 +381,17 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     {
         if (_flushWaiters.Count == 0 || _inFlight > 0 || _draining || _buffer.Count > 0 || _stopping) return;
         _stopping = true;
-        FinishAsync().PipeTo(Self, success: r => new FlushDone(r));
+        FinishAsync(_unflushed.TakeAll()).PipeTo(Self, success: r => new FlushDone(r));
+        _stats.SetUnflushedRows(0);
     }
 
-    /// <summary>Publisher drained (or given up on Redis), then the PRODUCER_STOPPED row — last.</summary>
-    private async Task<FlushCompleted> FinishAsync()
+    /// <summary>
+    /// Publisher drained (or given up on Redis), then the PRODUCER_STOPPED row — last. Its commit
+    /// waits for the WAL flush, and the WAL is flushed in order, so it also makes every row still
+    /// waiting for its flush (<paramref name="unflushed"/>) durable; if it cannot be written, those
+    /// rows go to the spill file with it.
+    /// </summary>
+    private async Task<FlushCompleted> FinishAsync(List<IntegrationRow> unflushed)
     {
         var unpublished = 0;
         try
@@ -312,14 +415,25 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         var stopped = IntegrationRow.System("system_shutdown", "PRODUCER_STOPPED", details, _clock.GetUtcNow());
         try
         {
-            if (_databaseDown) await _spill.AppendAsync([stopped]).ConfigureAwait(false);
-            else await _store.WriteAsync([stopped]).ConfigureAwait(false);
+            if (_databaseDown) await _spill.AppendAsync([.. unflushed, stopped]).ConfigureAwait(false);
+            else
+            {
+                try
+                {
+                    await _store.WriteAsync([stopped]).ConfigureAwait(false);
+                }
+                catch when (unflushed.Count > 0)
+                {
+                    await _spill.AppendAsync([.. unflushed, stopped]).ConfigureAwait(false);
+                    throw;
+                }
+            }
         }
 #pragma warning disable CA1031 // best effort at exit: say so, never hang the shutdown
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            _log.Warning("Could not record PRODUCER_STOPPED: {0}", ex.Message);
+            _log.Warning("Could not record PRODUCER_STOPPED in PostgreSQL: {0}", ex.Message);
         }
 
         return new FlushCompleted(unpublished);
@@ -327,7 +441,15 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
     private sealed record Pending(IntegrationRow Row, PatternEvent? Event);
 
-    private sealed record Written(List<Pending> Batch);
+    private sealed record Written(List<Pending> Batch, List<IntegrationRow> Rows, DeferredCommit? Commit);
+
+    private sealed record FlushObserved(WalPoint Flushed);
+
+    private sealed record FlushCheckFailed(Exception Cause);
+
+    private sealed record UncertainSpilled(int Count);
+
+    private sealed record UncertainSpillFailed(List<IntegrationRow> Rows, Exception Cause);
 
     private sealed record WriteFailed(List<Pending> Batch, Exception Cause);
 
@@ -349,5 +471,10 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     private sealed class DrainTick
     {
         public static readonly DrainTick Instance = new();
+    }
+
+    private sealed class FlushCheck
+    {
+        public static readonly FlushCheck Instance = new();
     }
 }

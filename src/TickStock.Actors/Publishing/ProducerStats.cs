@@ -16,6 +16,7 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     private long _malformedMessages;
     private long _lastPatternUnixMs;
     private long _bufferedEvents;
+    private long _unflushedRows;
     private int _redisDown;
     private int _postgresDown;
 
@@ -29,6 +30,9 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     public long RowsSpilled => Interlocked.Read(ref _rowsSpilled);
     public long MalformedMessages => Interlocked.Read(ref _malformedMessages);
     public long BufferedEvents => Interlocked.Read(ref _bufferedEvents);
+
+    /// <summary>Audit rows committed but not yet reported flushed by PostgreSQL (kept by the IntegrationLogger until they are).</summary>
+    public long UnflushedRows => Interlocked.Read(ref _unflushedRows);
     public bool RedisDown => Volatile.Read(ref _redisDown) == 1;
     public bool PostgresDown => Volatile.Read(ref _postgresDown) == 1;
 
@@ -50,6 +54,7 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     public void Spilled(int count) => Interlocked.Add(ref _rowsSpilled, count);
     public void Malformed() => Interlocked.Increment(ref _malformedMessages);
     public void SetBuffered(long count) => Interlocked.Exchange(ref _bufferedEvents, count);
+    public void SetUnflushedRows(long count) => Interlocked.Exchange(ref _unflushedRows, count);
     public void SetRedisDown(bool down) => Volatile.Write(ref _redisDown, down ? 1 : 0);
     public void SetPostgresDown(bool down) => Volatile.Write(ref _postgresDown, down ? 1 : 0);
 }

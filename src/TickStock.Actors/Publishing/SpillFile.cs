@@ -7,7 +7,9 @@ namespace TickStock.Actors.Publishing;
 /// Local append-only file for integration rows written while PostgreSQL is unreachable (contract
 /// §3.2 exception: delivery beats audit). One JSON object per line, flushed to disk per batch.
 /// Draining renames the file first, so rows appended during a drain are never lost; a drain that
-/// dies half-way is retried from its renamed file (rows may then be inserted twice: at-least-once).
+/// dies half-way is retried from its renamed file. Draining inserts only the rows not already in
+/// the table, so such a retry — or a row spilled after a write whose commit answer was lost —
+/// is not inserted twice.
 /// </summary>
 public sealed class SpillFile(string path)
 {
@@ -45,8 +47,8 @@ public sealed class SpillFile(string path)
         }
     }
 
-    /// <summary>Inserts every spilled row through <paramref name="store"/> in batches; returns how many.</summary>
-    public async Task<int> DrainAsync(IntegrationEventStore store, int batchSize, CancellationToken ct = default)
+    /// <summary>Inserts every spilled row not already present through <paramref name="store"/>, in batches; returns how many it inserted.</summary>
+    public async Task<int> DrainAsync(IIntegrationEventStore store, int batchSize, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         if (!File.Exists(DrainingPath))
@@ -76,15 +78,13 @@ public sealed class SpillFile(string path)
                 batch.Add(row);
                 if (batch.Count >= batchSize)
                 {
-                    await store.WriteAsync(batch, ct).ConfigureAwait(false);
-                    total += batch.Count;
+                    total += await store.InsertMissingAsync(batch, ct).ConfigureAwait(false);
                     batch.Clear();
                 }
             }
         }
 
-        await store.WriteAsync(batch, ct).ConfigureAwait(false);
-        total += batch.Count;
+        total += await store.InsertMissingAsync(batch, ct).ConfigureAwait(false);
         File.Delete(DrainingPath);
         return total;
     }

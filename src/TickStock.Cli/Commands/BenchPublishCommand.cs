@@ -138,6 +138,8 @@ internal static class BenchPublishCommand
         // now so the collector does not copy them during the measured part (a daemon has no such set).
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
 
+        using var gcPauses = new GcPauseRecorder();
+        gcPauses.Start();
         var cpuBefore = Environment.CpuUsage.TotalTime;
         var workItemsBefore = ThreadPool.CompletedWorkItemCount;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
@@ -151,6 +153,14 @@ internal static class BenchPublishCommand
             $"bench publish: measured part used {cpu.TotalMilliseconds * 1000 / count:0.0} µs of this process's CPU and {workItems / (double)count:0.00} thread-pool work items per event; " +
             $"GCs gen0/1/2 {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3}, " +
             $"paused {(GC.GetTotalPauseDuration() - gcBefore.Item4).TotalMilliseconds:0.0} ms, allocated {(GC.GetTotalAllocatedBytes() - gcBefore.Item5) / count} B per event")).ConfigureAwait(false);
+
+        var pauses = gcPauses.Stop();
+        if (pauses.Count > 0)
+        {
+            var longest = pauses.MaxBy(p => p.Milliseconds);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"bench publish: GC paused the process {pauses.Count} times, longest {longest.Milliseconds:0.0} ms (gen {longest.Generation}), median {pauses.Select(p => p.Milliseconds).Order().ElementAt(pauses.Count / 2):0.0} ms")).ConfigureAwait(false);
+        }
 
         Task SendAsync(PatternEvent[] events, long[]? sentTimes) =>
             rate > 0 ? SendPacedAsync(events, sentTimes) : SendUnpacedAsync(events, sentTimes);

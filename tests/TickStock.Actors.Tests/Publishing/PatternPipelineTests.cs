@@ -1,4 +1,5 @@
 using Akka.Actor;
+using TickStock.Actors.Configuration;
 using TickStock.Actors.Publishing;
 using TickStock.Core.Contracts;
 using static TickStock.Actors.Publishing.PipelineCommands;
@@ -118,6 +119,80 @@ public class PatternPipelineTests
         var rowTime = await rig.Schema.ScalarAsync<DateTime>($"SELECT \"timestamp\" FROM integration_events WHERE flow_id = '{lastSpilled}'");
         Assert.InRange(new DateTimeOffset(rowTime, TimeSpan.Zero), cutAt.AddSeconds(-1), restoredAt);
         Assert.Equal(events.Count, await rig.Schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PATTERN_PUBLISHED'"));
+    }
+
+    [Fact]
+    public async Task Rows_committed_without_waiting_for_the_WAL_flush_are_let_go_once_PostgreSQL_reports_them_flushed()
+    {
+        await using var rig = await PipelineRig.StartAsync();
+        await using var consumer = await rig.StartConsumerAsync(logCheckpoints: false);
+        var events = Enumerable.Range(0, 50).Select(i => PipelineRig.Event(i)).ToList();
+
+        foreach (var e in events) rig.Logger.Tell(new PatternCommands.PatternDetected(e));
+
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(consumer.Received.Count == events.Count), Patience));
+        Assert.Equal(events.Count, await rig.RowsAsync("PATTERN_PUBLISHED"));
+        // The last batch's own answer cannot show its flush yet; the actor's later check does.
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(rig.Stats.UnflushedRows == 0), Patience),
+            $"{rig.Stats.UnflushedRows} rows still waiting for their flush");
+        Assert.False(rig.Stats.PostgresDown);
+    }
+
+    [Fact]
+    public async Task Rows_a_PostgreSQL_crash_takes_away_before_their_WAL_flush_are_inserted_again_once_each()
+    {
+        // The store reports a WAL that never flushes, so every row stays at risk; the test then
+        // removes those rows, as a crash of the server would, and takes the server away. Batches
+        // are capped at the INSERT's size: a bigger one goes through COPY and a flushed commit.
+        await using var rig = await PipelineRig.StartAsync(s => s.MaxBatch = IntegrationEventStore.MaxInsertBatch, store => new NeverFlushingStore(store));
+        await using var consumer = await rig.StartConsumerAsync(logCheckpoints: false);
+        var events = Enumerable.Range(0, 300).Select(i => PipelineRig.Event(i)).ToList();
+
+        foreach (var e in events.Take(200)) rig.Logger.Tell(new PatternCommands.PatternDetected(e));
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(consumer.Received.Count == 200 && rig.Stats.UnflushedRows == 200), Patience),
+            $"received {consumer.Received.Count}, unflushed {rig.Stats.UnflushedRows}");
+        Assert.Equal(200, await rig.Schema.ExecuteAsync("DELETE FROM integration_events WHERE checkpoint = 'PATTERN_PUBLISHED'"));
+        rig.PostgresProxy.Cut();
+        foreach (var e in events.Skip(200)) rig.Logger.Tell(new PatternCommands.PatternDetected(e));
+
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(consumer.Received.Count == events.Count), Patience));
+        // The failure turned the rows at risk into spilled rows.
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(rig.Stats.PostgresDown && rig.Stats.UnflushedRows == 0), Patience));
+        rig.PostgresProxy.Restore();
+
+        Assert.True(await PipelineRig.EventuallyAsync(async () => await rig.RowsAsync("PATTERN_PUBLISHED") == events.Count, TimeSpan.FromSeconds(45)),
+            $"{await rig.RowsAsync("PATTERN_PUBLISHED")} of {events.Count} rows");
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(!rig.Stats.PostgresDown), Patience));
+        Assert.Equal(events.Count, await rig.Schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PATTERN_PUBLISHED'"));
+    }
+
+    [Fact]
+    public async Task With_synchronous_audit_commits_nothing_waits_for_a_flush_and_every_row_is_there()
+    {
+        await using var rig = await PipelineRig.StartAsync(s => s.AuditCommit = AuditCommitMode.Synchronous);
+        await using var consumer = await rig.StartConsumerAsync(logCheckpoints: false);
+        var events = Enumerable.Range(0, 40).Select(i => PipelineRig.Event(i)).ToList();
+
+        foreach (var e in events) rig.Logger.Tell(new PatternCommands.PatternDetected(e));
+
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(consumer.Received.Count == events.Count), Patience));
+        Assert.Equal(events.Count, await rig.RowsAsync("PATTERN_PUBLISHED"));
+        Assert.Equal(0, rig.Stats.UnflushedRows);
+    }
+
+    /// <summary>The real store, except that the server's WAL never reaches the rows' commits.</summary>
+    private sealed class NeverFlushingStore(IIntegrationEventStore inner) : IIntegrationEventStore
+    {
+        public Task WriteAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default) => inner.WriteAsync(rows, ct);
+
+        public async Task<DeferredCommit?> WriteDeferredAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default) =>
+            await inner.WriteDeferredAsync(rows, ct) is { } commit ? commit with { Flushed = Nothing(commit.Flushed) } : null;
+
+        public async Task<WalPoint> FlushedAsync(CancellationToken ct = default) => Nothing(await inner.FlushedAsync(ct));
+
+        public Task<int> InsertMissingAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default) => inner.InsertMissingAsync(rows, ct);
+
+        private static WalPoint Nothing(WalPoint real) => real with { Lsn = default };
     }
 
     [Fact]

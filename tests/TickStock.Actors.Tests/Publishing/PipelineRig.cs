@@ -43,7 +43,9 @@ public sealed class PipelineRig : IAsyncDisposable
 
     public string PatternChannel => Settings.Channels.Patterns;
 
-    public static async Task<PipelineRig> StartAsync(Action<PipelineSettings>? configure = null)
+    /// <param name="configure">Changes to the test's pipeline settings.</param>
+    /// <param name="wrapStore">Wraps the real integration_events store (to stage what the server reports).</param>
+    public static async Task<PipelineRig> StartAsync(Action<PipelineSettings>? configure = null, Func<IIntegrationEventStore, IIntegrationEventStore>? wrapStore = null)
     {
         var schema = await ScratchSchema.CreateAsync("pipe");
         await new SchemaMigrator(schema.DataSource).MigrateAsync();
@@ -71,7 +73,9 @@ public sealed class PipelineRig : IAsyncDisposable
         var system = ActorSystem.Create("pipeline-" + id);
         var rig = new PipelineRig(schema, redisProxy, pgProxy, pipelineDb, redis, settings, settings.SpillPath, system);
         rig.Publisher = system.ActorOf(PublisherActor.Props(redis, rig.Stats, settings), "publisher");
-        rig.Logger = system.ActorOf(IntegrationLoggerActor.Props(new IntegrationEventStore(pipelineDb), new SpillFile(settings.SpillPath), rig.Publisher, rig.Stats, settings), "integration-logger");
+        IIntegrationEventStore store = new IntegrationEventStore(pipelineDb);
+        if (wrapStore is not null) store = wrapStore(store);
+        rig.Logger = system.ActorOf(IntegrationLoggerActor.Props(store, new SpillFile(settings.SpillPath), rig.Publisher, rig.Stats, settings), "integration-logger");
         rig.Publisher.Tell(new PublisherActor.UseAuditLog(rig.Logger));
         return rig;
     }

@@ -1,0 +1,59 @@
+namespace TickStock.Actors.Publishing;
+
+/// <summary>
+/// Audit rows whose commit did not wait for PostgreSQL's WAL flush, kept until the server reports
+/// a flush position past their commit. Until then a server crash could take them away although
+/// their events are already published, so a failure turns them into "uncertain" rows that are
+/// inserted again where missing. Pure bookkeeping, owned by the IntegrationLogger actor.
+/// </summary>
+public sealed class UnflushedRows
+{
+    private readonly List<(WalPoint Commit, IReadOnlyList<IntegrationRow> Rows)> _held = [];
+
+    /// <summary>Rows held (not batches).</summary>
+    public int RowCount { get; private set; }
+
+    public bool IsEmpty => _held.Count == 0;
+
+    public void Hold(WalPoint commit, IReadOnlyList<IntegrationRow> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        if (rows.Count == 0) return;
+        _held.Add((commit, rows));
+        RowCount += rows.Count;
+    }
+
+    /// <summary>
+    /// Lets go of every batch the flush position covers and returns how many rows that was. Batches
+    /// committed in an earlier life of the server (it restarted since) are no longer comparable:
+    /// they are removed too, and added to <paramref name="uncertain"/>.
+    /// </summary>
+    public int Release(WalPoint flushed, List<IntegrationRow> uncertain)
+    {
+        ArgumentNullException.ThrowIfNull(uncertain);
+        var released = 0;
+        _held.RemoveAll(batch =>
+        {
+            if (flushed.Covers(batch.Commit))
+            {
+                released += batch.Rows.Count;
+                return true;
+            }
+
+            if (!flushed.IsOtherLifeThan(batch.Commit)) return false;
+            uncertain.AddRange(batch.Rows);
+            return true;
+        });
+        RowCount = _held.Sum(batch => batch.Rows.Count);
+        return released;
+    }
+
+    /// <summary>Removes and returns every held row (the database failed: none is known durable).</summary>
+    public List<IntegrationRow> TakeAll()
+    {
+        var rows = _held.SelectMany(batch => batch.Rows).ToList();
+        _held.Clear();
+        RowCount = 0;
+        return rows;
+    }
+}
