@@ -7,6 +7,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Npgsql;
 using StackExchange.Redis;
+using TickStock.Actors.Configuration;
 using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Publishing;
@@ -98,7 +99,7 @@ internal static class BenchPublishCommand
         var warmupFlowIds = new List<Guid>();
 
         await Console.Error.WriteLineAsync($"bench publish: warm-up in rounds of {warmup} events (excluded) until the JIT settles, then {count} measured, " +
-            (rate > 0 ? $"offered at {rate:0} events/s" : "as fast as accepted") + $", at most {maxInFlight} in flight; channel {settings.Channels.Patterns}").ConfigureAwait(false);
+            (rate > 0 ? $"offered at {rate:0} events/s" : "as fast as accepted") + $", at most {maxInFlight} in flight; audit commits {(settings.AuditCommit == AuditCommitMode.Deferred ? "deferred (not waiting for the WAL flush)" : "synchronous")}; channel {settings.Channels.Patterns}").ConfigureAwait(false);
 
         // Warm-up first, and drained: the measured part starts with nothing in flight. It runs in
         // rounds until one round makes the JIT compile (almost) nothing new: tiered compilation
@@ -140,6 +141,7 @@ internal static class BenchPublishCommand
 
         using var gcPauses = new GcPauseRecorder();
         gcPauses.Start();
+        var hostBefore = HostCpuTimes.Read();
         var cpuBefore = Environment.CpuUsage.TotalTime;
         var workItemsBefore = ThreadPool.CompletedWorkItemCount;
         var gcBefore = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
@@ -147,12 +149,19 @@ internal static class BenchPublishCommand
         await SendAsync(measured, sentAt).ConfigureAwait(false);
         await Task.WhenAny(allReceived.Task, Task.Delay(timeout, ct)).ConfigureAwait(false);
         var seconds = Stopwatch.GetElapsedTime(measuredStart).TotalSeconds;
+        var hostAfter = HostCpuTimes.Read();
         var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
         var workItems = ThreadPool.CompletedWorkItemCount - workItemsBefore;
         await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"bench publish: measured part used {cpu.TotalMilliseconds * 1000 / count:0.0} µs of this process's CPU and {workItems / (double)count:0.00} thread-pool work items per event; " +
             $"GCs gen0/1/2 {GC.CollectionCount(0) - gcBefore.Item1}/{GC.CollectionCount(1) - gcBefore.Item2}/{GC.CollectionCount(2) - gcBefore.Item3}, " +
             $"paused {(GC.GetTotalPauseDuration() - gcBefore.Item4).TotalMilliseconds:0.0} ms, allocated {(GC.GetTotalAllocatedBytes() - gcBefore.Item5) / count} B per event")).ConfigureAwait(false);
+
+        if (HostCpuTimes.StolenPercent(hostBefore, hostAfter) is { } stolen)
+        {
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"bench publish: the hypervisor took {stolen:0.0} % of the machine's CPU time during the measured part (steal, /proc/stat)")).ConfigureAwait(false);
+        }
 
         var pauses = gcPauses.Stop();
         if (pauses.Count > 0)

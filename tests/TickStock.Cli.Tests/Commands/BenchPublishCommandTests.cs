@@ -21,6 +21,8 @@ public class BenchPublishCommandTests
         Assert.True(result.GetProperty("p99_ms").GetDouble() >= result.GetProperty("p50_ms").GetDouble());
         Assert.Contains("warm-up in rounds of 100 events (excluded)", output, StringComparison.Ordinal);
         Assert.Matches(@"warm-up took ([1-9]|1[0-5]) rounds \(\d+ events\)", output);
+        Assert.Contains("audit commits deferred (not waiting for the WAL flush)", output, StringComparison.Ordinal);
+        Assert.Matches(@"the hypervisor took \d+\.\d % of the machine's CPU time during the measured part", output);
         // Warm-up rows are deleted too: nothing of the run stays behind.
         Assert.Equal(0L, await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE channel LIKE 'tickstock.bench.%'"));
     }
