@@ -365,6 +365,8 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         _stats.SetPostgresDown(false);
         _retry = _settings.RetryMin;
         _draining = false;
+        // Rows that may be missing (a restart seen after the drain began) can arrive during a drain.
+        if (_spill.HasRows) ScheduleDrain();
         WriteNext();
     }
 

@@ -47,19 +47,47 @@ public sealed class SpillFile(string path)
         }
     }
 
-    /// <summary>Inserts every spilled row not already present through <paramref name="store"/>, in batches; returns how many it inserted.</summary>
+    /// <summary>
+    /// Inserts every spilled row not already present through <paramref name="store"/>, in batches;
+    /// returns how many it inserted. First the file a failed drain left behind, then whatever was
+    /// spilled since, until no file is left.
+    /// </summary>
     public async Task<int> DrainAsync(IIntegrationEventStore store, int batchSize, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(store);
-        if (!File.Exists(DrainingPath))
+        var total = 0;
+        while (await NextFileToDrainAsync(ct).ConfigureAwait(false) is { } file)
         {
-            if (!File.Exists(Path)) return 0;
-            File.Move(Path, DrainingPath);
+            total += await InsertFileAsync(store, file, batchSize, ct).ConfigureAwait(false);
+            File.Delete(file);
         }
 
+        return total;
+    }
+
+    private async Task<string?> NextFileToDrainAsync(CancellationToken ct)
+    {
+        if (File.Exists(DrainingPath)) return DrainingPath;
+        // Under the append gate: an append in progress ends up in the file before it is renamed,
+        // and the next one starts a new file (appends open the file by name each time).
+        await _appendGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            if (!File.Exists(Path)) return null;
+            File.Move(Path, DrainingPath);
+            return DrainingPath;
+        }
+        finally
+        {
+            _appendGate.Release();
+        }
+    }
+
+    private static async Task<int> InsertFileAsync(IIntegrationEventStore store, string file, int batchSize, CancellationToken ct)
+    {
         var total = 0;
         var batch = new List<IntegrationRow>(batchSize);
-        using (var reader = new StreamReader(DrainingPath, Encoding.UTF8))
+        using (var reader = new StreamReader(file, Encoding.UTF8))
         {
             while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
             {
@@ -84,8 +112,6 @@ public sealed class SpillFile(string path)
             }
         }
 
-        total += await store.InsertMissingAsync(batch, ct).ConfigureAwait(false);
-        File.Delete(DrainingPath);
-        return total;
+        return total + await store.InsertMissingAsync(batch, ct).ConfigureAwait(false);
     }
 }

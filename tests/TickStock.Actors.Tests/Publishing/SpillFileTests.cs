@@ -1,0 +1,44 @@
+using TickStock.Actors.Persistence;
+using TickStock.Actors.Publishing;
+using TickStock.Testing;
+
+namespace TickStock.Actors.Tests.Publishing;
+
+public class SpillFileTests
+{
+    [Fact]
+    public async Task A_drain_inserts_the_file_a_failed_drain_left_and_everything_spilled_since_each_row_once()
+    {
+        await using var schema = await ScratchSchema.CreateAsync("spill");
+        await new SchemaMigrator(schema.DataSource).MigrateAsync();
+        var dir = Path.Combine(Path.GetTempPath(), "tickstock-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var spill = new SpillFile(Path.Combine(dir, "spill.jsonl"));
+            var store = new IntegrationEventStore(schema.DataSource);
+            var first = Rows(5, "first");
+            var later = Rows(7, "later");
+            await spill.AppendAsync(first);
+            // A drain that renamed the file and then lost the database leaves it as .draining.
+            File.Move(spill.Path, spill.Path + ".draining");
+            await spill.AppendAsync(later);
+            // One of the first rows made it in before the failure.
+            await store.WriteAsync([first[0]]);
+
+            var inserted = await spill.DrainAsync(store, batchSize: 3);
+
+            Assert.Equal(11, inserted);
+            Assert.Equal(12, await schema.ScalarAsync<long>("SELECT count(DISTINCT flow_id) FROM integration_events"));
+            Assert.Equal(12, await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events"));
+            Assert.False(spill.HasRows);
+            Assert.Equal(0, await spill.DrainAsync(store, batchSize: 3));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static List<IntegrationRow> Rows(int n, string eventType) =>
+        Enumerable.Range(0, n).Select(i => IntegrationRow.System(eventType, "PRODUCER_ALIVE", "{}", DateTimeOffset.UtcNow.AddMilliseconds(i))).ToList();
+}
