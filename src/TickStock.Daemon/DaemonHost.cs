@@ -114,6 +114,8 @@ public static class DaemonHost
         w.WriteString("postgres", ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString));
         w.WriteString("provider", options.Polygon.UsesEmbeddedStub ? "embedded stub" : "polygon api");
         w.WriteString("roles", string.Join(",", options.Cluster.EffectiveRoles));
+        // Whether audit rows wait for the WAL flush before their events are published (README).
+        w.WriteString("audit_commit", options.Pipeline.AuditCommit == AuditCommitMode.Deferred ? "deferred" : "synchronous");
     });
 
     private static Serilog.ILogger CreateLogger(IConfiguration configuration) =>

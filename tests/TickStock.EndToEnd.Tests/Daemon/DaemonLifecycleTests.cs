@@ -38,6 +38,7 @@ public class DaemonLifecycleTests
         Assert.Contains("TickStock daemon stopped", daemon.Output, StringComparison.Ordinal);
         // The pipeline said hello and goodbye in the audit log, goodbye last (after its flush).
         Assert.True(await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PRODUCER_STARTED'") >= 1);
+        Assert.Equal("deferred", await schema.ScalarAsync<string>("SELECT details->>'audit_commit' FROM integration_events WHERE checkpoint = 'PRODUCER_STARTED' ORDER BY id DESC LIMIT 1"));
         Assert.True(await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PRODUCER_ALIVE'") >= 1);
         Assert.Equal("PRODUCER_STOPPED", await schema.ScalarAsync<string>("SELECT checkpoint FROM integration_events ORDER BY \"timestamp\" DESC, id DESC LIMIT 1"));
     }
