@@ -233,9 +233,8 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     /// <summary>A flush position from the server: lets go of the rows it makes durable.</summary>
     private void Observe(WalPoint flushed)
     {
-        var uncertain = new List<IntegrationRow>();
-        _unflushed.Release(flushed, uncertain);
-        if (uncertain.Count > 0)
+        _unflushed.Release(flushed, out var uncertain);
+        if (uncertain is not null)
         {
             // The server restarted since those rows were committed: a crash may have taken them.
             _log.Warning("PostgreSQL restarted while {0} audit rows were committed but not yet flushed; inserting them again where missing", uncertain.Count);

@@ -26,25 +26,35 @@ public sealed class UnflushedRows
     /// <summary>
     /// Lets go of every batch the flush position covers and returns how many rows that was. Batches
     /// committed in an earlier life of the server (it restarted since) are no longer comparable:
-    /// they are removed too, and added to <paramref name="uncertain"/>.
+    /// they are removed too and returned in <paramref name="uncertain"/> (null when there are none).
+    /// Called once per write, so it allocates nothing in the usual case.
     /// </summary>
-    public int Release(WalPoint flushed, List<IntegrationRow> uncertain)
+    public int Release(WalPoint flushed, out List<IntegrationRow>? uncertain)
     {
-        ArgumentNullException.ThrowIfNull(uncertain);
+        uncertain = null;
         var released = 0;
-        _held.RemoveAll(batch =>
+        var kept = 0;
+        for (var i = 0; i < _held.Count; i++)
         {
+            var batch = _held[i];
             if (flushed.Covers(batch.Commit))
             {
                 released += batch.Rows.Count;
-                return true;
+            }
+            else if (flushed.IsOtherLifeThan(batch.Commit))
+            {
+                (uncertain ??= []).AddRange(batch.Rows);
+            }
+            else
+            {
+                _held[kept++] = batch;
+                continue;
             }
 
-            if (!flushed.IsOtherLifeThan(batch.Commit)) return false;
-            uncertain.AddRange(batch.Rows);
-            return true;
-        });
-        RowCount = _held.Sum(batch => batch.Rows.Count);
+            RowCount -= batch.Rows.Count;
+        }
+
+        _held.RemoveRange(kept, _held.Count - kept);
         return released;
     }
 

@@ -20,14 +20,16 @@ public class UnflushedRowsTests
         held.Hold(At(300), Rows(3));
         held.Hold(At(100), Rows(1));
         held.Hold(At(200), Rows(2));
-        var uncertain = new List<IntegrationRow>();
 
-        Assert.Equal(3, held.Release(At(200), uncertain));
+        Assert.Equal(3, held.Release(At(200), out var uncertain));
         Assert.Equal(3, held.RowCount);
-        Assert.Equal(0, held.Release(At(299), uncertain));
-        Assert.Equal(3, held.Release(At(300), uncertain));
+        Assert.Null(uncertain);
+        Assert.Equal(0, held.Release(At(299), out uncertain));
+        Assert.Equal(3, held.RowCount);
+        Assert.Equal(3, held.Release(At(300), out uncertain));
         Assert.True(held.IsEmpty);
-        Assert.Empty(uncertain);
+        Assert.Equal(0, held.RowCount);
+        Assert.Null(uncertain);
     }
 
     [Fact]
@@ -36,15 +38,33 @@ public class UnflushedRowsTests
         var held = new UnflushedRows();
         var before = Rows(2);
         held.Hold(At(500), before);
-        var uncertain = new List<IntegrationRow>();
 
         // A crash lost the WAL from 400 on and the new server life writes there again: its position
         // 600 is past 500 but says nothing about the lost commit.
-        Assert.Equal(0, held.Release(At(600, ServerStart.AddMinutes(1)), uncertain));
+        Assert.Equal(0, held.Release(At(600, ServerStart.AddMinutes(1)), out var uncertain));
 
         Assert.Equal(before, uncertain);
         Assert.True(held.IsEmpty);
         Assert.Equal(0, held.RowCount);
+    }
+
+    [Fact]
+    public void One_position_can_release_some_batches_keep_others_and_give_up_on_an_old_life_at_once()
+    {
+        var restarted = ServerStart.AddMinutes(1);
+        var held = new UnflushedRows();
+        var oldLife = Rows(2);
+        var later = Rows(4);
+        held.Hold(At(900), oldLife);
+        held.Hold(At(100, restarted), Rows(1));
+        held.Hold(At(300, restarted), later);
+        held.Hold(At(150, restarted), Rows(3));
+
+        Assert.Equal(4, held.Release(At(200, restarted), out var uncertain));
+
+        Assert.Equal(oldLife, uncertain);
+        Assert.Equal(4, held.RowCount);
+        Assert.Equal(later, held.TakeAll());
     }
 
     [Fact]
