@@ -242,6 +242,12 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         }
 
         _stats.SetUnflushedRows(_unflushed.RowCount);
+        EnsureFlushCheck();
+    }
+
+    /// <summary>While rows wait for their flush, a check is always coming: the stream may pause at any time.</summary>
+    private void EnsureFlushCheck()
+    {
         if (!_unflushed.IsEmpty && !_flushCheckRunning && !Timers.IsTimerActive(FlushCheckTimer))
         {
             Timers.StartSingleTimer(FlushCheckTimer, FlushCheck.Instance, _settings.AuditFlushCheckInterval);
@@ -366,6 +372,8 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         _draining = false;
         // Rows that may be missing (a restart seen after the drain began) can arrive during a drain.
         if (_spill.HasRows) ScheduleDrain();
+        // A write that succeeded just before the failure may have left rows waiting for their flush.
+        EnsureFlushCheck();
         WriteNext();
     }
 
@@ -387,10 +395,11 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>
-    /// Publisher drained (or given up on Redis), then the PRODUCER_STOPPED row — last. Its commit
-    /// waits for the WAL flush, and the WAL is flushed in order, so it also makes every row still
-    /// waiting for its flush (<paramref name="unflushed"/>) durable; if it cannot be written, those
-    /// rows go to the spill file with it.
+    /// Publisher drained (or given up on Redis), then the PRODUCER_STOPPED row — last. Rows still
+    /// waiting for their flush (<paramref name="unflushed"/>) are first inserted where missing (a
+    /// restart may have taken them); the PRODUCER_STOPPED commit waits for the WAL flush, and the
+    /// WAL is flushed in order, so it makes them durable too. If the database cannot be written,
+    /// those rows go to the spill file with it.
     /// </summary>
     private async Task<FlushCompleted> FinishAsync(List<IntegrationRow> unflushed)
     {
@@ -421,6 +430,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
             {
                 try
                 {
+                    if (unflushed.Count > 0) await _store.InsertMissingAsync(unflushed).ConfigureAwait(false);
                     await _store.WriteAsync([stopped]).ConfigureAwait(false);
                 }
                 catch when (unflushed.Count > 0)

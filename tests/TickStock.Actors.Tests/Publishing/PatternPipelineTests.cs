@@ -167,6 +167,24 @@ public class PatternPipelineTests
     }
 
     [Fact]
+    public async Task A_graceful_stop_inserts_again_the_rows_still_waiting_for_their_flush_that_the_server_lost()
+    {
+        await using var rig = await PipelineRig.StartAsync(s => s.MaxBatch = IntegrationEventStore.MaxInsertBatch, store => new NeverFlushingStore(store));
+        await using var consumer = await rig.StartConsumerAsync(logCheckpoints: false);
+        var events = Enumerable.Range(0, 100).Select(i => PipelineRig.Event(i)).ToList();
+        foreach (var e in events) rig.Logger.Tell(new PatternCommands.PatternDetected(e));
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(consumer.Received.Count == 100 && rig.Stats.UnflushedRows == 100), Patience));
+        // Lost by a crash and restart the logger did not notice (no write happened in between).
+        Assert.Equal(100, await rig.Schema.ExecuteAsync("DELETE FROM integration_events WHERE checkpoint = 'PATTERN_PUBLISHED'"));
+
+        await rig.Logger.Ask<FlushCompleted>(Flush.Instance, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(100, await rig.Schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PATTERN_PUBLISHED'"));
+        Assert.Equal("PRODUCER_STOPPED", await rig.Schema.ScalarAsync<string>("SELECT checkpoint FROM integration_events ORDER BY \"timestamp\" DESC, id DESC LIMIT 1"));
+        Assert.Equal(0, rig.Stats.UnflushedRows);
+    }
+
+    [Fact]
     public async Task With_synchronous_audit_commits_nothing_waits_for_a_flush_and_every_row_is_there()
     {
         await using var rig = await PipelineRig.StartAsync(s => s.AuditCommit = AuditCommitMode.Synchronous);
