@@ -390,7 +390,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     {
         if (_flushWaiters.Count == 0 || _inFlight > 0 || _draining || _buffer.Count > 0 || _stopping) return;
         _stopping = true;
-        FinishAsync(_unflushed.TakeAll()).PipeTo(Self, success: r => new FlushDone(r));
+        FinishAsync(_unflushed.TakeAll(), _databaseDown).PipeTo(Self, success: r => new FlushDone(r));
         _stats.SetUnflushedRows(0);
     }
 
@@ -398,10 +398,11 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     /// Publisher drained (or given up on Redis), then the PRODUCER_STOPPED row — last. Rows still
     /// waiting for their flush (<paramref name="unflushed"/>) are first inserted where missing (a
     /// restart may have taken them); the PRODUCER_STOPPED commit waits for the WAL flush, and the
-    /// WAL is flushed in order, so it makes them durable too. If the database cannot be written,
-    /// those rows go to the spill file with it.
+    /// WAL is flushed in order, so it makes them durable too. If the database is down or fails now,
+    /// both go to the spill file, which the next start inserts. Runs off the actor: everything it
+    /// needs of the actor's state is passed in.
     /// </summary>
-    private async Task<FlushCompleted> FinishAsync(List<IntegrationRow> unflushed)
+    private async Task<FlushCompleted> FinishAsync(List<IntegrationRow> unflushed, bool databaseDown)
     {
         var unpublished = 0;
         try
@@ -423,29 +424,30 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
             w.WriteNumber("uptime_seconds", _stats.UptimeSeconds);
         });
         var stopped = IntegrationRow.System("system_shutdown", "PRODUCER_STOPPED", details, _clock.GetUtcNow());
-        try
+#pragma warning disable CA1031 // best effort at exit: say so, never hang the shutdown
+        if (!databaseDown)
         {
-            if (_databaseDown) await _spill.AppendAsync([.. unflushed, stopped]).ConfigureAwait(false);
-            else
+            try
             {
-                try
-                {
-                    if (unflushed.Count > 0) await _store.InsertMissingAsync(unflushed).ConfigureAwait(false);
-                    await _store.WriteAsync([stopped]).ConfigureAwait(false);
-                }
-                catch when (unflushed.Count > 0)
-                {
-                    await _spill.AppendAsync([.. unflushed, stopped]).ConfigureAwait(false);
-                    throw;
-                }
+                if (unflushed.Count > 0) await _store.InsertMissingAsync(unflushed).ConfigureAwait(false);
+                await _store.WriteAsync([stopped]).ConfigureAwait(false);
+                return new FlushCompleted(unpublished);
+            }
+            catch (Exception ex)
+            {
+                _log.Warning("Could not record PRODUCER_STOPPED in PostgreSQL ({0}); it goes to {1}", ex.Message, _spill.Path);
             }
         }
-#pragma warning disable CA1031 // best effort at exit: say so, never hang the shutdown
-        catch (Exception ex)
-#pragma warning restore CA1031
+
+        try
         {
-            _log.Warning("Could not record PRODUCER_STOPPED in PostgreSQL: {0}", ex.Message);
+            await _spill.AppendAsync([.. unflushed, stopped]).ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            _log.Warning("Could not record PRODUCER_STOPPED in {0} either: {1}", _spill.Path, ex.Message);
+        }
+#pragma warning restore CA1031
 
         return new FlushCompleted(unpublished);
     }

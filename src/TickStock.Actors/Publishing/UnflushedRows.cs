@@ -8,7 +8,10 @@ namespace TickStock.Actors.Publishing;
 /// </summary>
 public sealed class UnflushedRows
 {
-    private readonly List<(WalPoint Commit, IReadOnlyList<IntegrationRow> Rows)> _held = [];
+    // In commit order as the writes completed. Two writes in flight may complete out of LSN order;
+    // a batch behind a later commit is then let go with it, a little later than it could be: never
+    // before its own flush.
+    private readonly Queue<(WalPoint Commit, IReadOnlyList<IntegrationRow> Rows)> _held = new();
 
     /// <summary>Rows held (not batches).</summary>
     public int RowCount { get; private set; }
@@ -19,42 +22,31 @@ public sealed class UnflushedRows
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) return;
-        _held.Add((commit, rows));
+        _held.Enqueue((commit, rows));
         RowCount += rows.Count;
     }
 
     /// <summary>
-    /// Lets go of every batch the flush position covers and returns how many rows that was. Batches
-    /// committed in an earlier life of the server (it restarted since) are no longer comparable:
-    /// they are removed too and returned in <paramref name="uncertain"/> (null when there are none).
-    /// Called once per write, so it allocates nothing in the usual case.
+    /// Lets go of the oldest batches the flush position covers, up to the first it does not, and
+    /// returns how many rows that was. Batches committed in an earlier life of the server (it
+    /// restarted since) are no longer comparable: they are removed too and returned in
+    /// <paramref name="uncertain"/> (null when there are none). Called once per write: it looks
+    /// only at the batches it removes plus one, and allocates nothing in the usual case.
     /// </summary>
     public int Release(WalPoint flushed, out List<IntegrationRow>? uncertain)
     {
         uncertain = null;
         var released = 0;
-        var kept = 0;
-        for (var i = 0; i < _held.Count; i++)
+        while (_held.TryPeek(out var batch))
         {
-            var batch = _held[i];
-            if (flushed.Covers(batch.Commit))
-            {
-                released += batch.Rows.Count;
-            }
-            else if (flushed.IsOtherLifeThan(batch.Commit))
-            {
-                (uncertain ??= []).AddRange(batch.Rows);
-            }
-            else
-            {
-                _held[kept++] = batch;
-                continue;
-            }
+            if (flushed.Covers(batch.Commit)) released += batch.Rows.Count;
+            else if (flushed.IsOtherLifeThan(batch.Commit)) (uncertain ??= []).AddRange(batch.Rows);
+            else break;
 
+            _held.Dequeue();
             RowCount -= batch.Rows.Count;
         }
 
-        _held.RemoveRange(kept, _held.Count - kept);
         return released;
     }
 

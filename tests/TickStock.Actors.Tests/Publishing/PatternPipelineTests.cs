@@ -185,6 +185,21 @@ public class PatternPipelineTests
     }
 
     [Fact]
+    public async Task A_stop_while_PostgreSQL_is_unreachable_leaves_PRODUCER_STOPPED_in_the_spill_file_for_the_next_start()
+    {
+        await using var rig = await PipelineRig.StartAsync();
+        await using var consumer = await rig.StartConsumerAsync(logCheckpoints: false);
+        foreach (var e in Enumerable.Range(0, 20).Select(i => PipelineRig.Event(i))) rig.Logger.Tell(new PatternCommands.PatternDetected(e));
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(consumer.Received.Count == 20), Patience));
+        rig.PostgresProxy.Cut();
+
+        await rig.Logger.Ask<FlushCompleted>(Flush.Instance, TimeSpan.FromSeconds(20));
+
+        var spilled = string.Concat(new[] { rig.SpillPath, rig.SpillPath + ".draining" }.Where(File.Exists).Select(File.ReadAllText));
+        Assert.Contains("\"checkpoint\":\"PRODUCER_STOPPED\"", spilled, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task With_synchronous_audit_commits_nothing_waits_for_a_flush_and_every_row_is_there()
     {
         await using var rig = await PipelineRig.StartAsync(s => s.AuditCommit = AuditCommitMode.Synchronous);

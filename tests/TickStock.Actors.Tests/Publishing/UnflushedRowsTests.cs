@@ -13,20 +13,22 @@ public class UnflushedRowsTests
         Enumerable.Range(0, n).Select(_ => IntegrationRow.System("heartbeat", "PRODUCER_ALIVE", "{}", DateTimeOffset.UnixEpoch)).ToList();
 
     [Fact]
-    public void A_flush_position_releases_exactly_the_batches_committed_at_or_before_it_whatever_order_they_came_in()
+    public void A_flush_position_releases_the_oldest_batches_it_covers_and_never_one_it_does_not()
     {
         var held = new UnflushedRows();
-        // Two writes in flight finish out of order: the later commit is held first.
-        held.Hold(At(300), Rows(3));
         held.Hold(At(100), Rows(1));
         held.Hold(At(200), Rows(2));
+        // Two writes in flight finished out of order: 400 completed before 300.
+        held.Hold(At(400), Rows(4));
+        held.Hold(At(300), Rows(3));
 
-        Assert.Equal(3, held.Release(At(200), out var uncertain));
-        Assert.Equal(3, held.RowCount);
+        Assert.Equal(3, held.Release(At(250), out var uncertain));
+        Assert.Equal(7, held.RowCount);
         Assert.Null(uncertain);
-        Assert.Equal(0, held.Release(At(299), out uncertain));
-        Assert.Equal(3, held.RowCount);
-        Assert.Equal(3, held.Release(At(300), out uncertain));
+        // 300 is covered but waits behind 400, which is not: later than it could, never too early.
+        Assert.Equal(0, held.Release(At(399), out uncertain));
+        Assert.Equal(7, held.RowCount);
+        Assert.Equal(7, held.Release(At(400), out uncertain));
         Assert.True(held.IsEmpty);
         Assert.Equal(0, held.RowCount);
         Assert.Null(uncertain);
@@ -49,22 +51,23 @@ public class UnflushedRowsTests
     }
 
     [Fact]
-    public void One_position_can_release_some_batches_keep_others_and_give_up_on_an_old_life_at_once()
+    public void One_position_can_give_up_on_an_old_life_release_covered_batches_and_keep_the_rest_at_once()
     {
         var restarted = ServerStart.AddMinutes(1);
         var held = new UnflushedRows();
         var oldLife = Rows(2);
         var later = Rows(4);
+        var last = Rows(3);
         held.Hold(At(900), oldLife);
         held.Hold(At(100, restarted), Rows(1));
         held.Hold(At(300, restarted), later);
-        held.Hold(At(150, restarted), Rows(3));
+        held.Hold(At(150, restarted), last);
 
-        Assert.Equal(4, held.Release(At(200, restarted), out var uncertain));
+        Assert.Equal(1, held.Release(At(200, restarted), out var uncertain));
 
         Assert.Equal(oldLife, uncertain);
-        Assert.Equal(4, held.RowCount);
-        Assert.Equal(later, held.TakeAll());
+        Assert.Equal(7, held.RowCount);
+        Assert.Equal([.. later, .. last], held.TakeAll());
     }
 
     [Fact]
