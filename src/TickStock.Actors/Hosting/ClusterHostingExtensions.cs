@@ -54,7 +54,7 @@ public static class ClusterHostingExtensions
     /// SymbolActor entities sharded by ticker (DData coordinator state, no remember-entities). Daily history for
     /// seeding comes from <paramref name="symbols"/>, else from an <see cref="IDailyBarSource"/> or
     /// <see cref="NpgsqlDataSource"/> registered in DI (ohlcv_daily), else actors start empty. Also starts distributed
-    /// pub/sub (the benchmark's closes for relative strength go to every node) and binds the benchmark messages to
+    /// pub/sub (the reference index's closes for relative strength go to every node) and binds the reference index messages to
     /// their serializer.
     /// </summary>
     public static AkkaConfigurationBuilder AddSymbolSharding(this AkkaConfigurationBuilder builder, NodeClusterSettings settings,
@@ -63,7 +63,7 @@ public static class ClusterHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
         return builder
-            .WithCustomSerializer("tickstock-benchmark", [typeof(IBenchmarkMessage)], system => new BenchmarkMessageSerializer(system))
+            .WithCustomSerializer("tickstock-reference-index", [typeof(IReferenceIndexMessage)], system => new ReferenceIndexMessageSerializer(system))
             .WithDistributedPubSub(string.Empty)
             .WithShardRegion<SymbolRegion>(
                 SymbolShardTypeName,

@@ -36,7 +36,7 @@ public static class MarketDataHostingExtensions
             var log = Logging.GetLogger(system, typeof(MarketDataFeed));
             Func<Source<IWithSymbol, NotUsed>>? source = settings.Source switch
             {
-                "synthetic" => () => MarketDataSources.Synthetic(settings.SyntheticSymbols, settings.Speed, benchmark: settings.Benchmark),
+                "synthetic" => () => MarketDataSources.Synthetic(settings.SyntheticSymbols, settings.Speed, referenceIndex: settings.ReferenceIndex),
                 "replay" when settings.ReplayPath is { } path => () => MarketDataSources.ReplayFiles(path, settings.Speed),
                 "replay" when resolver.GetService<NpgsqlDataSource>() is { } db => () => MarketDataSources.ReplayDatabase(db, settings.Speed),
                 "redis" when resolver.GetService<RedisConnectionProvider>() is { } redis =>

@@ -28,8 +28,8 @@ public sealed record MarketDataSourceSettings
     /// <summary>Replay: a CSV file or folder of <c>SYMBOL[_…].csv</c> files; null = stored <c>ohlcv_1min</c>.</summary>
     public string? ReplayPath { get; init; }
 
-    /// <summary>Benchmark symbol the synthetic source streams as well (relative strength; SymbolStateOptions.Benchmark).</summary>
-    public string? Benchmark { get; init; } = "SPY";
+    /// <summary>Reference index symbol the synthetic source streams as well (relative strength; SymbolStateOptions.ReferenceIndex).</summary>
+    public string? ReferenceIndex { get; init; } = "SPY";
 
     /// <summary>Redis channel of forwarded ticks (contract §1).</summary>
     public string TickChannel { get; init; } = "tickstock.data.raw";
@@ -106,10 +106,10 @@ public sealed class TickSourceCounters
 public static class MarketDataSources
 {
     /// <summary>Synthetic: history first, then minute bars throttled to <c>speed × symbols</c> bars per second.</summary>
-    /// <param name="benchmark">Also streamed (first in every minute) so relative strength has its closes; null = none.</param>
-    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null, string? benchmark = "SPY")
+    /// <param name="referenceIndex">Also streamed (first in every minute) so relative strength has its closes; null = none.</param>
+    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null, string? referenceIndex = "SPY")
     {
-        var feed = new SyntheticFeed(symbols, firstSession, benchmark: benchmark);
+        var feed = new SyntheticFeed(symbols, firstSession, referenceIndex: referenceIndex);
         int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, feed.Symbols.Count)));
         return Source.From(feed.DailyHistory()).Select(m => (IWithSymbol)m)
             .Concat(Source.From(feed.Minutes()).Select(m => (IWithSymbol)m)

@@ -77,7 +77,7 @@ public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
         ActorRegistry.Register<PatternPipeline>(pipeline.Ref, overwrite: true);
 
         var detected = pipeline.FishForMessage<PatternCommands.PatternDetected>(m => m.Event.Tier == "intraday", TimeSpan.FromSeconds(60));
-        Assert.Contains(detected.Event.Symbol, new[] { "FEEDA", "FEEDB", "SPY" }); // SPY streams too, as the relative-strength benchmark
+        Assert.Contains(detected.Event.Symbol, new[] { "FEEDA", "FEEDB", "SPY" }); // SPY streams too, as the relative-strength reference index
         Assert.Null(detected.Event.Problem());
 
         var feed = await ActorRegistry.GetAsync<MarketDataFeed>();
