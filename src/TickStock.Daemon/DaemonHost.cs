@@ -12,6 +12,7 @@ using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Loading;
 using TickStock.Actors.MarketData;
 using TickStock.Actors.Publishing;
+using TickStock.Actors.Symbols;
 using TickStock.Core.Contracts;
 using TickStock.Daemon.Configuration;
 using TickStock.Daemon.Startup;

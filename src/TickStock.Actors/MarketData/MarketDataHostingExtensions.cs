@@ -5,7 +5,6 @@ using Akka.Hosting;
 using Akka.Streams.Dsl;
 using Npgsql;
 using TickStock.Actors.Configuration;
-using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Symbols;
 
@@ -33,7 +32,7 @@ public static class MarketDataHostingExtensions
         ArgumentNullException.ThrowIfNull(settings);
         return builder.WithActors((system, registry, resolver) =>
         {
-            var log = Logging.GetLogger(system, typeof(MarketDataFeed));
+            var log = Logging.GetLogger(system, typeof(MarketDataFeedActor));
             Func<Source<IWithSymbol, NotUsed>>? source = settings.Source switch
             {
                 "synthetic" => () => MarketDataSources.Synthetic(settings.SyntheticSymbols, settings.Speed, referenceIndex: settings.ReferenceIndex),
@@ -54,8 +53,8 @@ public static class MarketDataHostingExtensions
             }
 
             var region = registry.Get<SymbolRegion>();
-            var feed = system.ActorOf(MarketDataFeedActor.Props(settings.Source, source, region, settings.Parallelism), "market-data");
-            registry.Register<MarketDataFeed>(feed);
+            var feed = system.ActorOf(MarketDataFeedActor.Props(settings.Source, source, region, settings.Parallelism), "market-data-feed");
+            registry.Register<MarketDataFeedActor>(feed);
 
             // Stop feeding before shards hand off, so no bar is dropped by a region that is shutting down.
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-market-data", async () =>

@@ -276,7 +276,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     /// </summary>
     private void RequestReferenceIndexSnapshot()
     {
-        var region = ClusterSharding.Get(Context.System).ShardRegion(ClusterHostingExtensions.SymbolShardTypeName);
+        var region = ClusterSharding.Get(Context.System).ShardRegion(SymbolHostingExtensions.SymbolShardTypeName);
         region.Tell(new ReferenceIndexMessages.SnapshotRequest(_settings.State.ReferenceIndex!.ToUpperInvariant()), Self);
         _feed.SnapshotRequested();
     }

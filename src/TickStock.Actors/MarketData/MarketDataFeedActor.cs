@@ -7,9 +7,6 @@ using TickStock.Actors.Symbols;
 
 namespace TickStock.Actors.MarketData;
 
-/// <summary>Registry key of the market data feed actor.</summary>
-public sealed class MarketDataFeed;
-
 /// <summary>
 /// Runs the node's market data stream into the SymbolActor shard region and restarts it with back-off when it fails.
 /// Each command is Asked (<see cref="SymbolCommands.Ack"/>), a bounded number in flight, so a slow SymbolActor slows the
@@ -42,7 +39,7 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
             Timers.StartSingleTimer("restart", Start.Instance, delay);
         });
         Receive<Sent>(s => _sent += s.Count);
-        Receive<GetStats>(_ => Sender.Tell(new FeedStats(_name, _sent, _failures)));
+        Receive<MarketDataFeedQueries.GetStats>(_ => Sender.Tell(new MarketDataFeedQueries.FeedStats(_name, _sent, _failures)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -74,15 +71,6 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
 
     public static Props Props(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism) =>
         Akka.Actor.Props.Create(() => new MarketDataFeedActor(name, source, region, parallelism));
-
-    /// <summary>Asks the feed how far it got.</summary>
-    public sealed record GetStats
-    {
-        public static readonly GetStats Instance = new();
-    }
-
-    /// <summary>Commands delivered (acknowledged) so far and stream failures.</summary>
-    public sealed record FeedStats(string Source, long Sent, int Failures);
 
     private sealed record Start
     {
