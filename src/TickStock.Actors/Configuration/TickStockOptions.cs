@@ -55,8 +55,8 @@ public sealed class PolygonSettings
 
 public sealed class MarketDataSettings
 {
-    /// <summary>synthetic | replay | redis | polygon | none (TICKSTOCK_MARKET_DATA).</summary>
-    public string Source { get; set; } = "synthetic";
+    /// <summary>Where live bars come from (TICKSTOCK_MARKET_DATA, by the lower-case name).</summary>
+    public MarketDataSource Source { get; set; } = MarketDataSource.Synthetic;
 
     /// <summary>How many symbols, or a comma list, the synthetic source streams (TICKSTOCK_SYNTHETIC_SYMBOLS).</summary>
     public string SyntheticSymbols { get; set; } = "50";
@@ -66,9 +66,59 @@ public sealed class MarketDataSettings
 
     /// <summary>Replay: a CSV bar file or a folder of <c>SYMBOL[_…].csv</c> files; empty = stored ohlcv_1min (TICKSTOCK_REPLAY_PATH).</summary>
     public string? ReplayPath { get; set; }
+}
 
-    public static readonly IReadOnlySet<string> KnownSources =
-        new HashSet<string>(StringComparer.Ordinal) { "synthetic", "replay", "redis", "polygon", "none" };
+/// <summary>The values of TICKSTOCK_MARKET_DATA; configuration spells them in lower case (<see cref="MarketDataSourceNames.Name"/>).</summary>
+public enum MarketDataSource
+{
+    /// <summary>The built-in deterministic demo market.</summary>
+    Synthetic,
+
+    /// <summary>CSV bar files (TICKSTOCK_REPLAY_PATH) or the stored ohlcv_1min rows, in time order.</summary>
+    Replay,
+
+    /// <summary>Ticks forwarded on Redis (tickstock.data.raw).</summary>
+    Redis,
+
+    /// <summary>The provider's live feed (not implemented yet: logs a warning).</summary>
+    Polygon,
+
+    /// <summary>No live data: a loader-only node.</summary>
+    None,
+}
+
+/// <summary>The configuration spelling of <see cref="MarketDataSource"/> (README, logs, health details).</summary>
+public static class MarketDataSourceNames
+{
+    /// <summary>Every source by its configuration name, in declaration order.</summary>
+    public static IReadOnlyList<string> All { get; } = Enum.GetValues<MarketDataSource>().Select(Name).ToArray();
+
+    public static string Name(this MarketDataSource source) => source switch
+    {
+        MarketDataSource.Synthetic => "synthetic",
+        MarketDataSource.Replay => "replay",
+        MarketDataSource.Redis => "redis",
+        MarketDataSource.Polygon => "polygon",
+        MarketDataSource.None => "none",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "not a market data source"),
+    };
+
+    /// <summary>Parses a configuration name (case and surrounding spaces ignored); numbers are not names.</summary>
+    public static bool TryParse(string? text, out MarketDataSource source)
+    {
+        string name = text?.Trim() ?? string.Empty;
+        foreach (MarketDataSource candidate in Enum.GetValues<MarketDataSource>())
+        {
+            if (string.Equals(candidate.Name(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                source = candidate;
+                return true;
+            }
+        }
+
+        source = default;
+        return false;
+    }
 }
 
 public sealed class NodeClusterSettings

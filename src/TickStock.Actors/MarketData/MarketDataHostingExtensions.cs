@@ -35,25 +35,25 @@ public static class MarketDataHostingExtensions
             var log = Logging.GetLogger(system, typeof(MarketDataFeedActor));
             Func<Source<IWithSymbol, NotUsed>>? source = settings.Source switch
             {
-                "synthetic" => () => MarketDataSources.Synthetic(settings.SyntheticSymbols, settings.Speed, referenceIndex: settings.ReferenceIndex),
-                "replay" when settings.ReplayPath is { } path => () => MarketDataSources.ReplayFiles(path, settings.Speed),
-                "replay" when resolver.GetService<NpgsqlDataSource>() is { } db => () => MarketDataSources.ReplayDatabase(db, settings.Speed),
-                "redis" when resolver.GetService<RedisConnectionProvider>() is { } redis =>
+                MarketDataSource.Synthetic => () => MarketDataSources.Synthetic(settings.SyntheticSymbols, settings.Speed, referenceIndex: settings.ReferenceIndex),
+                MarketDataSource.Replay when settings.ReplayPath is { } path => () => MarketDataSources.ReplayFiles(path, settings.Speed),
+                MarketDataSource.Replay when resolver.GetService<NpgsqlDataSource>() is { } db => () => MarketDataSources.ReplayDatabase(db, settings.Speed),
+                MarketDataSource.Redis when resolver.GetService<RedisConnectionProvider>() is { } redis =>
                     () => MarketDataSources.RedisTicks(redis, settings.TickChannel, log, new TickSourceCounters()),
                 _ => null,
             };
             if (source is null)
             {
-                if (settings.Source != "none")
+                if (settings.Source != MarketDataSource.None)
                 {
-                    log.Warning("Market data source '{0}' is not available on this node; no live data", settings.Source);
+                    log.Warning("Market data source '{0}' is not available on this node; no live data", settings.Source.Name());
                 }
 
                 return;
             }
 
             var region = registry.Get<SymbolRegion>();
-            var feed = system.ActorOf(MarketDataFeedActor.Props(settings.Source, source, region, settings.Parallelism), "market-data-feed");
+            var feed = system.ActorOf(MarketDataFeedActor.Props(settings.Source.Name(), source, region, settings.Parallelism), "market-data-feed");
             registry.Register<MarketDataFeedActor>(feed);
 
             // Stop feeding before shards hand off, so no bar is dropped by a region that is shutting down.

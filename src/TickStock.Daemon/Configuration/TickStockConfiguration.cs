@@ -10,6 +10,8 @@ namespace TickStock.Daemon.Configuration;
 /// </summary>
 public static class TickStockConfiguration
 {
+    private const string SourceKey = "TickStock:MarketData:Source";
+
     public static IConfigurationBuilder AddTickStockSources(this IConfigurationBuilder builder, string environmentName)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -31,6 +33,13 @@ public static class TickStockConfiguration
     public static TickStockOptions Bind(IConfiguration configuration)
     {
         var options = new TickStockOptions();
+        // Checked before binding: the binder would also take a number ("3") or a flag list ("replay, redis") as an enum.
+        string? source = configuration[SourceKey];
+        if (source is not null && !MarketDataSourceNames.TryParse(source, out _))
+        {
+            throw new OptionsException($"TICKSTOCK_MARKET_DATA='{source}' is not one of {string.Join(", ", MarketDataSourceNames.All)}");
+        }
+
         try
         {
             configuration.GetSection(TickStockOptions.Section).Bind(options);
@@ -48,14 +57,11 @@ public static class TickStockConfiguration
 
     private static void Validate(TickStockOptions options)
     {
-        if (!MarketDataSettings.KnownSources.Contains(options.MarketData.Source))
+        // The one check of the speed: the market data sources take it as given.
+        if (!double.IsFinite(options.MarketData.Speed) || options.MarketData.Speed <= 0)
         {
-            throw new OptionsException($"TICKSTOCK_MARKET_DATA='{options.MarketData.Source}' is not one of {string.Join(", ", MarketDataSettings.KnownSources)}");
-        }
-
-        if (!(options.MarketData.Speed > 0) || double.IsInfinity(options.MarketData.Speed))
-        {
-            throw new OptionsException($"TICKSTOCK_MARKET_SPEED must be a positive number of bars per second per symbol, got {options.MarketData.Speed}");
+            throw new OptionsException(
+                $"TICKSTOCK_MARKET_SPEED must be a positive number (synthetic: bars per second per symbol; replay: multiple of real time), got {options.MarketData.Speed.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         if (options.Polygon.RatePerMinute <= 0)

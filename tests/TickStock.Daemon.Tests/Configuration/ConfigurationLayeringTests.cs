@@ -24,7 +24,7 @@ public class ConfigurationLayeringTests
         Assert.Null(options.Polygon.ApiKey);
         Assert.True(options.Polygon.UsesEmbeddedStub);
         Assert.Equal(5, options.Polygon.RatePerMinute);
-        Assert.Equal("synthetic", options.MarketData.Source);
+        Assert.Equal(MarketDataSource.Synthetic, options.MarketData.Source);
         Assert.Equal("50", options.MarketData.SyntheticSymbols);
         Assert.Equal(60, options.MarketData.Speed);
         Assert.Null(options.MarketData.ReplayPath);
@@ -68,7 +68,7 @@ public class ConfigurationLayeringTests
         Assert.False(options.Polygon.UsesEmbeddedStub);
         Assert.Equal("http://127.0.0.1:9999", options.Polygon.BaseUrl);
         Assert.Equal(100, options.Polygon.RatePerMinute);
-        Assert.Equal("none", options.MarketData.Source);
+        Assert.Equal(MarketDataSource.None, options.MarketData.Source);
         Assert.Equal("AAPL,MSFT", options.MarketData.SyntheticSymbols);
         Assert.Equal(2.5, options.MarketData.Speed);
         Assert.Equal("/srv/replay", options.MarketData.ReplayPath);
@@ -79,10 +79,14 @@ public class ConfigurationLayeringTests
     }
 
     [Theory]
-    [InlineData("TICKSTOCK_MARKET_DATA", "websocket", "TICKSTOCK_MARKET_DATA='websocket'")]
+    [InlineData("TICKSTOCK_MARKET_DATA", "websocket", "TICKSTOCK_MARKET_DATA='websocket' is not one of synthetic, replay, redis, polygon, none")]
+    [InlineData("TICKSTOCK_MARKET_DATA", "3", "TICKSTOCK_MARKET_DATA='3' is not one of")]
+    [InlineData("TICKSTOCK_MARKET_DATA", "replay, redis", "TICKSTOCK_MARKET_DATA='replay, redis' is not one of")]
     [InlineData("POLYGON_RATE_PER_MIN", "0", "POLYGON_RATE_PER_MIN must be a positive number")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "0", "TICKSTOCK_MARKET_SPEED must be a positive number")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "-3", "TICKSTOCK_MARKET_SPEED must be a positive number")]
+    [InlineData("TICKSTOCK_MARKET_SPEED", "NaN", "TICKSTOCK_MARKET_SPEED must be a positive number")]
+    [InlineData("TICKSTOCK_MARKET_SPEED", "Infinity", "TICKSTOCK_MARKET_SPEED must be a positive number")]
     [InlineData("TICKSTOCK_NOW", "yesterday", "TICKSTOCK_NOW='yesterday'")]
     [InlineData("POLYGON_RATE_PER_MIN", "off", "POLYGON_RATE_PER_MIN: Failed to convert configuration value 'off'")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "fast", "TICKSTOCK_MARKET_SPEED: Failed to convert configuration value 'fast'")]
@@ -90,6 +94,17 @@ public class ConfigurationLayeringTests
     {
         var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { [variable] = value }));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("replay", MarketDataSource.Replay)]
+    [InlineData(" Redis ", MarketDataSource.Redis)]
+    [InlineData("NONE", MarketDataSource.None)]
+    public void The_market_data_source_is_bound_by_name_in_any_case(string value, MarketDataSource expected)
+    {
+        var options = Bind(new Hashtable { ["TICKSTOCK_MARKET_DATA"] = value });
+        Assert.Equal(expected, options.MarketData.Source);
+        Assert.Equal(value.Trim().ToLowerInvariant(), options.MarketData.Source.Name());
     }
 
     [Fact]
