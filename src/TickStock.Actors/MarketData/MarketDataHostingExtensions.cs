@@ -35,7 +35,11 @@ public static class MarketDataHostingExtensions
             var log = Logging.GetLogger(system, typeof(MarketDataFeedActor));
             Func<Source<IWithSymbol, NotUsed>>? source = settings.Source switch
             {
-                MarketDataSource.Synthetic => () => MarketDataSources.Synthetic(settings.SyntheticSymbols, settings.Speed, referenceIndex: settings.ReferenceIndex),
+                MarketDataSource.Synthetic when settings.SyntheticPace == SyntheticPace.Fast =>
+                    () => MarketDataSources.Synthetic(settings.SyntheticSymbols, settings.Speed, referenceIndex: settings.ReferenceIndex),
+                // Scheduled when (re)started: a restart catches up to the new "now".
+                MarketDataSource.Synthetic => () => MarketDataSources.SyntheticLive(settings.SyntheticSymbols,
+                    SyntheticSchedule.At(DateTimeOffset.UtcNow), settings.Speed, settings.ReferenceIndex),
                 MarketDataSource.Replay when settings.ReplayPath is { } path => () => MarketDataSources.ReplayFiles(path, settings.Speed),
                 MarketDataSource.Replay when resolver.GetService<NpgsqlDataSource>() is { } db => () => MarketDataSources.ReplayDatabase(db, settings.Speed),
                 MarketDataSource.Redis when resolver.GetService<RedisConnectionProvider>() is { } redis =>
