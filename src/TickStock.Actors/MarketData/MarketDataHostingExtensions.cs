@@ -14,7 +14,8 @@ namespace TickStock.Actors.MarketData;
 public static class MarketDataHostingExtensions
 {
     /// <summary>
-    /// Starts the source named by <c>options.MarketData.Source</c>: <c>synthetic</c> (default), <c>replay</c>
+    /// Starts the source named by <c>options.MarketData.Source</c>: <c>synthetic</c> (default; paced by
+    /// TICKSTOCK_SYNTHETIC_PACE: <c>live</c> by default, or <c>fast</c>), <c>replay</c>
     /// (TICKSTOCK_REPLAY_PATH file/folder, else stored ohlcv_1min), <c>redis</c> (ticks on tickstock.data.raw) or
     /// <c>none</c>. <c>polygon</c> is not implemented yet and logs a warning. Needs <see cref="AddSymbolSharding"/>.
     /// </summary>
