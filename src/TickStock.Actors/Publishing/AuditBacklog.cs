@@ -3,7 +3,8 @@ using TickStock.Core.Contracts;
 namespace TickStock.Actors.Publishing;
 
 /// <summary>An audit row waiting to be written, with the event to publish once it is (null for other rows).</summary>
-public sealed record PendingRow(IntegrationRow Row, PatternEvent? Event)
+/// <param name="Retried">The row came back after a failure and may be in the table already: written only where missing.</param>
+public sealed record PendingRow(IntegrationRow Row, PatternEvent? Event, bool Retried = false)
 {
     public static List<IntegrationRow> RowsOf(List<PendingRow> batch) => batch.ConvertAll(p => p.Row);
 
@@ -42,6 +43,9 @@ public sealed class AuditBacklog(int memoryCapacity)
 
     public bool IsIdle => InFlight == 0 && _rows.Count == 0;
 
+    /// <summary>Nothing is out (rows may wait).</summary>
+    public bool NothingInFlight => InFlight == 0;
+
     public void Add(PendingRow row) => _rows.Enqueue(row);
 
     /// <summary>
@@ -74,7 +78,34 @@ public sealed class AuditBacklog(int memoryCapacity)
         ArgumentNullException.ThrowIfNull(rows);
         var room = Math.Max(0, MemoryCapacity - _rows.Count);
         var dropped = Math.Max(0, rows.Count - room);
-        for (var i = dropped; i < rows.Count; i++) _rows.Enqueue(new PendingRow(rows[i], null));
+        for (var i = dropped; i < rows.Count; i++) _rows.Enqueue(new PendingRow(rows[i], null, Retried: true));
         return dropped;
+    }
+
+    /// <summary>
+    /// Neither PostgreSQL nor the disk takes rows: the waiting events leave now (delivery beats
+    /// audit) and their rows stay, as retried rows, up to <see cref="MemoryCapacity"/> (the oldest
+    /// beyond it are dropped and counted in <paramref name="dropped"/>). Returns the events.
+    /// </summary>
+    public List<PatternEvent> ReleaseEvents(out int dropped)
+    {
+        var events = new List<PatternEvent>();
+        var rows = new List<IntegrationRow>(_rows.Count);
+        while (_rows.TryDequeue(out var pending))
+        {
+            if (pending.Event is { } e) events.Add(e);
+            rows.Add(pending.Row);
+        }
+
+        dropped = Requeue(rows);
+        return events;
+    }
+
+    /// <summary>Every waiting row (the node is stopping and writes them itself).</summary>
+    public List<IntegrationRow> TakeAllRows()
+    {
+        var rows = _rows.Select(p => p.Row).ToList();
+        _rows.Clear();
+        return rows;
     }
 }

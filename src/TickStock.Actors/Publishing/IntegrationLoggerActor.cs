@@ -16,7 +16,9 @@ namespace TickStock.Actors.Publishing;
 /// <b>Writing</b> (PostgreSQL answers); <b>DatabaseDown</b> (rows go to the spill file and their
 /// events are still delivered: delivery beats audit); <b>Draining</b> (the spill file is inserted
 /// with its original timestamps; new rows wait); <b>Stopping</b> (PRODUCER_STOPPED is being written
-/// and stays the run's last row: later rows are spilled for the next start). Commits do not wait
+/// and stays the run's last row: later rows are spilled for the next start); <b>Holding</b>
+/// (neither PostgreSQL nor the spill file takes rows: events go straight on, rows wait in memory,
+/// bounded, and both are retried on a back-off — PostgreSQL first, whatever the disk does). Commits do not wait
 /// for the WAL flush by default (<see cref="AuditCommitMode"/>): such rows stay in
 /// <see cref="UnflushedRows"/> until the server reports them flushed, and are spilled and inserted
 /// again where missing if the database fails first, so a PostgreSQL crash loses none of them.
@@ -52,7 +54,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         Enter(LoggerState.Writing);
     }
 
-    private enum LoggerState { Writing, DatabaseDown, Draining, Stopping }
+    private enum LoggerState { Writing, DatabaseDown, Holding, Draining, Stopping }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -78,6 +80,17 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
             {
                 case LoggerState.Writing or LoggerState.DatabaseDown:
                     Receive<DrainTick>(_ => StartDrain());
+                    Receive<Flush>(_ => OnFlush(check: true));
+                    break;
+                case LoggerState.Holding:
+                    // The retry: PostgreSQL first (the held rows are written where missing); if it
+                    // still fails, the rows try the spill file again, and come back here if that fails.
+                    Receive<DrainTick>(_ =>
+                    {
+                        Enter(LoggerState.Writing);
+                        if (_spill.HasRows) ScheduleDrain();
+                        StartNext();
+                    });
                     Receive<Flush>(_ => OnFlush(check: true));
                     break;
                 case LoggerState.Draining:
@@ -114,6 +127,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         Receive<Spilled>(m =>
         {
             _stats.Spilled(m.Batch.Count);
+            SpillWorks();
             HandOver(m.Batch);
         });
         Receive<SpillFailed>(m =>
@@ -128,7 +142,11 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
             _flushWatch.OnCheckFailed();
             OnDatabaseFailed(m.Cause);
         });
-        Receive<FlushWatch.UncertainSpilled>(_ => ScheduleDrain());
+        Receive<FlushWatch.UncertainSpilled>(_ =>
+        {
+            SpillWorks();
+            ScheduleDrain();
+        });
         Receive<FlushWatch.UncertainSpillFailed>(m =>
         {
             KeepInMemory(m.Rows, m.Cause);
@@ -175,7 +193,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
                 // taking a pooled connection and either filling the INSERT's arrays (≤ 64 rows) or
                 // sending the COPY command; a big batch's rows are encoded after that await.
                 var rows = RowsOf(batch);
-                WriteThenPublishAsync(rows, EventsOf(batch))
+                WriteThenPublishAsync(rows, EventsOf(batch), batch.Exists(p => p.Retried))
                     .PipeTo(Self, success: commit => new Written(batch, rows, commit), failure: ex => new WriteFailed(batch, ex));
             }
         }
@@ -183,6 +201,12 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         {
             // Spills append to one file: one batch at a time.
             while (_backlog.TryTake(_settings.MaxBatch, 1) is { } batch) Spill(batch);
+        }
+        else if (_state == LoggerState.Holding)
+        {
+            var events = _backlog.ReleaseEvents(out var dropped);
+            if (events.Count > 0) _publisher.Tell(new PublishBatch(events));
+            ReportDropped(dropped);
         }
 
         CheckFlush();
@@ -193,10 +217,11 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     /// continuation: a mailbox hop less on every event's path than coming back through this actor
     /// first. The rows are committed by then, so "row before publish" holds.
     /// </summary>
-    private async Task<DeferredCommit?> WriteThenPublishAsync(List<IntegrationRow> rows, List<PatternEvent> events)
+    private async Task<DeferredCommit?> WriteThenPublishAsync(List<IntegrationRow> rows, List<PatternEvent> events, bool onlyMissing)
     {
         DeferredCommit? commit = null;
-        if (_settings.AuditCommit == AuditCommitMode.Deferred) commit = await _store.WriteDeferredAsync(rows).ConfigureAwait(false);
+        if (onlyMissing) await _store.InsertMissingAsync(rows).ConfigureAwait(false); // rows back from a failure: maybe written already
+        else if (_settings.AuditCommit == AuditCommitMode.Deferred) commit = await _store.WriteDeferredAsync(rows).ConfigureAwait(false);
         else await _store.WriteAsync(rows).ConfigureAwait(false);
         if (events.Count > 0) _publisher.Tell(new PublishBatch(events));
         return commit;
@@ -210,6 +235,14 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         // The events already went to the Publisher (WriteThenPublishAsync).
         _stats.RowsCommitted(m.Batch.Count);
         _backlog.Completed();
+        if (_stats.PostgresDown)
+        {
+            // Back from Holding: PostgreSQL answers although the spill file may still fail.
+            _log.Info("PostgreSQL is writable again");
+            _stats.SetPostgresDown(false);
+            _drainRetry.Reset();
+        }
+
         if (m.Commit is { } commit) _flushWatch.Committed(commit, m.Rows);
         StartNext();
     }
@@ -225,13 +258,40 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Neither the database nor the disk takes the rows: back into the backlog (bounded), their
-    /// events delivered regardless. Rows that may be in the table already are then written twice:
-    /// at-least-once, never lost.
+    /// events delivered regardless, and no new spill until the retry (a failing disk fails at once:
+    /// retrying at once would spin). Logged once per change, not per attempt.
     /// </summary>
     private void KeepInMemory(IReadOnlyList<IntegrationRow> rows, Exception cause)
     {
-        _log.Error("Cannot write spill file {0}: {1}; keeping {2} audit rows in memory", _spill.Path, cause.Message, rows.Count);
-        if (_backlog.Requeue(rows) is var dropped and > 0)
+        _stats.SpillFailed();
+        if (!_stats.SpillFailing)
+        {
+            _log.Error("Cannot write spill file {0} ({1}); while PostgreSQL is unreachable too, audit rows wait in memory (up to {2}) and both are retried",
+                _spill.Path, cause.Message, _backlog.MemoryCapacity);
+            _stats.SetSpillFailing(true);
+        }
+
+        if (_state == LoggerState.Stopping)
+        {
+            _log.Error("Stopping: {0} audit rows are lost (neither PostgreSQL nor {1} takes them)", rows.Count, _spill.Path);
+            return;
+        }
+
+        ReportDropped(_backlog.Requeue(rows));
+        if (_state is LoggerState.DatabaseDown or LoggerState.Writing) Enter(LoggerState.Holding);
+        ScheduleDrain();
+    }
+
+    private void SpillWorks()
+    {
+        if (!_stats.SpillFailing) return;
+        _log.Info("Spill file {0} is writable again", _spill.Path);
+        _stats.SetSpillFailing(false);
+    }
+
+    private void ReportDropped(int dropped)
+    {
+        if (dropped > 0)
         {
             _log.Error("Dropped {0} audit rows: neither PostgreSQL nor {1} takes them and {2} are kept in memory already",
                 dropped, _spill.Path, _backlog.MemoryCapacity);
@@ -244,7 +304,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     /// </summary>
     private void OnDatabaseFailed(Exception cause)
     {
-        if (_state != LoggerState.DatabaseDown)
+        if (_state is not (LoggerState.DatabaseDown or LoggerState.Holding))
         {
             if (!_stats.PostgresDown)
             {
@@ -263,7 +323,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     private void ScheduleDrain()
     {
         if (Timers.IsTimerActive(DrainTimer)) return;
-        Timers.StartSingleTimer(DrainTimer, DrainTick.Instance, _state == LoggerState.DatabaseDown ? _drainRetry.Next() : _settings.RetryMin);
+        Timers.StartSingleTimer(DrainTimer, DrainTick.Instance, _state is LoggerState.DatabaseDown or LoggerState.Holding ? _drainRetry.Next() : _settings.RetryMin);
     }
 
     /// <summary>Spilling and draining touch one file, so a drain waits until no batch is out.</summary>
@@ -319,11 +379,16 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     /// <summary>Everything asked to stop is written or spilled: record PRODUCER_STOPPED (off the actor), then answer.</summary>
     private void CheckFlush()
     {
-        if (_flushWaiters.Count == 0 || !_backlog.IsIdle || _state is LoggerState.Draining or LoggerState.Stopping) return;
+        // Held rows (Holding) do not wait: the stop tries them once more itself.
+        var ready = _state == LoggerState.Holding ? _backlog.NothingInFlight : _backlog.IsIdle;
+        if (_flushWaiters.Count == 0 || !ready || _state is LoggerState.Draining or LoggerState.Stopping) return;
+        // Holding: the disk fails too, so PostgreSQL is worth one more try.
         var databaseDown = _state == LoggerState.DatabaseDown;
+        var uncertain = _flushWatch.TakeAll();
+        uncertain.AddRange(_backlog.TakeAllRows());
         Enter(LoggerState.Stopping);
         var stop = new ProducerStopRecorder(_store, _spill, _publisher, _stats, _clock, _log);
-        stop.RecordAsync(_flushWatch.TakeAll(), databaseDown).PipeTo(Self, success: r => new FlushDone(r));
+        stop.RecordAsync(uncertain, databaseDown).PipeTo(Self, success: r => new FlushDone(r));
     }
 
     private sealed record Written(List<PendingRow> Batch, List<IntegrationRow> Rows, DeferredCommit? Commit);

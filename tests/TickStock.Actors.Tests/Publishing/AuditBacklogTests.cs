@@ -44,6 +44,23 @@ public class AuditBacklogTests
     }
 
     [Fact]
+    public void With_nowhere_to_write_events_are_released_and_their_rows_kept_as_retried_rows_within_the_bound()
+    {
+        var backlog = new AuditBacklog(3);
+        var patterns = Enumerable.Range(0, 4).Select(i => PipelineRig.Event(i)).ToList();
+        var rows = Rows(4);
+        for (var i = 0; i < 4; i++) backlog.Add(new PendingRow(rows[i], patterns[i]));
+
+        var events = backlog.ReleaseEvents(out var dropped);
+
+        Assert.Equal(patterns, events);
+        Assert.Equal(1, dropped);
+        var kept = backlog.TryTake(10, 1)!;
+        Assert.Equal(rows.Skip(1), kept.Select(p => p.Row));
+        Assert.All(kept, p => Assert.True(p.Retried && p.Event is null));
+    }
+
+    [Fact]
     public void Completing_more_batches_than_were_taken_is_a_bug()
     {
         Assert.Throws<InvalidOperationException>(() => new AuditBacklog(1).Completed());
