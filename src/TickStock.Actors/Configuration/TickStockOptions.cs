@@ -18,8 +18,41 @@ public sealed class TickStockOptions
     /// <summary>Folder holding <c>universes/</c> (TICKSTOCK_DATA_DIR).</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>ISO instant used as "now" by the loader window and the embedded stub (TICKSTOCK_NOW); null = the clock.</summary>
-    public string? Now { get; set; }
+    /// <summary>Historical data-load jobs: channels, status keys, intraday cap (contract §6).</summary>
+    public JobSettings Jobs { get; set; } = new();
+
+    /// <summary>
+    /// Instant used as "now" by the loader window and the embedded stub (TICKSTOCK_NOW, ISO-8601; a
+    /// value without offset is UTC); null = the clock. Parsed once, by <see cref="ParseNow"/>.
+    /// </summary>
+    public DateTimeOffset? Now { get; set; }
+
+    /// <summary>Parses a TICKSTOCK_NOW value; null when it is not an ISO-8601 instant.</summary>
+    public static DateTimeOffset? ParseNow(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var now)
+            ? now
+            : null;
+}
+
+/// <summary>Names and bounds of the data-load jobs (contract §6). Tests rename the channels and keys to isolate themselves.</summary>
+public sealed class JobSettings
+{
+    public const string DefaultDataLoadChannel = "tickstock.jobs.data_load";
+    public const string DefaultControlChannel = "tickstock.jobs.control";
+    public const string DefaultStatusKeyPrefix = "tickstock.jobs.status:";
+
+    /// <summary>Channel of job messages (TICKSTOCK_JOBS_CHANNEL).</summary>
+    public string DataLoadChannel { get; set; } = DefaultDataLoadChannel;
+
+    /// <summary>Channel of cancel requests (TICKSTOCK_JOBS_CONTROL_CHANNEL).</summary>
+    public string ControlChannel { get; set; } = DefaultControlChannel;
+
+    /// <summary>Prefix of the status keys, followed by the job id (TICKSTOCK_JOBS_STATUS_PREFIX).</summary>
+    public string StatusKeyPrefix { get; set; } = DefaultStatusKeyPrefix;
+
+    /// <summary>Years of minute and hourly history a job loads at most; daily/weekly/monthly cover the whole window (TICKSTOCK_INTRADAY_CAP_YEARS; contract §6.2 default 1).</summary>
+    public double IntradayCapYears { get; set; } = 1;
 }
 
 public sealed class RedisSettings
@@ -55,8 +88,8 @@ public sealed class PolygonSettings
 
 public sealed class MarketDataSettings
 {
-    /// <summary>synthetic | replay | redis | polygon | none (TICKSTOCK_MARKET_DATA).</summary>
-    public string Source { get; set; } = "synthetic";
+    /// <summary>Where live bars come from (TICKSTOCK_MARKET_DATA, by the lower-case name).</summary>
+    public MarketDataSource Source { get; set; } = MarketDataSource.Synthetic;
 
     /// <summary>How many symbols, or a comma list, the synthetic source streams (TICKSTOCK_SYNTHETIC_SYMBOLS).</summary>
     public string SyntheticSymbols { get; set; } = "50";
@@ -66,9 +99,59 @@ public sealed class MarketDataSettings
 
     /// <summary>Replay: a CSV bar file or a folder of <c>SYMBOL[_…].csv</c> files; empty = stored ohlcv_1min (TICKSTOCK_REPLAY_PATH).</summary>
     public string? ReplayPath { get; set; }
+}
 
-    public static readonly IReadOnlySet<string> KnownSources =
-        new HashSet<string>(StringComparer.Ordinal) { "synthetic", "replay", "redis", "polygon", "none" };
+/// <summary>The values of TICKSTOCK_MARKET_DATA; configuration spells them in lower case (<see cref="MarketDataSourceNames.Name"/>).</summary>
+public enum MarketDataSource
+{
+    /// <summary>The built-in deterministic demo market.</summary>
+    Synthetic,
+
+    /// <summary>CSV bar files (TICKSTOCK_REPLAY_PATH) or the stored ohlcv_1min rows, in time order.</summary>
+    Replay,
+
+    /// <summary>Ticks forwarded on Redis (tickstock.data.raw).</summary>
+    Redis,
+
+    /// <summary>The provider's live feed (not implemented yet: logs a warning).</summary>
+    Polygon,
+
+    /// <summary>No live data: a loader-only node.</summary>
+    None,
+}
+
+/// <summary>The configuration spelling of <see cref="MarketDataSource"/> (README, logs, health details).</summary>
+public static class MarketDataSourceNames
+{
+    /// <summary>Every source by its configuration name, in declaration order.</summary>
+    public static IReadOnlyList<string> All { get; } = Enum.GetValues<MarketDataSource>().Select(Name).ToArray();
+
+    public static string Name(this MarketDataSource source) => source switch
+    {
+        MarketDataSource.Synthetic => "synthetic",
+        MarketDataSource.Replay => "replay",
+        MarketDataSource.Redis => "redis",
+        MarketDataSource.Polygon => "polygon",
+        MarketDataSource.None => "none",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "not a market data source"),
+    };
+
+    /// <summary>Parses a configuration name (case and surrounding spaces ignored); numbers are not names.</summary>
+    public static bool TryParse(string? text, out MarketDataSource source)
+    {
+        string name = text?.Trim() ?? string.Empty;
+        foreach (MarketDataSource candidate in Enum.GetValues<MarketDataSource>())
+        {
+            if (string.Equals(candidate.Name(), name, StringComparison.OrdinalIgnoreCase))
+            {
+                source = candidate;
+                return true;
+            }
+        }
+
+        source = default;
+        return false;
+    }
 }
 
 public sealed class NodeClusterSettings

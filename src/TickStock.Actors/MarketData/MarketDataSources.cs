@@ -16,20 +16,19 @@ namespace TickStock.Actors.MarketData;
 /// <summary>Settings of the live market data source (from TickStockOptions.MarketData).</summary>
 public sealed record MarketDataSourceSettings
 {
-    /// <summary>synthetic | replay | redis | none.</summary>
-    public string Source { get; init; } = "synthetic";
+    public MarketDataSource Source { get; init; } = MarketDataSource.Synthetic;
 
     /// <summary>Symbols of the synthetic source.</summary>
     public IReadOnlyList<string> SyntheticSymbols { get; init; } = [];
 
-    /// <summary>Synthetic: 1-minute bars per second per symbol. Replay: multiple of real time.</summary>
+    /// <summary>Synthetic: 1-minute bars per second per symbol. Replay: multiple of real time. Positive (checked once, when the configuration is bound).</summary>
     public double Speed { get; init; } = 60;
 
     /// <summary>Replay: a CSV file or folder of <c>SYMBOL[_…].csv</c> files; null = stored <c>ohlcv_1min</c>.</summary>
     public string? ReplayPath { get; init; }
 
-    /// <summary>Benchmark symbol the synthetic source streams as well (relative strength; SymbolStateOptions.Benchmark).</summary>
-    public string? Benchmark { get; init; } = "SPY";
+    /// <summary>Reference index symbol the synthetic source streams as well (relative strength; SymbolStateOptions.ReferenceIndex).</summary>
+    public string? ReferenceIndex { get; init; } = "SPY";
 
     /// <summary>Redis channel of forwarded ticks (contract §1).</summary>
     public string TickChannel { get; init; } = "tickstock.data.raw";
@@ -39,22 +38,15 @@ public sealed record MarketDataSourceSettings
 
     /// <summary>
     /// Builds the settings from the typed options (TICKSTOCK_MARKET_DATA, TICKSTOCK_SYNTHETIC_SYMBOLS,
-    /// TICKSTOCK_MARKET_SPEED, TICKSTOCK_REPLAY_PATH are mapped onto <see cref="MarketDataSettings"/>).
+    /// TICKSTOCK_MARKET_SPEED, TICKSTOCK_REPLAY_PATH are mapped onto <see cref="MarketDataSettings"/>, and checked when bound).
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The speed is not a positive finite number.</exception>
     public static MarketDataSourceSettings From(TickStockOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         MarketDataSettings market = options.MarketData;
-        if (!double.IsFinite(market.Speed) || market.Speed <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), market.Speed,
-                $"TICKSTOCK_MARKET_SPEED (TickStock:MarketData:Speed) must be a positive number, got {market.Speed.ToString(CultureInfo.InvariantCulture)}");
-        }
-
         return new MarketDataSourceSettings
         {
-            Source = market.Source.Trim().ToLowerInvariant(),
+            Source = market.Source,
             SyntheticSymbols = ResolveSymbols(market.SyntheticSymbols, options.DataDirectory),
             Speed = market.Speed,
             ReplayPath = string.IsNullOrWhiteSpace(market.ReplayPath) ? null : market.ReplayPath.Trim(),
@@ -106,10 +98,10 @@ public sealed class TickSourceCounters
 public static class MarketDataSources
 {
     /// <summary>Synthetic: history first, then minute bars throttled to <c>speed × symbols</c> bars per second.</summary>
-    /// <param name="benchmark">Also streamed (first in every minute) so relative strength has its closes; null = none.</param>
-    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null, string? benchmark = "SPY")
+    /// <param name="referenceIndex">Also streamed (first in every minute) so relative strength has its closes; null = none.</param>
+    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null, string? referenceIndex = "SPY")
     {
-        var feed = new SyntheticFeed(symbols, firstSession, benchmark: benchmark);
+        var feed = new SyntheticFeed(symbols, firstSession, referenceIndex: referenceIndex);
         int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, feed.Symbols.Count)));
         return Source.From(feed.DailyHistory()).Select(m => (IWithSymbol)m)
             .Concat(Source.From(feed.Minutes()).Select(m => (IWithSymbol)m)

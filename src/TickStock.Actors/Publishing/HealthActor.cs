@@ -86,7 +86,7 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
             ["postgres"] = _stats.PostgresDown
                 ? new(ComponentState.Degraded, $"unreachable; {_stats.RowsSpilled} audit rows spilled to file so far")
                 : new(ComponentState.Healthy, "writing integration_events"),
-            ["market_data"] = new(ComponentState.Healthy, $"source {_options.MarketData.Source}"),
+            ["market_data"] = new(ComponentState.Healthy, $"source {_options.MarketData.Source.Name()}"),
             ["polygon"] = new(ComponentState.Healthy, _options.Polygon.UsesEmbeddedStub ? "embedded local stub" : "provider API key configured"),
             ["cluster"] = member.Status == MemberStatus.Up
                 ? new(ComponentState.Healthy, $"member up ({member.Address})")

@@ -1,5 +1,5 @@
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
+using TickStock.Core.Detectors;
 using TickStock.Core.Symbols;
 
 namespace TickStock.Actors.Tests.Symbols;
