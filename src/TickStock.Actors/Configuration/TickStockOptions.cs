@@ -18,8 +18,41 @@ public sealed class TickStockOptions
     /// <summary>Folder holding <c>universes/</c> (TICKSTOCK_DATA_DIR).</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>ISO instant used as "now" by the loader window and the embedded stub (TICKSTOCK_NOW); null = the clock.</summary>
-    public string? Now { get; set; }
+    /// <summary>Historical data-load jobs: channels, status keys, intraday cap (contract §6).</summary>
+    public JobSettings Jobs { get; set; } = new();
+
+    /// <summary>
+    /// Instant used as "now" by the loader window and the embedded stub (TICKSTOCK_NOW, ISO-8601; a
+    /// value without offset is UTC); null = the clock. Parsed once, by <see cref="ParseNow"/>.
+    /// </summary>
+    public DateTimeOffset? Now { get; set; }
+
+    /// <summary>Parses a TICKSTOCK_NOW value; null when it is not an ISO-8601 instant.</summary>
+    public static DateTimeOffset? ParseNow(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var now)
+            ? now
+            : null;
+}
+
+/// <summary>Names and bounds of the data-load jobs (contract §6). Tests rename the channels and keys to isolate themselves.</summary>
+public sealed class JobSettings
+{
+    public const string DefaultDataLoadChannel = "tickstock.jobs.data_load";
+    public const string DefaultControlChannel = "tickstock.jobs.control";
+    public const string DefaultStatusKeyPrefix = "tickstock.jobs.status:";
+
+    /// <summary>Channel of job messages (TICKSTOCK_JOBS_CHANNEL).</summary>
+    public string DataLoadChannel { get; set; } = DefaultDataLoadChannel;
+
+    /// <summary>Channel of cancel requests (TICKSTOCK_JOBS_CONTROL_CHANNEL).</summary>
+    public string ControlChannel { get; set; } = DefaultControlChannel;
+
+    /// <summary>Prefix of the status keys, followed by the job id (TICKSTOCK_JOBS_STATUS_PREFIX).</summary>
+    public string StatusKeyPrefix { get; set; } = DefaultStatusKeyPrefix;
+
+    /// <summary>Years of minute and hourly history a job loads at most; daily/weekly/monthly cover the whole window (TICKSTOCK_INTRADAY_CAP_YEARS; contract §6.2 default 1).</summary>
+    public double IntradayCapYears { get; set; } = 1;
 }
 
 public sealed class RedisSettings

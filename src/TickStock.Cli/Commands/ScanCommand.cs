@@ -15,8 +15,6 @@ namespace TickStock.Cli.Commands;
 /// </summary>
 internal static class ScanCommand
 {
-    private const int ExitBadInput = 2;
-
     public static Command Create()
     {
         var file = new Argument<FileInfo>("FILE") { Description = "CSV bar file: header date or datetime/timestamp, then open, high, low, close, volume (any case; extra columns ignored)." };
@@ -125,7 +123,7 @@ internal static class ScanCommand
 
         writer.Finish(bars);
         stdout.Flush();
-        return 0;
+        return ExitCodes.Ok;
     }
 
     private static string DefaultSymbol(string fileName)
@@ -138,7 +136,7 @@ internal static class ScanCommand
     private static int Fail(string message)
     {
         Console.Error.WriteLine($"tickstock scan: {message}");
-        return ExitBadInput;
+        return ExitCodes.ConfigurationError;
     }
 
     private static IDetectionWriter CreateWriter(string format, TextWriter stdout, string symbol) => format switch

@@ -23,6 +23,10 @@ public static class ShortEnvironmentVariables
         ["TICKSTOCK_SYNTHETIC_PACE"] = "TickStock:MarketData:SyntheticPace",
         ["TICKSTOCK_REPLAY_PATH"] = "TickStock:MarketData:ReplayPath",
         ["TICKSTOCK_NOW"] = "TickStock:Now",
+        ["TICKSTOCK_JOBS_CHANNEL"] = "TickStock:Jobs:DataLoadChannel",
+        ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = "TickStock:Jobs:ControlChannel",
+        ["TICKSTOCK_JOBS_STATUS_PREFIX"] = "TickStock:Jobs:StatusKeyPrefix",
+        ["TICKSTOCK_INTRADAY_CAP_YEARS"] = "TickStock:Jobs:IntradayCapYears",
         ["TICKSTOCK_AKKA_HOST"] = "TickStock:Cluster:Hostname",
         ["TICKSTOCK_AKKA_PORT"] = "TickStock:Cluster:Port",
     };

@@ -34,9 +34,20 @@ public static class TickStockConfiguration
         RequireName<MarketDataSource>(configuration, "TickStock:MarketData:Source", "TICKSTOCK_MARKET_DATA");
         RequireName<SyntheticPace>(configuration, "TickStock:MarketData:SyntheticPace", "TICKSTOCK_SYNTHETIC_PACE");
 
+        // TICKSTOCK_NOW is parsed here, once, with "no offset means UTC" (the binder would read
+        // such a value in the host's zone); everything else uses the typed value.
+        var nowKey = TickStockOptions.Section + ":" + nameof(TickStockOptions.Now);
+        var nowText = configuration[nowKey];
+        DateTimeOffset? now = null;
+        if (!string.IsNullOrWhiteSpace(nowText))
+        {
+            now = TickStockOptions.ParseNow(nowText) ?? throw new OptionsException($"TICKSTOCK_NOW='{nowText}' is not an ISO-8601 instant");
+        }
+
         try
         {
             configuration.GetSection(TickStockOptions.Section).Bind(options);
+            options.Now = now;
         }
         catch (InvalidOperationException ex)
         {
@@ -78,10 +89,22 @@ public static class TickStockConfiguration
             throw new OptionsException($"POLYGON_RATE_PER_MIN must be a positive number, got {options.Polygon.RatePerMinute}");
         }
 
-        if (options.Now is { Length: > 0 } now && !DateTimeOffset.TryParse(now, System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+        if (!(options.Jobs.IntradayCapYears > 0) || options.Jobs.IntradayCapYears > 30)
         {
-            throw new OptionsException($"TICKSTOCK_NOW='{now}' is not an ISO-8601 instant");
+            throw new OptionsException($"TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years in (0, 30], got {options.Jobs.IntradayCapYears}");
+        }
+
+        foreach (var (variable, value) in new[]
+                 {
+                     ("TICKSTOCK_JOBS_CHANNEL", options.Jobs.DataLoadChannel),
+                     ("TICKSTOCK_JOBS_CONTROL_CHANNEL", options.Jobs.ControlChannel),
+                     ("TICKSTOCK_JOBS_STATUS_PREFIX", options.Jobs.StatusKeyPrefix),
+                 })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new OptionsException($"{variable} must not be empty");
+            }
         }
     }
 }

@@ -52,6 +52,10 @@ public class ConfigurationLayeringTests
             ["TICKSTOCK_REPLAY_PATH"] = "/srv/replay",
             ["TICKSTOCK_NOW"] = "2024-10-30T20:00:00Z",
             ["TICKSTOCK_AKKA_PORT"] = "4053",
+            ["TICKSTOCK_JOBS_CHANNEL"] = "t.jobs",
+            ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = "t.control",
+            ["TICKSTOCK_JOBS_STATUS_PREFIX"] = "t.status:",
+            ["TICKSTOCK_INTRADAY_CAP_YEARS"] = "2",
             ["TICKSTOCK_SEED_NODES"] = "akka.tcp://tickstock@a:4053, akka.tcp://tickstock@b:4053",
         };
         var appsettings = new Dictionary<string, string?>
@@ -75,7 +79,8 @@ public class ConfigurationLayeringTests
         Assert.Equal(2.5, options.MarketData.Speed);
         Assert.Equal(SyntheticPace.Fast, options.MarketData.SyntheticPace);
         Assert.Equal("/srv/replay", options.MarketData.ReplayPath);
-        Assert.Equal("2024-10-30T20:00:00Z", options.Now);
+        Assert.Equal(new DateTimeOffset(2024, 10, 30, 20, 0, 0, TimeSpan.Zero), options.Now);
+        Assert.Equal(("t.jobs", "t.control", "t.status:", 2.0), (options.Jobs.DataLoadChannel, options.Jobs.ControlChannel, options.Jobs.StatusKeyPrefix, options.Jobs.IntradayCapYears));
         Assert.Equal(4053, options.Cluster.Port);
         Assert.Equal("node-a", options.Cluster.Hostname); // appsettings value survives where no variable is set
         Assert.Equal(["akka.tcp://tickstock@a:4053", "akka.tcp://tickstock@b:4053"], options.Cluster.SeedNodes);
@@ -92,6 +97,7 @@ public class ConfigurationLayeringTests
     [InlineData("TICKSTOCK_MARKET_SPEED", "NaN", "TICKSTOCK_MARKET_SPEED must be a positive number")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "Infinity", "TICKSTOCK_MARKET_SPEED must be a positive number")]
     [InlineData("TICKSTOCK_NOW", "yesterday", "TICKSTOCK_NOW='yesterday'")]
+    [InlineData("TICKSTOCK_INTRADAY_CAP_YEARS", "0", "TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years")]
     [InlineData("POLYGON_RATE_PER_MIN", "off", "POLYGON_RATE_PER_MIN: Failed to convert configuration value 'off'")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "fast", "TICKSTOCK_MARKET_SPEED: Failed to convert configuration value 'fast'")]
     public void Unusable_values_are_rejected_with_the_variable_named(string variable, string value, string message)
@@ -109,6 +115,13 @@ public class ConfigurationLayeringTests
         var options = Bind(new Hashtable { ["TICKSTOCK_MARKET_DATA"] = value });
         Assert.Equal(expected, options.MarketData.Source);
         Assert.Equal(value.Trim().ToLowerInvariant(), options.MarketData.Source.Name());
+    }
+
+    [Fact]
+    public void A_TICKSTOCK_NOW_without_offset_is_UTC_whatever_the_host_zone()
+    {
+        var options = Bind(new Hashtable { ["TICKSTOCK_NOW"] = "2024-07-05T21:00:00" });
+        Assert.Equal(new DateTimeOffset(2024, 7, 5, 21, 0, 0, TimeSpan.Zero), options.Now);
     }
 
     [Fact]

@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using TickStock.Core.Jobs;
 using TickStock.Core.Loading;
 using TickStock.Core.Universe;
 
-namespace TickStock.Actors.Loading;
+namespace TickStock.Core.Jobs;
 
 /// <summary>
 /// The progress of one data-load job: pure state, changed only by returning a new value, turned
@@ -81,6 +80,21 @@ public sealed record LoadJobState
         return (this with { Pending = pending, InFlight = InFlight.Add(next.Symbol), CurrentSymbol = next.Symbol }, next);
     }
 
+    /// <summary>
+    /// The symbol's load was interrupted by an outage: it goes back to the front of the queue, to
+    /// be fetched again once the dependency is back (writes are upserts, so nothing doubles).
+    /// </summary>
+    public LoadJobState Requeue(UniverseEntry entry, string message)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return this with
+        {
+            Pending = ImmutableQueue.CreateRange(Pending.Prepend(entry)),
+            InFlight = InFlight.Remove(entry.Symbol),
+            Message = message,
+        };
+    }
+
     /// <summary>A symbol already finished in an earlier run (resume): counted, not fetched again.</summary>
     public LoadJobState Restored(string symbol, bool succeeded, string? error, TableCounts rows) =>
         succeeded ? Succeeded(symbol, rows) : FailedSymbol(symbol, error ?? "failed");
@@ -126,10 +140,13 @@ public sealed record LoadJobState
         Message = error,
     };
 
+    /// <summary>"cancelled by …" as written in <c>error_message</c>.</summary>
+    public static string CancelText(string? requestedBy) =>
+        "cancelled by " + (string.IsNullOrWhiteSpace(requestedBy) ? "an unnamed requester" : requestedBy.Trim());
+
     public LoadJobState Cancel(string? requestedBy, DateTime now)
     {
-        var who = string.IsNullOrWhiteSpace(requestedBy) ? "an unnamed requester" : requestedBy.Trim();
-        var text = $"cancelled by {who}";
+        var text = CancelText(requestedBy);
         return this with
         {
             Status = JobStatusValues.Failed,
@@ -171,24 +188,4 @@ public sealed record LoadJobState
         ["ohlcv_weekly"] = Rows.Weekly,
         ["ohlcv_monthly"] = Rows.Monthly,
     };
-}
-
-/// <summary>Messages of the loading module (all local to the node hosting the coordinator).</summary>
-public static class LoadingMessages
-{
-    /// <summary>Coordinator → fetcher: load one symbol.</summary>
-    /// <remarks><see cref="SkipIfComplete"/>: a <c>universe_seed</c> with <c>refresh: false</c> — a symbol whose stored rows already cover the window is not fetched.</remarks>
-    public sealed record FetchSymbol(string JobId, UniverseEntry Entry, LoadTargets Targets, JobWindow Window, string? Universe, bool SkipIfComplete = false);
-
-    /// <summary>Coordinator → fetchers: stop work on a job.</summary>
-    public sealed record CancelFetch(string JobId);
-
-    /// <summary>Fetcher → coordinator: the symbol's rows are committed.</summary>
-    public sealed record SymbolLoaded(string JobId, string Symbol, TableCounts Rows);
-
-    /// <summary>Fetcher → coordinator: the symbol failed; <see cref="FailsJob"/> when no other symbol can succeed (bad key).</summary>
-    public sealed record SymbolFailed(string JobId, string Symbol, string Reason, bool FailsJob);
-
-    /// <summary>A raw message from a subscribed Redis channel.</summary>
-    public sealed record JobChannelMessage(string Channel, byte[] Payload);
 }

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using TickStock.Actors.Loading;
 using TickStock.Core.Jobs;
 using TickStock.Core.Loading;
 using TickStock.Core.Universe;
+using Xunit;
 
-namespace TickStock.Actors.Tests.Loading;
+namespace TickStock.Core.Tests.Jobs;
 
 /// <summary>The pure job state behind the status key (contract §6.1).</summary>
 public class LoadJobStateTests
