@@ -134,7 +134,7 @@ internal sealed class LifecycleLogger(TickStockOptions options, IHostApplication
     {
         log.LogInformation(
             "TickStock daemon {Version} starting: market data {Source}, Redis {Redis}, PostgreSQL {Postgres}, provider {Provider}",
-            DaemonHost.Version, options.MarketData.Source.Name(),
+            DaemonHost.Version, options.MarketData.Describe(),
             ServiceEndpoints.DescribeRedis(options.Redis.Configuration),
             ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString),
             options.Polygon.UsesEmbeddedStub ? "embedded local stub (POLYGON_API_KEY not set)" : options.Polygon.BaseUrl ?? PolygonSettings.PublicBaseUrl);

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace TickStock.Actors.Configuration;
 
 /// <summary>
@@ -108,6 +110,16 @@ public sealed class MarketDataSettings
 
     /// <summary>Replay: a CSV bar file or a folder of <c>SYMBOL[_…].csv</c> files; empty = stored ohlcv_1min (TICKSTOCK_REPLAY_PATH).</summary>
     public string? ReplayPath { get; set; }
+
+    /// <summary>The source and its pace in words, for the start-up log line (what a person will see).</summary>
+    public string Describe() => Source switch
+    {
+        MarketDataSource.Synthetic when SyntheticPace == SyntheticPace.Live =>
+            string.Create(CultureInfo.InvariantCulture, $"synthetic, live pace (the session so far at {Speed} bars/s per symbol, then one bar per symbol per minute)"),
+        MarketDataSource.Synthetic => string.Create(CultureInfo.InvariantCulture, $"synthetic, fast pace ({Speed} bars/s per symbol)"),
+        MarketDataSource.Replay => string.Create(CultureInfo.InvariantCulture, $"replay at {Speed}× real time"),
+        _ => Source.Name(),
+    };
 }
 
 /// <summary>The values of TICKSTOCK_MARKET_DATA; configuration spells them in lower case (<see cref="MarketDataSourceNames.Name"/>).</summary>

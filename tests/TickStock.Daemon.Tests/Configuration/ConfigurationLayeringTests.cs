@@ -124,6 +124,18 @@ public class ConfigurationLayeringTests
         Assert.Equal(new DateTimeOffset(2024, 7, 5, 21, 0, 0, TimeSpan.Zero), options.Now);
     }
 
+    [Theory]
+    [InlineData("synthetic", null, "synthetic, live pace (the session so far at 60 bars/s per symbol, then one bar per symbol per minute)")]
+    [InlineData("synthetic", "fast", "synthetic, fast pace (60 bars/s per symbol)")]
+    [InlineData("replay", null, "replay at 60× real time")]
+    [InlineData("none", null, "none")]
+    public void The_start_up_line_says_what_the_market_data_source_will_do(string source, string? pace, string expected)
+    {
+        var environment = new Hashtable { ["TICKSTOCK_MARKET_DATA"] = source };
+        if (pace is not null) environment["TICKSTOCK_SYNTHETIC_PACE"] = pace;
+        Assert.Equal(expected, Bind(environment).MarketData.Describe());
+    }
+
     [Fact]
     public void Service_descriptions_never_contain_passwords()
     {
