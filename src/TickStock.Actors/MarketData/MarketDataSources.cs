@@ -149,7 +149,12 @@ public static class MarketDataSources
     /// Replay of CSV bar files (a file, or every *.csv of a folder; symbol = file name up to '_' or '.') in time order,
     /// paced at <paramref name="speed"/> × real time (gaps longer than a second of wall time are shortened to one).
     /// </summary>
-    public static Source<IWithSymbol, NotUsed> ReplayFiles(string path, double speed)
+    public static Source<IWithSymbol, NotUsed> ReplayFiles(string path, double speed) =>
+        // Read when the stream runs, not when the source is built (that is on the feed actor's thread); an unreadable
+        // file fails the stream, which the feed actor reports and restarts with back-off.
+        Source.FromEnumerator(() => ReadFiles(path).GetEnumerator()).Via(PacedFlow(speed));
+
+    private static IEnumerable<(long Time, IWithSymbol Command)> ReadFiles(string path)
     {
         var files = Directory.Exists(path) ? Directory.GetFiles(path, "*.csv").Order(StringComparer.Ordinal).ToArray() : [path];
         var rows = new List<(long Time, int Order, IWithSymbol Command)>();
@@ -158,18 +163,28 @@ public static class MarketDataSources
         {
             string stem = Path.GetFileNameWithoutExtension(file);
             string symbol = (stem.Contains('_', StringComparison.Ordinal) ? stem[..stem.IndexOf('_', StringComparison.Ordinal)] : stem).ToUpperInvariant();
-            using var reader = new StreamReader(file);
-            foreach (BarRow row in BarFileReader.Read(reader))
+            try
             {
-                IWithSymbol command = row.Bar.MinuteOfSession == -1
-                    ? new SymbolCommands.DailyBar(symbol, row.Bar)
-                    : new SymbolCommands.MinuteBar(symbol, row.Bar);
-                rows.Add((row.Bar.TimeMs, order++, command));
+                using var reader = new StreamReader(file);
+                foreach (BarRow row in BarFileReader.Read(reader))
+                {
+                    IWithSymbol command = row.Bar.MinuteOfSession == -1
+                        ? new SymbolCommands.DailyBar(symbol, row.Bar)
+                        : new SymbolCommands.MinuteBar(symbol, row.Bar);
+                    rows.Add((row.Bar.TimeMs, order++, command));
+                }
+            }
+            catch (BarFileFormatException ex)
+            {
+                throw new BarFileFormatException($"{file}: {ex.Message}", ex);
             }
         }
 
         rows.Sort((a, b) => a.Time != b.Time ? a.Time.CompareTo(b.Time) : a.Order.CompareTo(b.Order));
-        return Paced(rows.Select(r => (r.Time, r.Command)), speed);
+        foreach (var row in rows)
+        {
+            yield return (row.Time, row.Command);
+        }
     }
 
     /// <summary>Replay of stored <c>ohlcv_1min</c> rows in time order (streamed from PostgreSQL), paced like files.</summary>
@@ -226,9 +241,6 @@ public static class MarketDataSources
             yield return (ms, new SymbolCommands.MinuteBar(reader.GetString(0).Trim().ToUpperInvariant(), bar));
         }
     }
-
-    private static Source<IWithSymbol, NotUsed> Paced(IEnumerable<(long Time, IWithSymbol Command)> rows, double speed) =>
-        Source.From(rows).Via(PacedFlow(speed));
 
     /// <summary>Waits (stream-side, never on an actor thread) for the scaled gap between consecutive bar times.</summary>
     private static Flow<(long Time, IWithSymbol Command), IWithSymbol, NotUsed> PacedFlow(double speed)

@@ -8,6 +8,7 @@ using TickStock.Actors.Hosting;
 using TickStock.Actors.MarketData;
 using TickStock.Actors.Publishing;
 using TickStock.Actors.Symbols;
+using TickStock.Core.BarFiles;
 
 namespace TickStock.Actors.Tests.MarketData;
 
@@ -19,6 +20,30 @@ public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
         var cluster = new NodeClusterSettings();
         builder.AddTickStockCluster(cluster).AddSymbolSharding(cluster)
             .AddMarketData(new MarketDataSourceSettings { Source = MarketDataSource.Synthetic, SyntheticPace = SyntheticPace.Fast, SyntheticSymbols = ["FEEDA", "FEEDB"], Speed = 5_000 });
+    }
+
+    [Fact]
+    public async Task An_unreadable_replay_file_fails_the_stream_naming_the_file_and_line()
+    {
+        string folder = Directory.CreateTempSubdirectory("replay-bad").FullName;
+        try
+        {
+            string bad = Path.Combine(folder, "BAD.csv");
+            await File.WriteAllLinesAsync(bad, ["date,open,high,low,close,volume", "2026-02-27,3,3,3,3,30", "2026-03-02,3,x,3,3,30"]);
+
+            var source = MarketDataSources.ReplayFiles(folder, speed: 1_000_000); // builds without reading
+            File.Delete(bad);
+            Assert.Empty(await source.RunWith(Sink.Seq<IWithSymbol>(), Sys.Materializer())); // read when it runs
+
+            await File.WriteAllLinesAsync(bad, ["date,open,high,low,close,volume", "2026-02-27,3,3,3,3,30", "2026-03-02,3,x,3,3,30"]);
+            var failure = await Assert.ThrowsAsync<AggregateException>(() => source.RunWith(Sink.Seq<IWithSymbol>(), Sys.Materializer()));
+            var ex = Assert.IsType<BarFileFormatException>(Assert.Single(failure.Flatten().InnerExceptions));
+            Assert.Equal($"{bad}: line 3: invalid number 'x' in column 'high'", ex.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
