@@ -22,8 +22,8 @@ public static class SymbolHostingExtensions
     /// SymbolActor entities sharded by ticker (DData coordinator state, no remember-entities). Daily history for
     /// seeding comes from <paramref name="symbols"/>, else from an <see cref="IDailyBarSource"/> or
     /// <see cref="NpgsqlDataSource"/> registered in DI (ohlcv_daily), else actors start empty. Also starts distributed
-    /// pub/sub (the reference index's closes for relative strength go to every node) and binds the reference index messages to
-    /// their serializer.
+    /// pub/sub (the reference index's closes for relative strength go to every node) and binds the reference index
+    /// messages to their serializer.
     /// </summary>
     public static AkkaConfigurationBuilder AddSymbolSharding(this AkkaConfigurationBuilder builder, NodeClusterSettings settings,
         SymbolActorSettings? symbols = null)
