@@ -160,6 +160,50 @@ public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
         _loader.Hold.SetResult();
     }
 
+    [Fact]
+    public async Task A_status_the_consumer_sets_to_cancelling_is_acted_on_as_a_cancel_not_overwritten()
+    {
+        _loader.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await StartAsync();
+        await PublishJobAsync(Job("cc-string", "AAPL", "MSFT"));
+        await PublishJobAsync(Job("cc-hash", "NVDA"));
+        await WaitForStatusAsync("cc-string", s => s.GetProperty("status").GetString() == "running");
+        await WaitForStatusAsync("cc-hash", s => s.GetProperty("status").GetString() == "running");
+
+        // The consumer's two ways of asking: its own JSON string, or a hash it wrote over ours.
+        var db = _observer.GetDatabase();
+        await db.StringSetAsync(Prefix + "cc-string", """{"job_id":"cc-string","status":"cancelling"}""");
+        await db.KeyDeleteAsync(Prefix + "cc-hash");
+        await db.HashSetAsync(Prefix + "cc-hash", [new HashEntry("status", "cancelling")]);
+
+        foreach (var id in new[] { "cc-string", "cc-hash" })
+        {
+            var status = await WaitForStatusAsync(id, s => s.GetProperty("status").GetString() != "cancelling" && Ended(s));
+            Assert.Equal("failed", status.GetProperty("status").GetString());
+            Assert.True(status.GetProperty("cancelled").GetBoolean());
+            Assert.Contains("consumer", status.GetProperty("error_message").GetString(), StringComparison.Ordinal);
+        }
+
+        _loader.Hold.SetResult();
+    }
+
+    [Fact]
+    public async Task A_second_job_with_a_running_jobs_id_is_refused_and_the_running_jobs_status_is_kept()
+    {
+        _loader.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await StartAsync();
+        await PublishJobAsync(Job("dup-1", "AAPL", "MSFT", "NVDA"));
+        await WaitForStatusAsync("dup-1", s => s.GetProperty("status").GetString() == "running");
+
+        await PublishJobAsync(Job("dup-1", "TSLA"));
+        var status = await WaitForStatusAsync("dup-1", s => s.GetProperty("message").GetString()!.Contains("refused", StringComparison.Ordinal));
+        Assert.Equal("running", status.GetProperty("status").GetString());
+        Assert.Equal(3, status.GetProperty("total_symbols").GetInt32());
+        Assert.DoesNotContain(_loader.Calls, c => c.Entry.Symbol == "TSLA");
+        _loader.Hold.SetResult();
+        Assert.Equal("completed", (await WaitForStatusAsync("dup-1", Ended)).GetProperty("status").GetString());
+    }
+
     /// <summary>Store in memory; <see cref="HoldStart"/> keeps a job in preparation until released.</summary>
     private sealed class FakeStore : IJobStore
     {
