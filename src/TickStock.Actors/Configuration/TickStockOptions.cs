@@ -81,6 +81,13 @@ public sealed class PolygonSettings
     /// <summary>Token-bucket size per API key for the whole cluster (POLYGON_RATE_PER_MIN).</summary>
     public int RatePerMinute { get; set; } = 5;
 
+    /// <summary>
+    /// Longest wait for one provider call (TickStock:Polygon:RequestTimeout, e.g. <c>00:01:00</c>). A provider
+    /// that accepts and never answers fails the symbol after 6 such waits plus the back-off between them
+    /// (≤ 15.5 s): about 6.3 minutes with the default.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     public const string PublicBaseUrl = "https://api.polygon.io";
 
     public bool UsesEmbeddedStub => string.IsNullOrWhiteSpace(ApiKey) && string.IsNullOrWhiteSpace(BaseUrl);

@@ -24,6 +24,7 @@ public class ConfigurationLayeringTests
         Assert.Null(options.Polygon.ApiKey);
         Assert.True(options.Polygon.UsesEmbeddedStub);
         Assert.Equal(5, options.Polygon.RatePerMinute);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.Polygon.RequestTimeout);
         Assert.Equal(MarketDataSource.Synthetic, options.MarketData.Source);
         Assert.Equal("50", options.MarketData.SyntheticSymbols);
         Assert.Equal(60, options.MarketData.Speed);
@@ -60,6 +61,7 @@ public class ConfigurationLayeringTests
         {
             ["TickStock:Redis:Configuration"] = "from-appsettings:1",
             ["TickStock:Polygon:RatePerMinute"] = "7",
+            ["TickStock:Polygon:RequestTimeout"] = "00:00:05",
             ["TickStock:Cluster:Hostname"] = "node-a",
         };
 
@@ -72,6 +74,7 @@ public class ConfigurationLayeringTests
         Assert.False(options.Polygon.UsesEmbeddedStub);
         Assert.Equal("http://127.0.0.1:9999", options.Polygon.BaseUrl);
         Assert.Equal(100, options.Polygon.RatePerMinute);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Polygon.RequestTimeout);
         Assert.Equal(MarketDataSource.None, options.MarketData.Source);
         Assert.Equal("AAPL,MSFT", options.MarketData.SyntheticSymbols);
         Assert.Equal(2.5, options.MarketData.Speed);
@@ -100,6 +103,15 @@ public class ConfigurationLayeringTests
     {
         var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { [variable] = value }));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:01")]
+    public void A_provider_request_timeout_must_be_positive(string value)
+    {
+        var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable(), new Dictionary<string, string?> { ["TickStock:Polygon:RequestTimeout"] = value }));
+        Assert.Contains("TickStock:Polygon:RequestTimeout must be positive", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
