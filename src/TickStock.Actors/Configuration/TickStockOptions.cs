@@ -106,6 +106,11 @@ public sealed class MarketDataSettings
 
     /// <summary>Replay: a CSV bar file or a folder of <c>SYMBOL[_…].csv</c> files; empty = stored ohlcv_1min (TICKSTOCK_REPLAY_PATH).</summary>
     public string? ReplayPath { get; set; }
+
+    /// <summary>Redis channel of forwarded ticks for the redis source (contract §1; TICKSTOCK_TICK_CHANNEL).</summary>
+    public string TickChannel { get; set; } = DefaultTickChannel;
+
+    public const string DefaultTickChannel = "tickstock.data.raw";
 }
 
 /// <summary>The values of TICKSTOCK_MARKET_DATA; configuration spells them in lower case (<see cref="MarketDataSourceNames.Name"/>).</summary>

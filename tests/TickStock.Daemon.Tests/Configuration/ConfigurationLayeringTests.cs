@@ -32,6 +32,11 @@ public class ConfigurationLayeringTests
         Assert.Null(options.Now);
         Assert.Equal(["symbols", "jobs"], options.Cluster.EffectiveRoles);
         Assert.Empty(options.Cluster.SeedNodes);
+        // The production names (contract §1–4), when nothing overrides them.
+        var channels = options.Pipeline.Channels;
+        Assert.Equal(("tickstock.events.patterns", "tickstock.health.status", "tickstock.health.check", "tickstock:producer:heartbeat", "tickstockpl:heartbeat"),
+            (channels.Patterns, channels.HealthStatus, channels.HealthCheck, channels.HeartbeatKey, channels.LegacyHeartbeatKey));
+        Assert.Equal("tickstock.data.raw", options.MarketData.TickChannel);
     }
 
     [Fact]
@@ -55,6 +60,12 @@ public class ConfigurationLayeringTests
             ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = "t.control",
             ["TICKSTOCK_JOBS_STATUS_PREFIX"] = "t.status:",
             ["TICKSTOCK_INTRADAY_CAP_YEARS"] = "2",
+            ["TICKSTOCK_TICK_CHANNEL"] = "t.ticks",
+            ["TICKSTOCK_PATTERNS_CHANNEL"] = "t.patterns",
+            ["TICKSTOCK_HEALTH_CHANNEL"] = "t.health",
+            ["TICKSTOCK_HEALTH_CHECK_CHANNEL"] = "t.health.check",
+            ["TICKSTOCK_HEARTBEAT_KEY"] = "t:heartbeat",
+            ["TICKSTOCK_LEGACY_HEARTBEAT_KEY"] = "tpl:heartbeat",
             ["TICKSTOCK_SEED_NODES"] = "akka.tcp://tickstock@a:4053, akka.tcp://tickstock@b:4053",
         };
         var appsettings = new Dictionary<string, string?>
@@ -81,6 +92,11 @@ public class ConfigurationLayeringTests
         Assert.Equal("/srv/replay", options.MarketData.ReplayPath);
         Assert.Equal(new DateTimeOffset(2024, 10, 30, 20, 0, 0, TimeSpan.Zero), options.Now);
         Assert.Equal(("t.jobs", "t.control", "t.status:", 2.0), (options.Jobs.DataLoadChannel, options.Jobs.ControlChannel, options.Jobs.StatusKeyPrefix, options.Jobs.IntradayCapYears));
+        var channels = options.Pipeline.Channels;
+        Assert.Equal(("t.patterns", "t.health", "t.health.check", "t:heartbeat", "tpl:heartbeat"),
+            (channels.Patterns, channels.HealthStatus, channels.HealthCheck, channels.HeartbeatKey, channels.LegacyHeartbeatKey));
+        Assert.Equal("t.ticks", options.MarketData.TickChannel);
+        Assert.Equal("t.ticks", TickStock.Actors.MarketData.MarketDataSourceSettings.From(options).TickChannel);
         Assert.Equal(4053, options.Cluster.Port);
         Assert.Equal("node-a", options.Cluster.Hostname); // appsettings value survives where no variable is set
         Assert.Equal(["akka.tcp://tickstock@a:4053", "akka.tcp://tickstock@b:4053"], options.Cluster.SeedNodes);
