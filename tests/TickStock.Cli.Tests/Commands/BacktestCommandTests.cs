@@ -233,4 +233,18 @@ public class BacktestCommandTests
             File.Delete(bad);
         }
     }
+
+    [Fact]
+    public async Task Bench_backtest_prints_one_json_line_with_the_throughput()
+    {
+        var (exit, output) = await CliAsync("bench", "backtest", "--symbols", "3", "--years", "1");
+
+        Assert.True(exit == 0, output);
+        using JsonDocument doc = JsonDocument.Parse(Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        JsonElement root = doc.RootElement;
+        Assert.Equal((3, 3 * 252), (root.GetProperty("symbols").GetInt32(), root.GetProperty("bars").GetInt32()));
+        Assert.True(root.GetProperty("bars_per_sec").GetDouble() > 0);
+        Assert.True(root.GetProperty("signals").GetInt32() > 0);
+        Assert.True(root.GetProperty("trades").GetInt32() > 0);
+    }
 }
