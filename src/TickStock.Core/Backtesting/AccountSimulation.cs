@@ -83,7 +83,7 @@ public sealed class AccountSimulation
         double equityPrev = _p.InitialCapital;
         for (int d = 0; d < days.Length; d++)
         {
-            DateOnly date = DateOnly.FromDayNumber(new DateOnly(1970, 1, 1).DayNumber + (int)days[d]);
+            DateOnly date = SymbolHistory.DateOfEpochDay(days[d]);
             AdvanceTo(days[d]);
             GapExits(date);
             Entries(date, equityPrev);

@@ -19,13 +19,19 @@ public static class BacktestReport
             EquityStatistics.SharpeRatio(outcome.Equity),
             EquityStatistics.MaxDrawdown(outcome.Equity),
             PerPattern(symbols, trades),
-            symbols.Select(s => s.Symbol).Order(StringComparer.Ordinal)
-                .Select(symbol =>
-                {
-                    Trade[] mine = trades.Where(t => t.Symbol == symbol).ToArray();
-                    return new SymbolStatistics(symbol, mine.Length, WinRate(mine), Sum(mine.Select(t => t.Pnl)));
-                })
-                .ToArray());
+            PerSymbol(symbols, trades));
+    }
+
+    private static SymbolStatistics[] PerSymbol(IReadOnlyList<SymbolSignals> symbols, IReadOnlyList<Trade> trades)
+    {
+        var bySymbol = trades.GroupBy(t => t.Symbol, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        return symbols.Select(s => s.Symbol).Order(StringComparer.Ordinal)
+            .Select(symbol =>
+            {
+                Trade[] mine = bySymbol.GetValueOrDefault(symbol) ?? [];
+                return new SymbolStatistics(symbol, mine.Length, WinRate(mine), Sum(mine.Select(t => t.Pnl)));
+            })
+            .ToArray();
     }
 
     private static double WinRate(IReadOnlyCollection<Trade> trades) =>
@@ -54,11 +60,12 @@ public static class BacktestReport
             }
         }
 
+        var byKindTrades = trades.GroupBy(t => t.Kind).ToDictionary(g => g.Key, g => g.ToArray());
         var rows = new List<PatternStatistics>();
         foreach (PatternKind kind in PatternCatalog.All.Where(k => byKind[(int)k] is not null).OrderBy(PatternCatalog.Name, StringComparer.Ordinal))
         {
             SignalTally tally = byKind[(int)kind];
-            Trade[] mine = trades.Where(t => t.Kind == kind).ToArray();
+            Trade[] mine = byKindTrades.GetValueOrDefault(kind) ?? [];
             double grossProfit = Sum(mine.Where(t => t.Pnl > 0).Select(t => t.Pnl));
             double grossLoss = Sum(mine.Where(t => t.Pnl < 0).Select(t => t.Pnl));
             var exits = new int[BacktestNames.ExitReasons.Count];

@@ -36,9 +36,7 @@ public sealed class SymbolHistory
             return false;
         }
 
-        Bar[] sorted = bars.ToArray();
-        // Stable: equal dates keep their order so the error names the first duplicate as given.
-        Bar[] ordered = sorted.OrderBy(b => b.TimeMs).ToArray();
+        Bar[] ordered = bars.OrderBy(b => b.TimeMs).ToArray();
         for (int i = 0; i < ordered.Length; i++)
         {
             Bar bar = ordered[i];
@@ -67,7 +65,10 @@ public sealed class SymbolHistory
     }
 
     /// <summary>The trading date of a daily bar.</summary>
-    public static DateOnly DateOf(in Bar bar) => DateOnly.FromDayNumber(EpochDayNumber + (int)bar.EpochDay);
+    public static DateOnly DateOf(in Bar bar) => DateOfEpochDay(bar.EpochDay);
+
+    /// <summary>The date <paramref name="epochDay"/> days after 1970-01-01.</summary>
+    public static DateOnly DateOfEpochDay(long epochDay) => DateOnly.FromDayNumber(EpochDayNumber + (int)epochDay);
 
     /// <summary>Days since 1970-01-01 of a date (the scale of <see cref="Bar.EpochDay"/>).</summary>
     public static long EpochDayOf(DateOnly date) => date.DayNumber - EpochDayNumber;
