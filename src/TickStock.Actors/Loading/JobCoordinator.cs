@@ -1,11 +1,8 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
-using StackExchange.Redis;
 using TickStock.Actors.Infrastructure;
-using TickStock.Core.Diagnostics;
 using TickStock.Core.Jobs;
-using TickStock.Core.Retry;
 using static TickStock.Actors.Loading.JobCoordinatorMessages;
 using static TickStock.Actors.Loading.PolygonFetcherMessages;
 
@@ -20,59 +17,34 @@ namespace TickStock.Actors.Loading;
 /// </summary>
 public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
 {
-    private sealed record Initialize
-    {
-        public static readonly Initialize Instance = new();
-    }
-
-    private sealed record ResumeJobs
-    {
-        public static readonly ResumeJobs Instance = new();
-    }
-
-    private sealed record StatusTick
-    {
-        public static readonly StatusTick Instance = new();
-    }
-
-    private sealed record RetryDependency
-    {
-        public static readonly RetryDependency Instance = new();
-    }
-
+    private sealed record Initialize { public static readonly Initialize Instance = new(); }
+    private sealed record StatusTick { public static readonly StatusTick Instance = new(); }
+    private sealed record RetryDependency { public static readonly RetryDependency Instance = new(); }
+    private sealed record ReportRefused { public static readonly ReportRefused Instance = new(); }
     private sealed record RetryPreparation(JobWaiting Waiting);
-
-    private sealed record RejectedReport
-    {
-        public static readonly RejectedReport Instance = new();
-    }
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RedisConnectionProvider _redis;
-    private readonly IJobStore _store;
     private readonly ISymbolLoader _loader;
     private readonly HistoricalLoadingSettings _settings;
     private readonly JobStatusKeys _statusKeys;
     private readonly JobPreparation _preparation;
     private readonly JobStatusClock _clock = new(TimeZoneInfo.Local);
-    private readonly JobBoard _board = new();
-    private readonly RejectedMessageCounter _rejected;
+    private readonly JobBoard _board;
+    private readonly RefusedMessageLog _refused;
     private readonly List<IActorRef> _idle = [];
     private readonly List<IActorRef> _fetchers = [];
-    private readonly Dictionary<string, Backoff> _preparationBackoff = new(StringComparer.Ordinal);
-    private Backoff _outageBackoff;
     private ChannelSubscriptions? _subscriptions;
 
     public JobCoordinator(RedisConnectionProvider redis, IJobStore store, ISymbolLoader loader, HistoricalLoadingSettings settings)
     {
         _redis = redis;
-        _store = store;
         _loader = loader;
         _settings = settings;
         _statusKeys = new JobStatusKeys(redis, settings.StatusKeyPrefix, settings.StatusTtl);
         _preparation = new JobPreparation(store, _statusKeys, settings);
-        _rejected = new RejectedMessageCounter(settings.RejectedMessagesLoggedInFull);
-        _outageBackoff = new Backoff(settings.RetryMin, settings.RetryMax, BackoffJitter.UpperHalf);
+        _board = new JobBoard(settings.RetryMin, settings.RetryMax);
+        _refused = new RefusedMessageLog(settings.RejectedMessagesLoggedInFull);
         Starting();
     }
 
@@ -107,23 +79,17 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         Receive<Initialize>(_ =>
         {
             var self = Self;
-            var channels = new[] { _settings.DataLoadChannel, _settings.ControlChannel };
-            ChannelSubscriptions.SubscribeAsync(_redis, channels, (name, payload) => self.Tell(new JobChannelMessage(name, payload)))
+            _preparation.StartAsync(_redis, [_settings.DataLoadChannel, _settings.ControlChannel], (name, payload) => self.Tell(new JobChannelMessage(name, payload)))
                 .PipeTo(Self, failure: ex => new Status.Failure(ex));
         });
-        Receive<ChannelSubscriptions>(subscriptions =>
-        {
-            _subscriptions = subscriptions;
-            Self.Tell(ResumeJobs.Instance);
-        });
-        Receive<ResumeJobs>(_ => _preparation.ResumeAsync().PipeTo(Self, failure: ex => new Status.Failure(ex)));
         Receive<Status.Failure>(failure =>
         {
             _log.Warning("Job coordinator not ready yet ({0}); retrying in 2s", failure.Cause.GetBaseException().Message.Split('\n')[0]);
-            Timers.StartSingleTimer("init", _subscriptions is null ? Initialize.Instance : ResumeJobs.Instance, TimeSpan.FromSeconds(2));
+            Timers.StartSingleTimer("init", Initialize.Instance, TimeSpan.FromSeconds(2));
         });
         Receive<Ready>(ready =>
         {
+            _subscriptions = ready.Subscriptions;
             foreach (var abandoned in ready.Abandoned)
             {
                 _log.Warning("Job {0} could not be resumed: its stored message no longer parses", abandoned);
@@ -136,7 +102,7 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
             }
 
             Timers.StartPeriodicTimer("status", StatusTick.Instance, _settings.StatusInterval);
-            Timers.StartPeriodicTimer("rejected-report", RejectedReport.Instance, _settings.RejectedMessagesReportInterval);
+            Timers.StartPeriodicTimer("refused", ReportRefused.Instance, _settings.RejectedMessagesReportInterval);
             _log.Info("Job coordinator listening on {0} and {1}", _settings.DataLoadChannel, _settings.ControlChannel);
             Become(Running);
             Stash.UnstashAll();
@@ -151,8 +117,7 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         Receive<JobChannelMessage>(OnJobMessage);
         Receive<JobPrepared>(prepared =>
         {
-            _preparationBackoff.Remove(prepared.State.JobId);
-            WriteStatus(prepared.State); // "running" first, so the consumer sees the job start even if it ends at once
+            WriteStatus(prepared.State.ToDocument()); // "running" first, so the consumer sees the job start even if it ends at once
             var change = _board.Prepared(prepared.State, _clock.Now(), out var cancel);
             if (change.Ended)
             {
@@ -170,26 +135,22 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         {
             if (rejected.WasPrepared)
             {
-                _preparationBackoff.Remove(rejected.JobId);
                 _board.Rejected(rejected.JobId);
                 _log.Warning("Job {0} failed: {1}", rejected.JobId, rejected.Error);
             }
 
-            // Never over the status of a job of the same id that runs (or is being prepared).
             if (_board.IsFree(rejected.JobId))
             {
+                // Never over the status of a job of the same id that runs or is being prepared.
                 WriteStatus(JobStatusDocuments.Rejected(rejected.JobId, rejected.JobType, rejected.Error, _clock.Now(), rejected.SubmittedAt, rejected.Description));
             }
         });
         Receive<JobWaiting>(waiting =>
         {
-            var jobId = waiting.Job.JobId;
-            var backoff = _preparationBackoff.GetValueOrDefault(jobId, new Backoff(_settings.RetryMin, _settings.RetryMax, BackoffJitter.UpperHalf));
-            var delay = backoff.Next();
-            _preparationBackoff[jobId] = backoff;
-            _log.Warning("Job {0} waits for {1}; trying again in {2:0.#}s", jobId, waiting.WaitingFor, delay.TotalSeconds);
+            var delay = _board.WaitToStart(waiting.Job.JobId);
+            _log.Warning("Job {0} waits for {1}; trying again in {2:0.#}s", waiting.Job.JobId, waiting.WaitingFor, delay.TotalSeconds);
             WriteStatus(JobStatusDocuments.Waiting(waiting.Job, waiting.WaitingFor, _clock.Now()));
-            Timers.StartSingleTimer("prepare:" + jobId, new RetryPreparation(waiting), delay);
+            Timers.StartSingleTimer("prepare:" + waiting.Job.JobId, new RetryPreparation(waiting), delay);
         });
         Receive<RetryPreparation>(retry =>
         {
@@ -197,34 +158,21 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
             var (cancelled, by) = _board.RetryPreparation(job.JobId);
             if (cancelled)
             {
-                _preparationBackoff.Remove(job.JobId);
                 WriteStatus(JobStatusDocuments.CancelledBeforeStart(job, by, _clock.Now()));
                 return;
             }
 
             Prepare(job, retry.Waiting.RawMessage);
         });
-        Receive<SymbolLoaded>(loaded =>
-        {
-            _idle.Add(Sender);
-            _outageBackoff.Reset();
-            Apply(_board.SymbolLoaded(loaded.JobId, loaded.Symbol, loaded.Rows, _clock.Now()));
-            Dispatch();
-        });
-        Receive<SymbolFailed>(failed =>
-        {
-            _idle.Add(Sender);
-            Apply(_board.SymbolFailed(failed.JobId, failed.Symbol, failed.Reason, failed.FailsJob, _clock.Now()));
-            Dispatch();
-        });
+        Receive<SymbolLoaded>(loaded => FetcherDone(_board.SymbolLoaded(loaded.JobId, loaded.Symbol, loaded.Rows, _clock.Now())));
+        Receive<SymbolFailed>(failed => FetcherDone(_board.SymbolFailed(failed.JobId, failed.Symbol, failed.Reason, failed.FailsJob, _clock.Now())));
         Receive<SymbolInterrupted>(interrupted =>
         {
             _idle.Add(Sender);
-            var wasPaused = _board.PausedFor is not null;
-            Apply(_board.SymbolInterrupted(interrupted.JobId, interrupted.Entry, interrupted.WaitingFor));
-            if (!wasPaused)
+            var (change, retryIn) = _board.SymbolInterrupted(interrupted.JobId, interrupted.Entry, interrupted.WaitingFor);
+            Apply(change);
+            if (retryIn is { } delay)
             {
-                var delay = _outageBackoff.Next();
                 _log.Warning("Loading paused: waiting for {0}; trying again in {1:0.#}s", interrupted.WaitingFor, delay.TotalSeconds);
                 Timers.StartSingleTimer("outage", RetryDependency.Instance, delay);
             }
@@ -239,16 +187,10 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         {
             foreach (var state in _board.Running)
             {
-                WriteStatus(state);
+                WriteStatus(state.ToDocument());
             }
         });
-        Receive<RejectedReport>(_ =>
-        {
-            foreach (var count in _rejected.TakeReport())
-            {
-                _log.Warning("{0} more messages refused on {1} ({2}); {3} in all", count.SinceLastReport, count.Channel, count.Reason, count.Total);
-            }
-        });
+        Receive<ReportRefused>(_ => _refused.Report(_log));
     }
 
     private void OnJobMessage(JobChannelMessage message)
@@ -256,13 +198,11 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         var parsed = DataLoadJobParser.Parse(message.Payload);
         if (parsed.Job is not { } job)
         {
-            Refused(message.Channel, JobRejectReasons.Of(parsed), parsed.JobId, parsed.ErrorMessage);
+            _refused.Refused(_log, message.Channel, JobRejectReasons.Of(parsed), parsed.JobId, parsed.ErrorMessage);
             if (parsed.JobId is { } id && _board.IsFree(id))
             {
-                var preparation = _preparation;
                 var error = parsed.ErrorMessage ?? "invalid job";
-                preparation.RejectAsync(id, parsed.JobType, error)
-                    .PipeTo(Self, failure: _ => new JobRejected(id, parsed.JobType, error, null, null, WasPrepared: false));
+                _preparation.RejectAsync(id, parsed.JobType, error).PipeTo(Self, failure: _ => new JobRejected(id, parsed.JobType, error, null, null, WasPrepared: false));
             }
 
             return;
@@ -278,11 +218,16 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         Prepare(job, Encoding.UTF8.GetString(message.Payload));
     }
 
-    private void Refused(string channel, JobRejectReason reason, string? jobId, string? error)
+    private void OnControl(JobChannelMessage message)
     {
-        if (_rejected.Count(channel, reason.ToString()))
+        var parsed = JobControlMessage.Parse(message.Payload);
+        if (parsed.Message is { } control)
         {
-            _log.Warning("Refused a message on {0} ({1}{2}): {3}; {4} refused so far", channel, reason, jobId is null ? " without a usable job_id" : ", job " + jobId, error, _rejected.Total);
+            Cancel(control.JobId, control.RequestedBy);
+        }
+        else
+        {
+            _refused.Refused(_log, message.Channel, parsed.Reason, null, parsed.Error);
         }
     }
 
@@ -295,35 +240,24 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
             .PipeTo(Self, failure: ex => new JobRejected(job.JobId, job.JobType, "could not start: " + ex.GetBaseException().Message.Split('\n')[0], null, null, WasPrepared: true));
     }
 
-    private void OnControl(JobChannelMessage message)
-    {
-        var parsed = JobControlMessage.Parse(message.Payload);
-        if (parsed.Message is not { } control)
-        {
-            Refused(message.Channel, parsed.Reason, null, parsed.Error);
-            return;
-        }
-
-        Cancel(control.JobId, control.RequestedBy);
-    }
-
     private void Cancel(string jobId, string? requestedBy)
     {
         var (decision, change) = _board.Cancel(jobId, requestedBy, _clock.Now());
-        switch (decision)
+        _log.Info(decision switch
         {
-            case CancelDecision.Cancelled:
-                _log.Info("Cancelling job {0} (requested by {1})", jobId, requestedBy ?? "unknown");
-                Apply(change);
-                Dispatch();
-                break;
-            case CancelDecision.Deferred:
-                _log.Info("Cancel for job {0} noted: it is cancelled as soon as its preparation ends", jobId);
-                break;
-            default:
-                _log.Info("Cancel for job {0} ignored: it is not running here", jobId);
-                break;
-        }
+            CancelDecision.Cancelled => "Cancelling job {0} (requested by {1})",
+            CancelDecision.Deferred => "Cancel for job {0} (requested by {1}) noted: it is cancelled as soon as its preparation ends",
+            _ => "Cancel for job {0} (requested by {1}) ignored: it is not running here",
+        }, jobId, requestedBy ?? "unknown");
+        Apply(change);
+        Dispatch();
+    }
+
+    private void FetcherDone(JobChange? change)
+    {
+        _idle.Add(Sender);
+        Apply(change);
+        Dispatch();
     }
 
     private void Apply(JobChange? change)
@@ -334,18 +268,17 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         }
 
         var state = change.State;
-        WriteStatus(state);
-        if (!change.Ended)
+        WriteStatus(state.ToDocument());
+        if (change.Ended)
         {
-            return;
-        }
+            foreach (var fetcher in _fetchers)
+            {
+                fetcher.Tell(new CancelFetch(state.JobId));
+            }
 
-        Broadcast(new CancelFetch(state.JobId));
-        _log.Info("Job {0} {1}: {2}", state.JobId, state.Status, state.Message);
-        var log = _log;
-        _store.FinishJobAsync(state.JobId, state.Status, state.ErrorMessage, state.Cancelled, CancellationToken.None).ContinueWith(
-            t => log.Warning("Could not record the end of job {0} (a restart re-checks it): {1}", state.JobId, t.Exception?.GetBaseException().Message),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _log.Info("Job {0} {1}: {2}", state.JobId, state.Status, state.Message);
+            _preparation.RecordEnd(state, _log);
+        }
     }
 
     private void Dispatch()
@@ -358,35 +291,5 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         }
     }
 
-    private void Broadcast(object message)
-    {
-        foreach (var fetcher in _fetchers)
-        {
-            fetcher.Tell(message);
-        }
-    }
-
-    private void WriteStatus(LoadJobState state) => WriteStatus(state.ToDocument());
-
-    private void WriteStatus(JobStatusDocument status)
-    {
-        // Issued in actor order on one multiplexer, so the last write wins as intended. A running
-        // status the consumer has turned into "cancelling" is left alone and comes back as a cancel.
-        var self = Self;
-        var log = _log;
-        var jobId = status.JobId;
-        _statusKeys.WriteAsync(status).ContinueWith(
-            t =>
-            {
-                if (t.IsFaulted)
-                {
-                    log.Warning("Could not write the status of job {0}: {1}", jobId, t.Exception?.GetBaseException().Message);
-                }
-                else if (t.Result)
-                {
-                    self.Tell(new CancelRequestedInStatus(jobId));
-                }
-            },
-            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
-    }
+    private void WriteStatus(JobStatusDocument status) => _statusKeys.Write(status, Self, _log);
 }

@@ -1,3 +1,5 @@
+using Akka.Event;
+using TickStock.Actors.Infrastructure;
 using TickStock.Core.Jobs;
 using TickStock.Core.Loading;
 using TickStock.Core.Universe;
@@ -49,8 +51,35 @@ public sealed class JobPreparation(IJobStore store, JobStatusKeys statusKeys, Hi
         return new JobRejected(jobId, jobType, error, submittedAt, description, WasPrepared: false);
     }
 
-    /// <summary>Jobs the store holds as running, rebuilt with what their symbols already did; the unusable ones are ended as failed.</summary>
-    public async Task<Ready> ResumeAsync()
+    /// <summary>
+    /// Start-up: subscribes the job channels, then rebuilds the jobs the store holds as running
+    /// (the unusable ones are ended as failed). All or nothing: a failure unsubscribes again.
+    /// </summary>
+    public async Task<Ready> StartAsync(RedisConnectionProvider redis, IReadOnlyList<string> channels, Action<string, byte[]> onMessage)
+    {
+        var subscriptions = await ChannelSubscriptions.SubscribeAsync(redis, channels, onMessage).ConfigureAwait(false);
+        try
+        {
+            var (resumed, abandoned) = await ResumeAsync().ConfigureAwait(false);
+            return new Ready(subscriptions, resumed, abandoned);
+        }
+        catch
+        {
+            subscriptions.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Records a job's end in the store, without waiting; a failure is logged (a restart re-checks the job).</summary>
+    public void RecordEnd(LoadJobState state, ILoggingAdapter log)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        store.FinishJobAsync(state.JobId, state.Status, state.ErrorMessage, state.Cancelled, CancellationToken.None).ContinueWith(
+            t => log.Warning("Could not record the end of job {0} (a restart re-checks it): {1}", state.JobId, t.Exception?.GetBaseException().Message),
+            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    private async Task<(List<LoadJobState> Resumed, List<string> Abandoned)> ResumeAsync()
     {
         var resumed = new List<LoadJobState>();
         var abandoned = new List<string>();
@@ -80,7 +109,7 @@ public sealed class JobPreparation(IJobStore store, JobStatusKeys statusKeys, Hi
             resumed.Add(state);
         }
 
-        return new Ready(resumed, abandoned);
+        return (resumed, abandoned);
     }
 
     private JobWindow Window(DataLoadJob job) =>

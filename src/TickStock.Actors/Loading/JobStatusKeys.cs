@@ -1,3 +1,5 @@
+using Akka.Actor;
+using Akka.Event;
 using StackExchange.Redis;
 using TickStock.Actors.Infrastructure;
 using TickStock.Core.Jobs;
@@ -46,6 +48,31 @@ public sealed class JobStatusKeys(RedisConnectionProvider redis, string prefix, 
 
         var result = await db.ScriptEvaluateAsync(SetUnlessCancellingScript, [key], [json, (long)ttl.TotalSeconds]).ConfigureAwait(false);
         return (long)result == 1;
+    }
+
+    /// <summary>
+    /// <see cref="WriteAsync"/> without waiting, for an actor: writes are issued in the caller's
+    /// order on one multiplexer, so the last one wins; a consumer's cancel request comes back to
+    /// <paramref name="coordinator"/> as <see cref="JobCoordinatorMessages.CancelRequestedInStatus"/>,
+    /// a failure is logged.
+    /// </summary>
+    public void Write(JobStatusDocument status, IActorRef coordinator, ILoggingAdapter log)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        var jobId = status.JobId;
+        WriteAsync(status).ContinueWith(
+            t =>
+            {
+                if (t.IsFaulted)
+                {
+                    log.Warning("Could not write the status of job {0}: {1}", jobId, t.Exception?.GetBaseException().Message);
+                }
+                else if (t.Result)
+                {
+                    coordinator.Tell(new JobCoordinatorMessages.CancelRequestedInStatus(jobId));
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     /// <summary>The consumer's <c>submitted_at</c> and <c>description</c> from the status it wrote first, if any; a courtesy, so Redis errors give nulls.</summary>

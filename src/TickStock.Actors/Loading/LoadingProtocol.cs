@@ -12,8 +12,8 @@ public static class JobCoordinatorMessages
     /// <summary>A raw message from a subscribed job channel (data-load or control).</summary>
     public sealed record JobChannelMessage(string Channel, byte[] Payload);
 
-    /// <summary>Redis is subscribed and the store said which jobs to resume.</summary>
-    public sealed record Ready(IReadOnlyList<LoadJobState> Resumed, IReadOnlyList<string> Abandoned);
+    /// <summary>The job channels are subscribed and the store said which jobs to resume.</summary>
+    public sealed record Ready(ChannelSubscriptions Subscriptions, IReadOnlyList<LoadJobState> Resumed, IReadOnlyList<string> Abandoned);
 
     /// <summary>A job's symbols are resolved and it is recorded in the store: it can run.</summary>
     public sealed record JobPrepared(LoadJobState State);

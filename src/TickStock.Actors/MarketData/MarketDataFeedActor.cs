@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using TickStock.Actors.Symbols;
+using TickStock.Core.Retry;
 
 namespace TickStock.Actors.MarketData;
 
@@ -23,6 +24,10 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
     private long _sent;
     private int _failures;
 
+    // 2 s after the first failure, doubling to at most 60 s. The stream's failures are counted for the stats, never
+    // reset: a source that keeps failing stays at the slow end.
+    private Backoff _restartBackoff = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60));
+
     public MarketDataFeedActor(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism)
     {
         _name = name;
@@ -34,7 +39,7 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
         Receive<Failed>(f =>
         {
             _failures++;
-            var delay = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(_failures, 6))));
+            TimeSpan delay = _restartBackoff.Next();
             _log.Warning("Market data source {0} failed ({1}); restarting in {2}", _name, f.Cause.GetBaseException().Message, delay);
             Timers.StartSingleTimer("restart", Start.Instance, delay);
         });

@@ -10,6 +10,7 @@ using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Symbols;
 using TickStock.Core.BarFiles;
 using TickStock.Core.Bars;
+using TickStock.Core.Universe;
 
 namespace TickStock.Actors.MarketData;
 
@@ -53,7 +54,7 @@ public sealed record MarketDataSourceSettings
         };
     }
 
-    /// <summary>A count (first N of data/universes/sp_500.csv, falling back to a built-in list) or a comma list.</summary>
+    /// <summary>A count (first N valid symbols of data/universes/sp_500.csv, then SYN000… for the rest) or a comma list.</summary>
     public static IReadOnlyList<string> ResolveSymbols(string? spec, string dataDirectory)
     {
         spec = string.IsNullOrWhiteSpace(spec) ? "50" : spec.Trim();
@@ -67,11 +68,8 @@ public sealed record MarketDataSourceSettings
         string file = Path.Combine(dataDirectory, "universes", "sp_500.csv");
         if (File.Exists(file))
         {
-            foreach (string line in File.ReadLines(file).Skip(1))
-            {
-                string symbol = line.Split(',')[0].Trim().Trim('"');
-                if (symbol.Length > 0) universe.Add(symbol.ToUpperInvariant());
-            }
+            using var stream = File.OpenRead(file);
+            universe.AddRange(UniverseCsvParser.Parse(stream).Symbols.Select(s => s.Symbol));
         }
 
         for (int i = universe.Count; i < count; i++) universe.Add($"SYN{i:D3}");

@@ -2,31 +2,30 @@ using Akka.Actor;
 using Akka.Event;
 using TickStock.Actors.Configuration;
 using TickStock.Core.Contracts;
+using TickStock.Core.Retry;
 using static TickStock.Actors.Publishing.PipelineCommands;
+using static TickStock.Actors.Publishing.PendingRow;
 
 namespace TickStock.Actors.Publishing;
 
 /// <summary>
-/// Entry of the pattern pipeline and owner of integration_events writes. Each pattern becomes a
-/// PATTERN_PUBLISHED row; rows are written one batch at a time (binary COPY) and only after a
-/// batch has committed are its events handed to the Publisher — so every event's row exists
-/// before its message. Batches form by themselves: whatever arrives while a write is in flight
-/// goes into the next one, so latency is one round trip at low rates and throughput grows with
-/// load. When PostgreSQL fails, rows go to the spill file instead (delivery beats audit) and are
-/// drained back with their original timestamps once the database answers again.
-/// <para>
-/// By default a batch's commit does not wait for PostgreSQL's WAL flush (<see cref="AuditCommitMode"/>):
-/// the row is committed — visible to the consumer — before its event is published, and the flush,
-/// the slowest and most erratic part of a commit on a shared disk, happens in the server's
-/// background. Until the server reports it flushed, the batch stays in <see cref="UnflushedRows"/>;
-/// if the database fails first, those rows are spilled and later inserted where missing, so a
-/// PostgreSQL crash loses none of them.
-/// </para>
+/// Entry of the pattern pipeline and owner of integration_events writes. Each pattern's
+/// PATTERN_PUBLISHED row is committed before its event goes to the Publisher. Batches form by
+/// themselves: what arrives while writes are in flight (up to MaxWritesInFlight) goes into the next
+/// one, so latency is one round trip at low rates and throughput grows with load. States:
+/// <b>Writing</b> (PostgreSQL answers); <b>DatabaseDown</b> (rows go to the spill file and their
+/// events are still delivered: delivery beats audit); <b>Draining</b> (the spill file is inserted
+/// with its original timestamps; new rows wait); <b>Stopping</b> (PRODUCER_STOPPED is being written
+/// and stays the run's last row: later rows are spilled for the next start); <b>Holding</b>
+/// (neither PostgreSQL nor the spill file takes rows: events go straight on, rows wait in memory,
+/// bounded, and both are retried on a back-off — PostgreSQL first, whatever the disk does). Commits do not wait
+/// for the WAL flush by default (<see cref="AuditCommitMode"/>): such rows stay in
+/// <see cref="UnflushedRows"/> until the server reports them flushed, and are spilled and inserted
+/// again where missing if the database fails first, so a PostgreSQL crash loses none of them.
 /// </summary>
 public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 {
     private const string DrainTimer = "drain";
-    private const string FlushCheckTimer = "flush-check";
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IIntegrationEventStore _store;
     private readonly SpillFile _spill;
@@ -34,16 +33,12 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     private readonly ProducerStats _stats;
     private readonly PipelineSettings _settings;
     private readonly TimeProvider _clock;
-    private readonly Queue<Pending> _buffer = new();
+    private readonly AuditBacklog _backlog;
     private readonly List<IActorRef> _flushWaiters = [];
-    private readonly UnflushedRows _unflushed = new();
-    private bool _flushCheckRunning;
-    private int _inFlight;
-    private bool _draining;
-    private bool _databaseDown;
-    private bool _stopping;
+    private LoggerState _state;
+    private Backoff _drainRetry;
     private bool _writeScheduled;
-    private TimeSpan _retry;
+    private FlushWatch _flushWatch = null!;
 
     public IntegrationLoggerActor(IIntegrationEventStore store, SpillFile spill, IActorRef publisher, ProducerStats stats,
         PipelineSettings settings, TimeProvider? clock = null)
@@ -54,46 +49,12 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         _stats = stats;
         _settings = settings;
         _clock = clock ?? TimeProvider.System;
-        _retry = settings.RetryMin;
-
-        Receive<PatternCommands.PatternDetected>(OnPattern);
-        Receive<LogRow>(m => Enqueue(new Pending(m.Row, null)));
-        Receive<Written>(OnWritten);
-        Receive<WriteFailed>(OnWriteFailed);
-        Receive<Spilled>(OnSpilled);
-        Receive<SpillFailed>(OnSpillFailed);
-        Receive<WriteTick>(_ =>
-        {
-            _writeScheduled = false;
-            WriteNext();
-        });
-        Receive<DrainTick>(_ => StartDrain());
-        Receive<FlushCheck>(_ => StartFlushCheck());
-        Receive<FlushObserved>(m =>
-        {
-            _flushCheckRunning = false;
-            Observe(m.Flushed);
-        });
-        Receive<FlushCheckFailed>(m =>
-        {
-            _flushCheckRunning = false;
-            OnDatabaseFailed(m.Cause);
-        });
-        Receive<UncertainSpilled>(_ => ScheduleDrain());
-        Receive<UncertainSpillFailed>(OnUncertainSpillFailed);
-        Receive<Drained>(OnDrained);
-        Receive<DrainFailed>(OnDrainFailed);
-        Receive<Flush>(_ =>
-        {
-            _flushWaiters.Add(Sender);
-            CheckFlush();
-        });
-        Receive<FlushDone>(m =>
-        {
-            foreach (var waiter in _flushWaiters) waiter.Tell(m.Result);
-            _flushWaiters.Clear();
-        });
+        _backlog = new AuditBacklog(settings.SpillMemoryCapacity);
+        _drainRetry = new Backoff(settings.RetryMin, settings.RetryMax);
+        Enter(LoggerState.Writing);
     }
+
+    private enum LoggerState { Writing, DatabaseDown, Holding, Draining, Stopping }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -103,11 +64,94 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        if (_spill.HasRows)
+        _flushWatch = new FlushWatch(_store, _spill, _stats, _log, _settings.AuditFlushCheckInterval, Self, Timers);
+        if (!_spill.HasRows) return;
+        _log.Info("Found audit rows spilled by an earlier run in {0}; inserting them", _spill.Path);
+        Self.Tell(DrainTick.Instance);
+    }
+
+    private void Enter(LoggerState state)
+    {
+        _state = state;
+        Become(() =>
         {
-            _log.Info("Found audit rows spilled by an earlier run in {0}; inserting them", _spill.Path);
-            Self.Tell(DrainTick.Instance);
-        }
+            // State-specific handlers first: the first handler that matches wins.
+            switch (state)
+            {
+                case LoggerState.Writing or LoggerState.DatabaseDown:
+                    Receive<DrainTick>(_ => StartDrain());
+                    Receive<Flush>(_ => OnFlush(check: true));
+                    break;
+                case LoggerState.Holding:
+                    // The retry: PostgreSQL first (the held rows are written where missing); if it
+                    // still fails, the rows try the spill file again, and come back here if that fails.
+                    Receive<DrainTick>(_ =>
+                    {
+                        Enter(LoggerState.Writing);
+                        if (_spill.HasRows) ScheduleDrain();
+                        StartNext();
+                    });
+                    Receive<Flush>(_ => OnFlush(check: true));
+                    break;
+                case LoggerState.Draining:
+                    Receive<Drained>(OnDrained);
+                    Receive<DrainFailed>(OnDrainFailed);
+                    Receive<Flush>(_ => OnFlush(check: false)); // answered once the drain is done
+                    Receive<DrainTick>(_ => { }); // the drain looks at the file again when it ends
+                    break;
+                case LoggerState.Stopping:
+                    Receive<Flush>(_ => OnFlush(check: false));
+                    Receive<FlushDone>(OnFlushDone);
+                    // The stop took every unflushed row; no drain or fail-over starts now.
+                    Receive<FlushWatch.CheckFailed>(_ => _flushWatch.OnCheckFailed());
+                    Receive<DrainTick>(_ => { });
+                    break;
+            }
+
+            Shared();
+        });
+    }
+
+    /// <summary>What every state accepts: new rows, and the answers of work started in any state.</summary>
+    private void Shared()
+    {
+        Receive<PatternCommands.PatternDetected>(OnPattern);
+        Receive<LogRow>(m => Enqueue(new PendingRow(m.Row, null)));
+        Receive<WriteTick>(_ => StartNext(tick: true));
+        Receive<Written>(OnWritten);
+        Receive<WriteFailed>(m =>
+        {
+            OnDatabaseFailed(m.Cause);
+            Spill(m.Batch);
+        });
+        Receive<Spilled>(m =>
+        {
+            _stats.Spilled(m.Batch.Count);
+            SpillWorks();
+            HandOver(m.Batch);
+        });
+        Receive<SpillFailed>(m =>
+        {
+            KeepInMemory(RowsOf(m.Batch), m.Cause);
+            HandOver(m.Batch);
+        });
+        Receive<FlushWatch.Check>(_ => _flushWatch.StartCheck(canQuery: _state is LoggerState.Writing or LoggerState.Draining));
+        Receive<FlushWatch.Observed>(m => _flushWatch.OnObserved(m));
+        Receive<FlushWatch.CheckFailed>(m =>
+        {
+            _flushWatch.OnCheckFailed();
+            OnDatabaseFailed(m.Cause);
+        });
+        Receive<FlushWatch.UncertainSpilled>(_ =>
+        {
+            SpillWorks();
+            ScheduleDrain();
+        });
+        Receive<FlushWatch.UncertainSpillFailed>(m =>
+        {
+            KeepInMemory(m.Rows, m.Cause);
+            StartNext();
+        });
     }
 
     private void OnPattern(PatternCommands.PatternDetected m)
@@ -120,7 +164,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         }
 
         _stats.PatternDetected(m.Event.DetectedAt);
-        Enqueue(new Pending(IntegrationRow.Published(m.Event, _settings.Channels.Patterns, _clock.GetUtcNow()), m.Event));
+        Enqueue(new PendingRow(IntegrationRow.Published(m.Event, _settings.Channels.Patterns, _clock.GetUtcNow()), m.Event));
     }
 
     /// <summary>
@@ -129,51 +173,43 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     /// commit instead of one write per event racing the rest. The tick is a message to self, so it
     /// costs no timer and no wait: it is handled in the same mailbox run, right after those events.
     /// </summary>
-    private void Enqueue(Pending pending)
+    private void Enqueue(PendingRow pending)
     {
-        _buffer.Enqueue(pending);
+        _backlog.Add(pending);
         if (_writeScheduled) return;
         _writeScheduled = true;
         Self.Tell(WriteTick.Instance);
     }
 
-    private void WriteNext()
+    /// <summary>Starts what the state allows: writes (two at full speed), one spill at a time, or nothing while draining.</summary>
+    private void StartNext(bool tick = false)
     {
-        // As many batches as there are free write slots (two at full speed; one while spilling).
-        while (StartWrite())
+        if (tick) _writeScheduled = false;
+        if (_state == LoggerState.Writing)
         {
+            while (_backlog.TryTake(_settings.MaxBatch, _settings.MaxWritesInFlight) is { } batch)
+            {
+                // Started here without Task.Run: what runs on this thread before the first await is
+                // taking a pooled connection and either filling the INSERT's arrays (≤ 64 rows) or
+                // sending the COPY command; a big batch's rows are encoded after that await.
+                var rows = RowsOf(batch);
+                WriteThenPublishAsync(rows, EventsOf(batch), batch.Exists(p => p.Retried))
+                    .PipeTo(Self, success: commit => new Written(batch, rows, commit), failure: ex => new WriteFailed(batch, ex));
+            }
+        }
+        else if (_state is LoggerState.DatabaseDown or LoggerState.Stopping)
+        {
+            // Spills append to one file: one batch at a time.
+            while (_backlog.TryTake(_settings.MaxBatch, 1) is { } batch) Spill(batch);
+        }
+        else if (_state == LoggerState.Holding)
+        {
+            var events = _backlog.ReleaseEvents(out var dropped);
+            if (events.Count > 0) _publisher.Tell(new PublishBatch(events));
+            ReportDropped(dropped);
         }
 
         CheckFlush();
-    }
-
-    private bool StartWrite()
-    {
-        // Several writes may be in flight (each batch's events still wait for their own commit);
-        // spilling and draining touch one file, so they run alone.
-        var limit = _databaseDown ? 1 : _settings.MaxWritesInFlight;
-        if (_draining || _inFlight >= limit || _buffer.Count == 0) return false;
-
-        var batch = new List<Pending>(Math.Min(_buffer.Count, _settings.MaxBatch));
-        var rows = new List<IntegrationRow>(batch.Capacity);
-        while (batch.Count < _settings.MaxBatch && _buffer.TryDequeue(out var next))
-        {
-            batch.Add(next);
-            rows.Add(next.Row);
-        }
-
-        _inFlight++;
-        if (_databaseDown)
-        {
-            SpillAsync(batch, rows).PipeTo(Self);
-            return true;
-        }
-
-        // Started here without Task.Run: what runs on this thread before the first await is taking
-        // a pooled connection and either filling the INSERT's arrays (≤ 64 rows) or sending the COPY
-        // command; a big batch's rows are encoded after that await, off this thread.
-        WriteThenPublishAsync(rows, EventsOf(batch)).PipeTo(Self, success: commit => new Written(batch, rows, commit), failure: ex => new WriteFailed(batch, ex));
-        return true;
     }
 
     /// <summary>
@@ -181,313 +217,188 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
     /// continuation: a mailbox hop less on every event's path than coming back through this actor
     /// first. The rows are committed by then, so "row before publish" holds.
     /// </summary>
-    private async Task<DeferredCommit?> WriteThenPublishAsync(List<IntegrationRow> rows, List<PatternEvent> events)
+    private async Task<DeferredCommit?> WriteThenPublishAsync(List<IntegrationRow> rows, List<PatternEvent> events, bool onlyMissing)
     {
         DeferredCommit? commit = null;
-        if (_settings.AuditCommit == AuditCommitMode.Deferred) commit = await _store.WriteDeferredAsync(rows).ConfigureAwait(false);
+        if (onlyMissing) await _store.InsertMissingAsync(rows).ConfigureAwait(false); // rows back from a failure: maybe written already
+        else if (_settings.AuditCommit == AuditCommitMode.Deferred) commit = await _store.WriteDeferredAsync(rows).ConfigureAwait(false);
         else await _store.WriteAsync(rows).ConfigureAwait(false);
         if (events.Count > 0) _publisher.Tell(new PublishBatch(events));
         return commit;
     }
 
-    private static List<PatternEvent> EventsOf(List<Pending> batch)
-    {
-        var events = new List<PatternEvent>(batch.Count);
-        foreach (var pending in batch)
-        {
-            if (pending.Event is { } e) events.Add(e);
-        }
-
-        return events;
-    }
-
-    private async Task<object> SpillAsync(List<Pending> batch, List<IntegrationRow> rows)
-    {
-        try
-        {
-            await _spill.AppendAsync(rows).ConfigureAwait(false);
-            return new Spilled(batch);
-        }
-#pragma warning disable CA1031 // any I/O failure of the spill file becomes a message
-        catch (Exception ex)
-#pragma warning restore CA1031
-        {
-            return new SpillFailed(batch, ex);
-        }
-    }
+    private void Spill(List<PendingRow> batch) =>
+        _spill.AppendAsync(RowsOf(batch)).PipeTo(Self, success: () => new Spilled(batch), failure: ex => new SpillFailed(batch, ex));
 
     private void OnWritten(Written m)
     {
         // The events already went to the Publisher (WriteThenPublishAsync).
         _stats.RowsCommitted(m.Batch.Count);
-        _inFlight--;
-        if (m.Commit is { } commit)
+        _backlog.Completed();
+        if (_stats.PostgresDown)
         {
-            _unflushed.Hold(commit.Commit, m.Rows);
-            Observe(commit.Flushed);
+            // Back from Holding: PostgreSQL answers although the spill file may still fail.
+            _log.Info("PostgreSQL is writable again");
+            _stats.SetPostgresDown(false);
+            _drainRetry.Reset();
         }
 
-        WriteNext();
+        if (m.Commit is { } commit) _flushWatch.Committed(commit, m.Rows);
+        StartNext();
     }
 
-    /// <summary>A flush position from the server: lets go of the rows it makes durable.</summary>
-    private void Observe(WalPoint flushed)
+    /// <summary>A spilled (or unspillable) batch: its events go to the Publisher, and its slot is free.</summary>
+    private void HandOver(List<PendingRow> batch)
     {
-        _unflushed.Release(flushed, out var uncertain);
-        if (uncertain is not null)
-        {
-            // The server restarted since those rows were committed: a crash may have taken them.
-            _log.Warning("PostgreSQL restarted while {0} audit rows were committed but not yet flushed; inserting them again where missing", uncertain.Count);
-            SpillUncertain(uncertain);
-        }
-
-        _stats.SetUnflushedRows(_unflushed.RowCount);
-        EnsureFlushCheck();
-    }
-
-    /// <summary>While rows wait for their flush, a check is always coming: the stream may pause at any time.</summary>
-    private void EnsureFlushCheck()
-    {
-        if (!_unflushed.IsEmpty && !_flushCheckRunning && !Timers.IsTimerActive(FlushCheckTimer))
-        {
-            Timers.StartSingleTimer(FlushCheckTimer, FlushCheck.Instance, _settings.AuditFlushCheckInterval);
-        }
-    }
-
-    /// <summary>No write has reported a flush position lately (the stream paused): ask the server.</summary>
-    private void StartFlushCheck()
-    {
-        if (_unflushed.IsEmpty || _flushCheckRunning || _databaseDown) return;
-        _flushCheckRunning = true;
-        _store.FlushedAsync().PipeTo(Self, success: p => new FlushObserved(p), failure: ex => new FlushCheckFailed(ex));
-    }
-
-    private void OnWriteFailed(WriteFailed m)
-    {
-        OnDatabaseFailed(m.Cause);
-        SpillAsync(m.Batch, m.Batch.Select(p => p.Row).ToList()).PipeTo(Self);
+        var events = EventsOf(batch);
+        if (events.Count > 0) _publisher.Tell(new PublishBatch(events));
+        _backlog.Completed();
+        StartNext();
     }
 
     /// <summary>
-    /// PostgreSQL did not answer: switch to the spill file, and treat every row still waiting for
-    /// its flush as uncertain (if the server crashed, it lost them).
+    /// Neither the database nor the disk takes the rows: back into the backlog (bounded), their
+    /// events delivered regardless, and no new spill until the retry (a failing disk fails at once:
+    /// retrying at once would spin). Logged once per change, not per attempt.
+    /// </summary>
+    private void KeepInMemory(IReadOnlyList<IntegrationRow> rows, Exception cause)
+    {
+        _stats.SpillFailed();
+        if (!_stats.SpillFailing)
+        {
+            _log.Error("Cannot write spill file {0} ({1}); while PostgreSQL is unreachable too, audit rows wait in memory (up to {2}) and both are retried",
+                _spill.Path, cause.Message, _backlog.MemoryCapacity);
+            _stats.SetSpillFailing(true);
+        }
+
+        if (_state == LoggerState.Stopping)
+        {
+            _log.Error("Stopping: {0} audit rows are lost (neither PostgreSQL nor {1} takes them)", rows.Count, _spill.Path);
+            return;
+        }
+
+        ReportDropped(_backlog.Requeue(rows));
+        if (_state is LoggerState.DatabaseDown or LoggerState.Writing) Enter(LoggerState.Holding);
+        ScheduleDrain();
+    }
+
+    private void SpillWorks()
+    {
+        if (!_stats.SpillFailing) return;
+        _log.Info("Spill file {0} is writable again", _spill.Path);
+        _stats.SetSpillFailing(false);
+    }
+
+    private void ReportDropped(int dropped)
+    {
+        if (dropped > 0)
+        {
+            _log.Error("Dropped {0} audit rows: neither PostgreSQL nor {1} takes them and {2} are kept in memory already",
+                dropped, _spill.Path, _backlog.MemoryCapacity);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL did not answer: switch to the spill file, and spill every row still waiting for
+    /// its flush (if the server crashed, it lost them). Logged once per outage.
     /// </summary>
     private void OnDatabaseFailed(Exception cause)
     {
-        if (!_databaseDown)
+        if (_state is not (LoggerState.DatabaseDown or LoggerState.Holding))
         {
-            _log.Warning("Cannot write integration rows to PostgreSQL ({0}); events keep flowing and their rows go to {1} until it is back",
-                cause.Message.Split('\n')[0], _spill.Path);
+            if (!_stats.PostgresDown)
+            {
+                _log.Warning("Cannot write integration rows to PostgreSQL ({0}); events keep flowing and their rows go to {1} until it is back",
+                    cause.Message.Split('\n')[0], _spill.Path);
+            }
+
+            _stats.SetPostgresDown(true);
+            Enter(LoggerState.DatabaseDown);
         }
 
-        MarkDatabaseDown();
-        if (!_unflushed.IsEmpty)
-        {
-            SpillUncertain(_unflushed.TakeAll());
-            _stats.SetUnflushedRows(0);
-        }
-    }
-
-    /// <summary>
-    /// Rows that may or may not be in the table: to the spill file, whose drain inserts only the
-    /// missing ones. Their events were published already; only the audit rows travel.
-    /// </summary>
-    private void SpillUncertain(List<IntegrationRow> rows)
-    {
-        _spill.AppendAsync(rows).PipeTo(Self, success: () => new UncertainSpilled(rows.Count), failure: ex => new UncertainSpillFailed(rows, ex));
-    }
-
-    private void OnUncertainSpillFailed(UncertainSpillFailed m)
-    {
-        // Neither the database nor the disk: keep them in memory (bounded) as ordinary rows. If the
-        // database kept them after all, they are then written twice: at-least-once, never lost.
-        _log.Error("Cannot write spill file {0}: {1}; keeping {2} unconfirmed audit rows in memory", _spill.Path, m.Cause.Message, m.Rows.Count);
-        foreach (var row in m.Rows.TakeLast(Math.Max(0, _settings.SpillMemoryCapacity - _buffer.Count))) _buffer.Enqueue(new Pending(row, null));
-        WriteNext();
+        ScheduleDrain();
+        _flushWatch.SpillAll();
     }
 
     private void ScheduleDrain()
     {
-        if (!Timers.IsTimerActive(DrainTimer)) Timers.StartSingleTimer(DrainTimer, DrainTick.Instance, _databaseDown ? _retry : _settings.RetryMin);
+        if (Timers.IsTimerActive(DrainTimer)) return;
+        Timers.StartSingleTimer(DrainTimer, DrainTick.Instance, _state is LoggerState.DatabaseDown or LoggerState.Holding ? _drainRetry.Next() : _settings.RetryMin);
     }
 
-    private void OnSpilled(Spilled m)
-    {
-        _stats.Spilled(m.Batch.Count);
-        HandOver(m.Batch);
-    }
-
-    private void OnSpillFailed(SpillFailed m)
-    {
-        // Neither the database nor the disk takes the rows: keep them in memory (bounded) and still
-        // deliver the events.
-        _log.Error("Cannot write spill file {0}: {1}; keeping {2} rows in memory", _spill.Path, m.Cause.Message, m.Batch.Count);
-        var rowsOnly = m.Batch.Select(p => p with { Event = null }).ToList();
-        HandOver(m.Batch, requeueRows: rowsOnly);
-    }
-
-    private void HandOver(List<Pending> batch, List<Pending>? requeueRows = null)
-    {
-        var events = EventsOf(batch);
-        if (events.Count > 0) _publisher.Tell(new PublishBatch(events));
-        if (requeueRows is not null)
-        {
-            foreach (var row in requeueRows.TakeLast(Math.Max(0, _settings.SpillMemoryCapacity - _buffer.Count))) _buffer.Enqueue(row);
-        }
-
-        _inFlight--;
-        WriteNext();
-    }
-
-    private void MarkDatabaseDown()
-    {
-        _databaseDown = true;
-        _stats.SetPostgresDown(true);
-        ScheduleDrain();
-    }
-
+    /// <summary>Spilling and draining touch one file, so a drain waits until no batch is out.</summary>
     private void StartDrain()
     {
-        if (_inFlight > 0 || _draining)
+        if (_backlog.InFlight > 0)
         {
             Timers.StartSingleTimer(DrainTimer, DrainTick.Instance, _settings.RetryMin);
             return;
         }
 
-        _draining = true;
+        Enter(LoggerState.Draining);
         _spill.DrainAsync(_store, _settings.MaxBatch).PipeTo(Self, success: n => new Drained(n), failure: ex => new DrainFailed(ex));
     }
 
     private void OnDrained(Drained m)
     {
-        if (_databaseDown || m.Count > 0)
+        if (_stats.PostgresDown || m.Count > 0)
         {
             _log.Info("PostgreSQL is writable again; inserted {0} spilled audit rows with their original timestamps", m.Count);
         }
 
         _stats.RowsCommitted(m.Count);
-        _databaseDown = false;
         _stats.SetPostgresDown(false);
-        _retry = _settings.RetryMin;
-        _draining = false;
+        _drainRetry.Reset();
+        Enter(LoggerState.Writing);
         // Rows that may be missing (a restart seen after the drain began) can arrive during a drain.
         if (_spill.HasRows) ScheduleDrain();
         // A write that succeeded just before the failure may have left rows waiting for their flush.
-        EnsureFlushCheck();
-        WriteNext();
+        _flushWatch.EnsureCheck();
+        StartNext();
     }
 
     private void OnDrainFailed(DrainFailed m)
     {
         _log.Debug("Spill drain failed: {0}", m.Cause.Message);
-        _retry = TimeSpan.FromTicks(Math.Min(_retry.Ticks * 2, _settings.RetryMax.Ticks));
-        _draining = false;
         OnDatabaseFailed(m.Cause);
-        WriteNext();
+        StartNext();
     }
 
+    private void OnFlush(bool check)
+    {
+        _flushWaiters.Add(Sender);
+        if (check) CheckFlush();
+    }
+
+    private void OnFlushDone(FlushDone m)
+    {
+        foreach (var waiter in _flushWaiters) waiter.Tell(m.Result);
+        _flushWaiters.Clear();
+    }
+
+    /// <summary>Everything asked to stop is written or spilled: record PRODUCER_STOPPED (off the actor), then answer.</summary>
     private void CheckFlush()
     {
-        if (_flushWaiters.Count == 0 || _inFlight > 0 || _draining || _buffer.Count > 0 || _stopping) return;
-        _stopping = true;
-        FinishAsync(_unflushed.TakeAll(), _databaseDown).PipeTo(Self, success: r => new FlushDone(r));
-        _stats.SetUnflushedRows(0);
+        // Held rows (Holding) do not wait: the stop tries them once more itself.
+        var ready = _state == LoggerState.Holding ? _backlog.NothingInFlight : _backlog.IsIdle;
+        if (_flushWaiters.Count == 0 || !ready || _state is LoggerState.Draining or LoggerState.Stopping) return;
+        // Holding: the disk fails too, so PostgreSQL is worth one more try.
+        var databaseDown = _state == LoggerState.DatabaseDown;
+        var uncertain = _flushWatch.TakeAll();
+        uncertain.AddRange(_backlog.TakeAllRows());
+        Enter(LoggerState.Stopping);
+        var stop = new ProducerStopRecorder(_store, _spill, _publisher, _stats, _clock, _log);
+        stop.RecordAsync(uncertain, databaseDown).PipeTo(Self, success: r => new FlushDone(r));
     }
 
-    /// <summary>
-    /// Publisher drained (or given up on Redis), then the PRODUCER_STOPPED row — last. Rows still
-    /// waiting for their flush (<paramref name="unflushed"/>) are first inserted where missing (a
-    /// restart may have taken them); the PRODUCER_STOPPED commit waits for the WAL flush, and the
-    /// WAL is flushed in order, so it makes them durable too. If the database is down or fails now,
-    /// both go to the spill file, which the next start inserts. Runs off the actor: everything it
-    /// needs of the actor's state is passed in.
-    /// </summary>
-    private async Task<FlushCompleted> FinishAsync(List<IntegrationRow> unflushed, bool databaseDown)
-    {
-        var unpublished = 0;
-        try
-        {
-            unpublished = (await _publisher.Ask<FlushCompleted>(Flush.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false)).UnpublishedEvents;
-        }
-        catch (AskTimeoutException)
-        {
-            unpublished = -1;
-        }
-
-        var details = WireFormat.Object(w =>
-        {
-            w.WriteNumber("patterns_detected", _stats.PatternsDetected);
-            w.WriteNumber("patterns_published", _stats.PatternsPublished);
-            w.WriteNumber("patterns_expired", _stats.PatternsExpired);
-            w.WriteNumber("rows_spilled", _stats.RowsSpilled);
-            w.WriteNumber("unpublished_at_stop", unpublished);
-            w.WriteNumber("uptime_seconds", _stats.UptimeSeconds);
-        });
-        var stopped = IntegrationRow.System("system_shutdown", "PRODUCER_STOPPED", details, _clock.GetUtcNow());
-#pragma warning disable CA1031 // best effort at exit: say so, never hang the shutdown
-        if (!databaseDown)
-        {
-            try
-            {
-                if (unflushed.Count > 0) await _store.InsertMissingAsync(unflushed).ConfigureAwait(false);
-                await _store.WriteAsync([stopped]).ConfigureAwait(false);
-                return new FlushCompleted(unpublished);
-            }
-            catch (Exception ex)
-            {
-                _log.Warning("Could not record PRODUCER_STOPPED in PostgreSQL ({0}); it goes to {1}", ex.Message, _spill.Path);
-            }
-        }
-
-        try
-        {
-            await _spill.AppendAsync([.. unflushed, stopped]).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _log.Warning("Could not record PRODUCER_STOPPED in {0} either: {1}", _spill.Path, ex.Message);
-        }
-#pragma warning restore CA1031
-
-        return new FlushCompleted(unpublished);
-    }
-
-    private sealed record Pending(IntegrationRow Row, PatternEvent? Event);
-
-    private sealed record Written(List<Pending> Batch, List<IntegrationRow> Rows, DeferredCommit? Commit);
-
-    private sealed record FlushObserved(WalPoint Flushed);
-
-    private sealed record FlushCheckFailed(Exception Cause);
-
-    private sealed record UncertainSpilled(int Count);
-
-    private sealed record UncertainSpillFailed(List<IntegrationRow> Rows, Exception Cause);
-
-    private sealed record WriteFailed(List<Pending> Batch, Exception Cause);
-
-    private sealed record Spilled(List<Pending> Batch);
-
-    private sealed record SpillFailed(List<Pending> Batch, Exception Cause);
-
+    private sealed record Written(List<PendingRow> Batch, List<IntegrationRow> Rows, DeferredCommit? Commit);
+    private sealed record WriteFailed(List<PendingRow> Batch, Exception Cause);
+    private sealed record Spilled(List<PendingRow> Batch);
+    private sealed record SpillFailed(List<PendingRow> Batch, Exception Cause);
     private sealed record Drained(int Count);
-
     private sealed record DrainFailed(Exception Cause);
-
     private sealed record FlushDone(FlushCompleted Result);
 
-    private sealed class WriteTick
-    {
-        public static readonly WriteTick Instance = new();
-    }
-
-    private sealed class DrainTick
-    {
-        public static readonly DrainTick Instance = new();
-    }
-
-    private sealed class FlushCheck
-    {
-        public static readonly FlushCheck Instance = new();
-    }
+    private sealed class WriteTick { public static readonly WriteTick Instance = new(); }
+    private sealed class DrainTick { public static readonly DrainTick Instance = new(); }
 }

@@ -1,4 +1,5 @@
 using TickStock.Core.Loading;
+using TickStock.Core.Retry;
 using TickStock.Core.Universe;
 
 namespace TickStock.Core.Jobs;
@@ -45,8 +46,10 @@ public enum CancelDecision
 /// symbol goes to the next idle fetcher (one per job in turn), a pause while a dependency is down,
 /// and the rebuild on resume. Time is passed in; nothing here reads a clock, a file or a socket.
 /// </summary>
-public sealed class JobBoard
+public sealed class JobBoard(TimeSpan retryMin, TimeSpan retryMax)
 {
+    private readonly Dictionary<string, Backoff> _waitingToStart = new(StringComparer.Ordinal);
+    private Backoff _outage = new(retryMin, retryMax);
     private readonly Dictionary<string, LoadJobState> _jobs = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
 
@@ -106,6 +109,7 @@ public sealed class JobBoard
     {
         ArgumentNullException.ThrowIfNull(state);
         _preparing.Remove(state.JobId, out var by);
+        _waitingToStart.Remove(state.JobId);
         pendingCancel = (_cancelWhilePreparing.Remove(state.JobId), by);
         return Add(state, now);
     }
@@ -114,8 +118,18 @@ public sealed class JobBoard
     public bool Rejected(string jobId)
     {
         _preparing.Remove(jobId);
+        _waitingToStart.Remove(jobId);
         _cancelWhilePreparing.Remove(jobId);
         return !_jobs.ContainsKey(jobId);
+    }
+
+    /// <summary>Preparing the job needs a dependency that is down: how long to wait before trying again (doubling per attempt).</summary>
+    public TimeSpan WaitToStart(string jobId)
+    {
+        var backoff = _waitingToStart.GetValueOrDefault(jobId, new Backoff(retryMin, retryMax));
+        var delay = backoff.Next();
+        _waitingToStart[jobId] = backoff;
+        return delay;
     }
 
     /// <summary>
@@ -127,6 +141,7 @@ public sealed class JobBoard
         if (_cancelWhilePreparing.Remove(jobId))
         {
             _preparing.Remove(jobId, out var by);
+            _waitingToStart.Remove(jobId);
             return (true, by);
         }
 
@@ -153,9 +168,12 @@ public sealed class JobBoard
         return (CancelDecision.Cancelled, Update(jobId, s => s.Cancel(requestedBy, now), now));
     }
 
-    /// <summary>The symbol's rows are committed. Null when its job has ended meanwhile.</summary>
-    public JobChange? SymbolLoaded(string jobId, string symbol, TableCounts rows, DateTime now) =>
-        Update(jobId, s => s.Succeeded(symbol, rows), now);
+    /// <summary>The symbol's rows are committed (so the dependencies work again). Null when its job has ended meanwhile.</summary>
+    public JobChange? SymbolLoaded(string jobId, string symbol, TableCounts rows, DateTime now)
+    {
+        _outage.Reset();
+        return Update(jobId, s => s.Succeeded(symbol, rows), now);
+    }
 
     /// <summary>The symbol failed; <paramref name="failsJob"/> when no other symbol can succeed (bad key).</summary>
     public JobChange? SymbolFailed(string jobId, string symbol, string reason, bool failsJob, DateTime now) =>
@@ -164,20 +182,22 @@ public sealed class JobBoard
     /// <summary>
     /// A dependency failed under the symbol (PostgreSQL down): the symbol goes back to the front of
     /// its job's queue, the job says what it waits for, and the board hands out nothing until
-    /// <see cref="Unpause"/>. Null when the job has ended meanwhile.
+    /// <see cref="Unpause"/>. <c>RetryIn</c> is set when this starts a pause: try again after it
+    /// (the wait doubles while attempts keep failing, and starts over after a symbol loads).
     /// </summary>
-    public JobChange? SymbolInterrupted(string jobId, UniverseEntry entry, string waitingFor)
+    public (JobChange? Change, TimeSpan? RetryIn) SymbolInterrupted(string jobId, UniverseEntry entry, string waitingFor)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        TimeSpan? retryIn = PausedFor is null ? _outage.Next() : null;
         PausedFor = waitingFor;
         if (!_jobs.TryGetValue(jobId, out var state) || state.IsTerminal)
         {
-            return null;
+            return (null, retryIn);
         }
 
         state = state.Requeue(entry, $"waiting for {waitingFor}");
         _jobs[jobId] = state;
-        return new JobChange(state);
+        return (new JobChange(state), retryIn);
     }
 
     /// <summary>Try the paused dependency again: symbols are handed out again.</summary>

@@ -1,10 +1,8 @@
 using TickStock.Core.Bars;
 using TickStock.Core.Detectors;
-using TickStock.Core.Indicators;
 using Xunit;
 
 namespace TickStock.Core.Tests.Detectors;
-
 
 public sealed class ThresholdDetectorTests
 {
@@ -224,104 +222,6 @@ public sealed class ThresholdDetectorTests
         Assert.Empty(BarBuilder.Run(b.Bars, BarBuilder.Only(Timeframe.Daily, PatternKind.ClosedTop10, PatternKind.ClosedBottom10))[0]);
     }
 
-    /// <summary>A zig-zag trend: down for a while, then up, then down again, so every average crosses both ways.</summary>
-    private static IReadOnlyList<Bar> Waves(int count)
-    {
-        var b = new BarBuilder();
-        double price = 100;
-        for (int i = 0; i < count; i++)
-        {
-            price += Math.Sin(i / 15.0) * 1.2 + Math.Cos(i / 3.0) * 0.4;
-            b.Daily(price - 0.2, price + 0.6, price - 0.7, price, 1000 + (i % 7 * 100));
-        }
-
-        return b.Bars;
-    }
-
-    [Fact]
-    public void MACrossover_fires_exactly_where_ema12_minus_ema26_changes_sign()
-    {
-        IReadOnlyList<Bar> bars = Waves(400);
-        List<Detection>[] perBar = BarBuilder.Run(bars, BarBuilder.Only(Timeframe.Daily, PatternKind.MACrossoverBullish, PatternKind.MACrossoverBearish));
-        var fast = new ExponentialMovingAverage(12);
-        var slow = new ExponentialMovingAverage(26);
-        double previous = double.NaN;
-        int crosses = 0;
-        for (int i = 0; i < bars.Count; i++)
-        {
-            fast.Update(bars[i].Close);
-            double diff = slow.Update(bars[i].Close) ? fast.Value - slow.Value : double.NaN;
-            PatternKind? expected = previous <= 0 && diff > 0 ? PatternKind.MACrossoverBullish
-                : previous >= 0 && diff < 0 ? PatternKind.MACrossoverBearish : null;
-            Assert.Equal(expected is null ? [] : new[] { expected.Value }, perBar[i].Select(d => d.Kind));
-            crosses += expected is null ? 0 : 1;
-            previous = diff;
-        }
-
-        Assert.True(crosses >= 4, $"only {crosses} crosses in the test series");
-    }
-
-    [Fact]
-    public void Golden_and_death_cross_fire_exactly_where_sma50_minus_sma200_changes_sign()
-    {
-        var b = new BarBuilder();
-        for (int i = 0; i < 200; i++)
-        {
-            b.Flat(100 - (i * 0.05), 1);
-        }
-
-        for (int i = 0; i < 120; i++)
-        {
-            b.Flat(90 + (i * 0.3), 1); // rally: SMA50 climbs through SMA200
-        }
-
-        for (int i = 0; i < 200; i++)
-        {
-            b.Flat(126 - (i * 0.4), 1); // slide: SMA50 falls back through it
-        }
-
-        IReadOnlyList<Bar> bars = b.Bars;
-        List<Detection>[] perBar = BarBuilder.Run(bars, BarBuilder.Only(Timeframe.Daily, PatternKind.GoldenCross, PatternKind.DeathCross));
-        var fast = new SimpleMovingAverage(50);
-        var slow = new SimpleMovingAverage(200);
-        double previous = double.NaN;
-        var seen = new List<PatternKind>();
-        for (int i = 0; i < bars.Count; i++)
-        {
-            fast.Update(bars[i].Close);
-            double diff = slow.Update(bars[i].Close) ? fast.Value - slow.Value : double.NaN;
-            PatternKind? expected = previous <= 0 && diff > 0 ? PatternKind.GoldenCross
-                : previous >= 0 && diff < 0 ? PatternKind.DeathCross : null;
-            Assert.Equal(expected is null ? [] : new[] { expected.Value }, perBar[i].Select(d => d.Kind));
-            seen.AddRange(perBar[i].Select(d => d.Kind));
-            previous = diff;
-        }
-
-        Assert.Equal([PatternKind.GoldenCross, PatternKind.DeathCross], seen);
-    }
-
-    [Fact]
-    public void RSI_thresholds_fire_on_the_crossing_bar_only()
-    {
-        IReadOnlyList<Bar> bars = Waves(400);
-        List<Detection>[] perBar = BarBuilder.Run(bars, BarBuilder.Only(Timeframe.Daily, PatternKind.RsiOverbought, PatternKind.RsiOversold));
-        var rsi = new RelativeStrengthIndex();
-        double previous = double.NaN;
-        int overbought = 0, oversold = 0;
-        for (int i = 0; i < bars.Count; i++)
-        {
-            double value = rsi.Update(bars[i].Close) ? rsi.Value : double.NaN;
-            PatternKind? expected = previous <= 70 && value > 70 ? PatternKind.RsiOverbought
-                : previous >= 30 && value < 30 ? PatternKind.RsiOversold : null;
-            Assert.Equal(expected is null ? [] : new[] { expected.Value }, perBar[i].Select(d => d.Kind));
-            overbought += expected == PatternKind.RsiOverbought ? 1 : 0;
-            oversold += expected == PatternKind.RsiOversold ? 1 : 0;
-            previous = value;
-        }
-
-        Assert.True(overbought > 0 && oversold > 0, $"overbought {overbought}, oversold {oversold}");
-    }
-
     [Fact]
     public void RSI_overbought_boundary_is_strictly_above_70()
     {
@@ -340,31 +240,6 @@ public sealed class ThresholdDetectorTests
         List<Detection>[] perBar = BarBuilder.Run(b.Bars, BarBuilder.Only(PatternKind.RsiOverbought));
         Assert.Single(perBar.SelectMany(d => d));
         Assert.Single(perBar[^1]);
-    }
-
-    [Fact]
-    public void Bollinger_breakout_fires_when_the_close_crosses_outside_the_band()
-    {
-        IReadOnlyList<Bar> bars = Waves(400);
-        List<Detection>[] perBar = BarBuilder.Run(bars, BarBuilder.Only(PatternKind.BollingerBreakout));
-        var bands = new BollingerBands();
-        double previousUpper = double.NaN, previousLower = double.NaN, previousClose = double.NaN;
-        int count = 0;
-        for (int i = 0; i < bars.Count; i++)
-        {
-            double close = bars[i].Close;
-            bool ready = bands.Update(close);
-            Direction? expected = !ready || double.IsNaN(previousUpper) ? null
-                : previousClose <= previousUpper && close > bands.Upper ? Direction.Bullish
-                : previousClose >= previousLower && close < bands.Lower ? Direction.Bearish : null;
-            Assert.Equal(expected is null ? [] : new[] { expected.Value }, perBar[i].Select(d => d.Direction));
-            count += expected is null ? 0 : 1;
-            previousUpper = ready ? bands.Upper : double.NaN;
-            previousLower = ready ? bands.Lower : double.NaN;
-            previousClose = close;
-        }
-
-        Assert.True(count > 0);
     }
 
     [Fact]
