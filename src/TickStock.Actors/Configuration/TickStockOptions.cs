@@ -83,6 +83,13 @@ public sealed class PolygonSettings
     /// <summary>Token-bucket size per API key for the whole cluster (POLYGON_RATE_PER_MIN).</summary>
     public int RatePerMinute { get; set; } = 5;
 
+    /// <summary>
+    /// Longest wait for one provider call (TickStock:Polygon:RequestTimeout, e.g. <c>00:01:00</c>). A provider
+    /// that accepts and never answers fails the symbol after 6 such waits plus the back-off between them
+    /// (≤ 15.5 s): about 6.3 minutes with the default.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     public const string PublicBaseUrl = "https://api.polygon.io";
 
     public bool UsesEmbeddedStub => string.IsNullOrWhiteSpace(ApiKey) && string.IsNullOrWhiteSpace(BaseUrl);
@@ -110,6 +117,11 @@ public sealed class MarketDataSettings
 
     /// <summary>Replay: a CSV bar file or a folder of <c>SYMBOL[_…].csv</c> files; empty = stored ohlcv_1min (TICKSTOCK_REPLAY_PATH).</summary>
     public string? ReplayPath { get; set; }
+
+    /// <summary>Redis channel of forwarded ticks for the redis source (contract §1; TICKSTOCK_TICK_CHANNEL).</summary>
+    public string TickChannel { get; set; } = DefaultTickChannel;
+
+    public const string DefaultTickChannel = "tickstock.data.raw";
 
     /// <summary>The source and its pace in words, for the start-up log line (what a person will see).</summary>
     public string Describe() => Source switch

@@ -28,7 +28,7 @@ public sealed record MarketDataSourceSettings
     public string? ReferenceIndex { get; init; } = "SPY";
 
     /// <summary>Redis channel of forwarded ticks (contract §1).</summary>
-    public string TickChannel { get; init; } = "tickstock.data.raw";
+    public string TickChannel { get; init; } = MarketDataSettings.DefaultTickChannel;
 
     /// <summary>Commands in flight to the shard region at once.</summary>
     public int Parallelism { get; init; } = 16;
@@ -48,6 +48,7 @@ public sealed record MarketDataSourceSettings
             SyntheticPace = market.SyntheticPace,
             Speed = market.Speed,
             ReplayPath = string.IsNullOrWhiteSpace(market.ReplayPath) ? null : market.ReplayPath.Trim(),
+            TickChannel = market.TickChannel,
         };
     }
 

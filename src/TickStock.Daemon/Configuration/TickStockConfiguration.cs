@@ -89,6 +89,11 @@ public static class TickStockConfiguration
             throw new OptionsException($"POLYGON_RATE_PER_MIN must be a positive number, got {options.Polygon.RatePerMinute}");
         }
 
+        if (options.Polygon.RequestTimeout <= TimeSpan.Zero)
+        {
+            throw new OptionsException($"TickStock:Polygon:RequestTimeout must be positive, got {options.Polygon.RequestTimeout}");
+        }
+
         if (!(options.Jobs.IntradayCapYears > 0) || options.Jobs.IntradayCapYears > 30)
         {
             throw new OptionsException($"TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years in (0, 30], got {options.Jobs.IntradayCapYears}");
