@@ -81,6 +81,12 @@ public sealed class PolygonSettings
     /// <summary>Token-bucket size per API key for the whole cluster (POLYGON_RATE_PER_MIN).</summary>
     public int RatePerMinute { get; set; } = 5;
 
+    /// <summary>
+    /// Years of history the provider plan serves (POLYGON_PLAN_HISTORY_YEARS; free plan ≈ 2). A range
+    /// refused with 403 that starts earlier is asked for again from there, and the clip reported.
+    /// </summary>
+    public double PlanHistoryYears { get; set; } = 2;
+
     public const string PublicBaseUrl = "https://api.polygon.io";
 
     public bool UsesEmbeddedStub => string.IsNullOrWhiteSpace(ApiKey) && string.IsNullOrWhiteSpace(BaseUrl);

@@ -164,7 +164,7 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
 
             Prepare(job, retry.Waiting.RawMessage);
         });
-        Receive<SymbolLoaded>(loaded => FetcherDone(_board.SymbolLoaded(loaded.JobId, loaded.Symbol, loaded.Rows, _clock.Now())));
+        Receive<SymbolLoaded>(loaded => FetcherDone(_board.SymbolLoaded(loaded.JobId, loaded.Symbol, loaded.Rows, _clock.Now(), loaded.Warning)));
         Receive<SymbolFailed>(failed => FetcherDone(_board.SymbolFailed(failed.JobId, failed.Symbol, failed.Reason, failed.FailsJob, _clock.Now())));
         Receive<SymbolInterrupted>(interrupted =>
         {

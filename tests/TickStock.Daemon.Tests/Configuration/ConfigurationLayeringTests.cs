@@ -54,6 +54,7 @@ public class ConfigurationLayeringTests
             ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = "t.control",
             ["TICKSTOCK_JOBS_STATUS_PREFIX"] = "t.status:",
             ["TICKSTOCK_INTRADAY_CAP_YEARS"] = "2",
+            ["POLYGON_PLAN_HISTORY_YEARS"] = "5",
             ["TICKSTOCK_SEED_NODES"] = "akka.tcp://tickstock@a:4053, akka.tcp://tickstock@b:4053",
         };
         var appsettings = new Dictionary<string, string?>
@@ -72,6 +73,7 @@ public class ConfigurationLayeringTests
         Assert.False(options.Polygon.UsesEmbeddedStub);
         Assert.Equal("http://127.0.0.1:9999", options.Polygon.BaseUrl);
         Assert.Equal(100, options.Polygon.RatePerMinute);
+        Assert.Equal(5, options.Polygon.PlanHistoryYears);
         Assert.Equal("none", options.MarketData.Source);
         Assert.Equal("AAPL,MSFT", options.MarketData.SyntheticSymbols);
         Assert.Equal(2.5, options.MarketData.Speed);
