@@ -87,6 +87,13 @@ public sealed class PolygonSettings
     /// </summary>
     public double PlanHistoryYears { get; set; } = 2;
 
+    /// <summary>
+    /// Longest wait for one provider call (TickStock:Polygon:RequestTimeout, e.g. <c>00:01:00</c>). A provider
+    /// that accepts and never answers fails the symbol after 6 such waits plus the back-off between them
+    /// (≤ 15.5 s): about 6.3 minutes with the default.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     public const string PublicBaseUrl = "https://api.polygon.io";
 
     public bool UsesEmbeddedStub => string.IsNullOrWhiteSpace(ApiKey) && string.IsNullOrWhiteSpace(BaseUrl);
@@ -94,20 +101,74 @@ public sealed class PolygonSettings
 
 public sealed class MarketDataSettings
 {
-    /// <summary>synthetic | replay | redis | polygon | none (TICKSTOCK_MARKET_DATA).</summary>
-    public string Source { get; set; } = "synthetic";
+    /// <summary>Where live bars come from (TICKSTOCK_MARKET_DATA, by the lower-case name).</summary>
+    public MarketDataSource Source { get; set; } = MarketDataSource.Synthetic;
 
     /// <summary>How many symbols, or a comma list, the synthetic source streams (TICKSTOCK_SYNTHETIC_SYMBOLS).</summary>
     public string SyntheticSymbols { get; set; } = "50";
 
-    /// <summary>Synthetic: 1-minute bars per second per symbol; replay: multiple of real time (TICKSTOCK_MARKET_SPEED). Must be &gt; 0.</summary>
+    /// <summary>
+    /// How the synthetic source paces its minutes (TICKSTOCK_SYNTHETIC_PACE): <c>live</c> (the default: the session so
+    /// far quickly, then real time) or <c>fast</c> (every minute at <see cref="Speed"/>: demos, benchmarks).
+    /// </summary>
+    public SyntheticPace SyntheticPace { get; set; } = SyntheticPace.Live;
+
+    /// <summary>
+    /// Synthetic: 1-minute bars per second per symbol (the fast pace, and the live pace's catch-up); replay: multiple of
+    /// real time (TICKSTOCK_MARKET_SPEED). Must be &gt; 0.
+    /// </summary>
     public double Speed { get; set; } = 60;
 
     /// <summary>Replay: a CSV bar file or a folder of <c>SYMBOL[_…].csv</c> files; empty = stored ohlcv_1min (TICKSTOCK_REPLAY_PATH).</summary>
     public string? ReplayPath { get; set; }
 
-    public static readonly IReadOnlySet<string> KnownSources =
-        new HashSet<string>(StringComparer.Ordinal) { "synthetic", "replay", "redis", "polygon", "none" };
+    /// <summary>Redis channel of forwarded ticks for the redis source (contract §1; TICKSTOCK_TICK_CHANNEL).</summary>
+    public string TickChannel { get; set; } = DefaultTickChannel;
+
+    public const string DefaultTickChannel = "tickstock.data.raw";
+}
+
+/// <summary>The values of TICKSTOCK_MARKET_DATA; configuration spells them in lower case (<see cref="MarketDataSourceNames.Name"/>).</summary>
+public enum MarketDataSource
+{
+    /// <summary>The built-in deterministic demo market.</summary>
+    Synthetic,
+
+    /// <summary>CSV bar files (TICKSTOCK_REPLAY_PATH) or the stored ohlcv_1min rows, in time order.</summary>
+    Replay,
+
+    /// <summary>Ticks forwarded on Redis (tickstock.data.raw).</summary>
+    Redis,
+
+    /// <summary>The provider's live feed (not implemented yet: logs a warning).</summary>
+    Polygon,
+
+    /// <summary>No live data: a loader-only node.</summary>
+    None,
+}
+
+/// <summary>The values of TICKSTOCK_SYNTHETIC_PACE (configuration spells them in lower case).</summary>
+public enum SyntheticPace
+{
+    /// <summary>The session so far replayed quickly, then one minute bar per symbol per minute: a pace a person can follow.</summary>
+    Live,
+
+    /// <summary>Every minute at TICKSTOCK_MARKET_SPEED bars per second per symbol (an hour of bars per second by default).</summary>
+    Fast,
+}
+
+/// <summary>The configuration spelling of <see cref="MarketDataSource"/> (README, logs, health details).</summary>
+public static class MarketDataSourceNames
+{
+    public static string Name(this MarketDataSource source) => source switch
+    {
+        MarketDataSource.Synthetic => "synthetic",
+        MarketDataSource.Replay => "replay",
+        MarketDataSource.Redis => "redis",
+        MarketDataSource.Polygon => "polygon",
+        MarketDataSource.None => "none",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "not a market data source"),
+    };
 }
 
 public sealed class NodeClusterSettings

@@ -74,6 +74,9 @@ public sealed class LocalRateLimiter(int ratePerMinute, TimeProvider? time = nul
 /// Lua script using the Redis server's clock, so every node and every fetcher draws from the same
 /// budget. The key is named after a hash of the API key, never the key itself. Capacity = one
 /// minute's worth of calls; refill = <c>ratePerMinute</c> per minute.
+/// <para>Hand-written on purpose: System.Threading.RateLimiting's and Polly's limiters keep their state in one
+/// process, but the provider's budget belongs to the API key across the whole cluster, so the bucket must live where
+/// every node updates it atomically, and on one clock (the Redis server's, not each node's).</para>
 /// </summary>
 public sealed class RedisTokenBucket(RedisConnectionProvider redis, string? apiKey, int ratePerMinute) : IPolygonRateLimiter
 {

@@ -5,26 +5,24 @@ using StackExchange.Redis;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Infrastructure;
 using TickStock.Core.Contracts;
-using static TickStock.Actors.Publishing.PipelineCommands;
 
 namespace TickStock.Actors.Publishing;
 
 /// <summary>
 /// Publishes system_health (contract §4) at start, on its interval and at once for every valid
-/// <c>tickstock.health.check</c>; overall status comes from real component checks.
+/// <c>tickstock.health.check</c>; overall status comes from real component checks. It publishes
+/// on the health channel itself (the shared multiplexer is thread-safe), not through the Publisher.
 /// </summary>
 public sealed class HealthActor : ReceiveActor, IWithTimers
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IActorRef _publisher;
     private readonly RedisConnectionProvider _redis;
     private readonly ProducerStats _stats;
     private readonly TickStockOptions _options;
     private readonly TimeProvider _clock;
 
-    public HealthActor(IActorRef publisher, RedisConnectionProvider redis, ProducerStats stats, TickStockOptions options, TimeProvider? clock = null)
+    public HealthActor(RedisConnectionProvider redis, ProducerStats stats, TickStockOptions options, TimeProvider? clock = null)
     {
-        _publisher = publisher;
         _redis = redis;
         _stats = stats;
         _options = options;
@@ -33,12 +31,16 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
         Receive<CheckReceived>(OnCheck);
         Receive<Subscribed>(_ => _log.Debug("Listening for health checks on {0}", options.Pipeline.Channels.HealthCheck));
         Receive<Status.Failure>(f => _log.Warning("Could not subscribe to {0}: {1}", options.Pipeline.Channels.HealthCheck, f.Cause.Message));
+        Receive<Published>(m =>
+        {
+            if (m.Error is not null) _log.Debug("Health message not published: {0}", m.Error.Message);
+        });
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef publisher, RedisConnectionProvider redis, ProducerStats stats, TickStockOptions options, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new HealthActor(publisher, redis, stats, options, clock));
+    public static Props Props(RedisConnectionProvider redis, ProducerStats stats, TickStockOptions options, TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create(() => new HealthActor(redis, stats, options, clock));
 
     protected override void PreStart()
     {
@@ -70,8 +72,14 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
 
     private void Report()
     {
-        var report = Build();
-        _publisher.Tell(new PublishHealth(report.ToMessage(UnixTime.Now(_clock))));
+        var message = Build().ToMessage(UnixTime.Now(_clock));
+        PublishAsync(message).PipeTo(Self, success: () => new Published(null), failure: ex => new Published(ex));
+    }
+
+    private async Task PublishAsync(byte[] message)
+    {
+        var connection = await _redis.GetAsync().ConfigureAwait(false);
+        await connection.GetSubscriber().PublishAsync(RedisChannel.Literal(_options.Pipeline.Channels.HealthStatus), message).ConfigureAwait(false);
     }
 
     private HealthReport Build()
@@ -86,7 +94,7 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
             ["postgres"] = _stats.PostgresDown
                 ? new(ComponentState.Degraded, $"unreachable; {_stats.RowsSpilled} audit rows spilled to file so far")
                 : new(ComponentState.Healthy, "writing integration_events"),
-            ["market_data"] = new(ComponentState.Healthy, $"source {_options.MarketData.Source}"),
+            ["market_data"] = new(ComponentState.Healthy, $"source {_options.MarketData.Source.Name()}"),
             ["polygon"] = new(ComponentState.Healthy, _options.Polygon.UsesEmbeddedStub ? "embedded local stub" : "provider API key configured"),
             ["cluster"] = member.Status == MemberStatus.Up
                 ? new(ComponentState.Healthy, $"member up ({member.Address})")
@@ -96,6 +104,8 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
     }
 
     private sealed record CheckReceived(byte[] Payload);
+
+    private sealed record Published(Exception? Error);
 
     private sealed class Tick
     {

@@ -1,29 +1,40 @@
+using System.Globalization;
 using Akka.Actor;
+using Akka.Event;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Infrastructure;
 using TickStock.Core.Contracts;
 using static TickStock.Actors.Publishing.PipelineCommands;
 
 namespace TickStock.Actors.Publishing;
 
 /// <summary>
-/// Liveness signals (contract §4): the Redis heartbeat keys and the PRODUCER_ALIVE row, each sent
-/// once at start and then on its interval, plus the PRODUCER_STARTED row.
+/// Liveness signals (contract §4): the Redis heartbeat keys, written here, and the PRODUCER_ALIVE
+/// row, sent to the IntegrationLogger; each once at start and then on its interval, plus the
+/// PRODUCER_STARTED row. A child of <see cref="PatternPipelineActor"/>, stopped before the final flush.
 /// </summary>
 public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 {
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly RedisConnectionProvider _redis;
     private readonly ProducerStats _stats;
+    private readonly PipelineSettings _settings;
     private readonly TimeProvider _clock;
+    private bool _lastBeatFailed;
 
-    public HeartbeatActor(IActorRef publisher, IActorRef auditLog, ProducerStats stats, PipelineSettings settings,
+    public HeartbeatActor(RedisConnectionProvider redis, IActorRef integrationLogger, ProducerStats stats, PipelineSettings settings,
         string startupDetails, TimeProvider? clock = null)
     {
+        _redis = redis;
         _stats = stats;
+        _settings = settings;
         _clock = clock ?? TimeProvider.System;
-        Receive<RedisBeat>(_ => publisher.Tell(new SetHeartbeat(UnixTime.Now(_clock))));
-        Receive<DatabaseBeat>(_ => auditLog.Tell(new LogRow(AliveRow())));
+        Receive<RedisBeat>(_ => WriteKeysAsync(UnixTime.Now(_clock)).PipeTo(Self, success: () => new BeatWritten(null), failure: ex => new BeatWritten(ex)));
+        Receive<BeatWritten>(OnBeatWritten);
+        Receive<DatabaseBeat>(_ => integrationLogger.Tell(new LogRow(AliveRow())));
         Receive<Started>(_ =>
         {
-            auditLog.Tell(new LogRow(IntegrationRow.System("system_startup", "PRODUCER_STARTED", startupDetails, _clock.GetUtcNow())));
+            integrationLogger.Tell(new LogRow(IntegrationRow.System("system_startup", "PRODUCER_STARTED", startupDetails, _clock.GetUtcNow())));
             Self.Tell(RedisBeat.Instance);
             Self.Tell(DatabaseBeat.Instance);
             Timers.StartPeriodicTimer("redis", RedisBeat.Instance, settings.RedisHeartbeatInterval);
@@ -33,11 +44,29 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef publisher, IActorRef auditLog, ProducerStats stats, PipelineSettings settings,
+    public static Props Props(RedisConnectionProvider redis, IActorRef integrationLogger, ProducerStats stats, PipelineSettings settings,
         string startupDetails, TimeProvider? clock = null) =>
-        Akka.Actor.Props.Create(() => new HeartbeatActor(publisher, auditLog, stats, settings, startupDetails, clock));
+        Akka.Actor.Props.Create(() => new HeartbeatActor(redis, integrationLogger, stats, settings, startupDetails, clock));
 
     protected override void PreStart() => Self.Tell(Started.Instance);
+
+    /// <summary>Both keys with one value: unix seconds as a plain decimal string; the legacy key expires if we stop.</summary>
+    private async Task WriteKeysAsync(double unixSeconds)
+    {
+        var db = (await _redis.GetAsync().ConfigureAwait(false)).GetDatabase();
+        var value = unixSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+        await Task.WhenAll(
+            db.StringSetAsync(_settings.Channels.HeartbeatKey, value),
+            db.StringSetAsync(_settings.Channels.LegacyHeartbeatKey, value, TimeSpan.FromSeconds(60))).ConfigureAwait(false);
+    }
+
+    private void OnBeatWritten(BeatWritten m)
+    {
+        // Once per change: a Redis outage would otherwise log a line every interval.
+        if (m.Error is not null && !_lastBeatFailed) _log.Warning("Redis heartbeat not written: {0}", m.Error.Message.Split('\n')[0]);
+        else if (m.Error is null && _lastBeatFailed) _log.Info("Redis heartbeat written again");
+        _lastBeatFailed = m.Error is not null;
+    }
 
     private IntegrationRow AliveRow()
     {
@@ -50,6 +79,8 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         });
         return IntegrationRow.System("heartbeat", "PRODUCER_ALIVE", details, _clock.GetUtcNow());
     }
+
+    private sealed record BeatWritten(Exception? Error);
 
     private sealed class RedisBeat
     {

@@ -19,6 +19,8 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     private long _unflushedRows;
     private int _redisDown;
     private int _postgresDown;
+    private int _spillFailing;
+    private long _spillFailures;
 
     public DateTimeOffset StartedAt { get; } = (clock ?? TimeProvider.System).GetUtcNow();
 
@@ -35,6 +37,12 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     public long UnflushedRows => Interlocked.Read(ref _unflushedRows);
     public bool RedisDown => Volatile.Read(ref _redisDown) == 1;
     public bool PostgresDown => Volatile.Read(ref _postgresDown) == 1;
+
+    /// <summary>True while the spill file cannot be written (with PostgreSQL down too, audit rows wait in memory).</summary>
+    public bool SpillFailing => Volatile.Read(ref _spillFailing) == 1;
+
+    /// <summary>Failed appends to the spill file since start.</summary>
+    public long SpillFailures => Interlocked.Read(ref _spillFailures);
 
     /// <summary>Unix seconds of the last detected pattern, or null before the first.</summary>
     public double? LastPatternTime => Interlocked.Read(ref _lastPatternUnixMs) is var ms and > 0 ? ms / 1000.0 : null;
@@ -57,4 +65,6 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     public void SetUnflushedRows(long count) => Interlocked.Exchange(ref _unflushedRows, count);
     public void SetRedisDown(bool down) => Volatile.Write(ref _redisDown, down ? 1 : 0);
     public void SetPostgresDown(bool down) => Volatile.Write(ref _postgresDown, down ? 1 : 0);
+    public void SpillFailed() => Interlocked.Increment(ref _spillFailures);
+    public void SetSpillFailing(bool failing) => Volatile.Write(ref _spillFailing, failing ? 1 : 0);
 }

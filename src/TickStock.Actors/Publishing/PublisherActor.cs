@@ -4,16 +4,17 @@ using StackExchange.Redis;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Infrastructure;
 using TickStock.Core.Contracts;
+using TickStock.Core.Retry;
 using static TickStock.Actors.Publishing.PipelineCommands;
 
 namespace TickStock.Actors.Publishing;
 
 /// <summary>
-/// Publishes audited pattern events to Redis and keeps the heartbeat keys fresh. Events wait in a
-/// bounded queue and leave it only when Redis acknowledged their PUBLISH, so a Redis outage costs
-/// nothing but delay (at-least-once: a batch that failed half-way is sent again with the same
-/// flow_ids). An event whose expires_at passes while it waits is dropped with a PATTERN_EXPIRED row;
-/// beyond the queue's capacity the oldest event is dropped the same way.
+/// Publishes audited pattern events to Redis. Events wait in a bounded <see cref="PublishQueue"/>
+/// and leave it only when Redis acknowledged their PUBLISH, so a Redis outage costs nothing but
+/// delay (at-least-once: a batch that failed half-way is sent again with the same flow_ids). Events
+/// dropped unpublished (expired, or beyond the bound) are reported to the parent, which has their
+/// PATTERN_EXPIRED rows written. A child of <see cref="PatternPipelineActor"/>.
 /// </summary>
 public sealed class PublisherActor : ReceiveActor, IWithTimers
 {
@@ -24,17 +25,12 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
     private readonly ProducerStats _stats;
     private readonly PipelineSettings _settings;
     private readonly TimeProvider _clock;
-    private readonly LinkedList<PatternEvent> _queue = new();
+    private readonly PublishQueue _queue;
     private readonly List<IActorRef> _flushWaiters = [];
-    private IActorRef _auditLog = ActorRefs.Nobody;
-    private PatternChannelPublisher? _publisher;
-    private IConnectionMultiplexer? _connection;
-    private bool _inFlight;
+    private PatternChannelPublisher? _channel;
+    private Backoff _retry;
     private bool _redisDown;
-    private SetHeartbeat? _pendingHeartbeat;
-    private PublishHealth? _pendingHealth;
     private bool _waitingToRetry;
-    private TimeSpan _retry;
 
     public PublisherActor(RedisConnectionProvider redis, ProducerStats stats, PipelineSettings settings, TimeProvider? clock = null)
     {
@@ -42,10 +38,10 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
         _stats = stats;
         _settings = settings;
         _clock = clock ?? TimeProvider.System;
-        _retry = settings.RetryMin;
+        _queue = new PublishQueue(settings.RedisBufferCapacity);
+        _retry = new Backoff(settings.RetryMin, settings.RetryMax);
 
         Receive<Connected>(OnConnected);
-        Receive<UseAuditLog>(m => _auditLog = m.Logger);
         Receive<PublishBatch>(OnBatch);
         Receive<BatchPublished>(OnPublished);
         Receive<BatchFailed>(OnFailed);
@@ -54,9 +50,6 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
             _waitingToRetry = false;
             PublishNext();
         });
-        Receive<SetHeartbeat>(OnHeartbeat);
-        Receive<HeartbeatResult>(OnHeartbeatResult);
-        Receive<PublishHealth>(OnHealth);
         Receive<Flush>(_ =>
         {
             _flushWaiters.Add(Sender);
@@ -69,9 +62,6 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
     public static Props Props(RedisConnectionProvider redis, ProducerStats stats, PipelineSettings settings, TimeProvider? clock = null) =>
         Akka.Actor.Props.Create(() => new PublisherActor(redis, stats, settings, clock));
 
-    /// <summary>Tells the Publisher where PATTERN_EXPIRED rows go (the IntegrationLogger is created after it).</summary>
-    public sealed record UseAuditLog(IActorRef Logger);
-
     protected override void PreStart()
     {
         _redis.GetAsync().PipeTo(Self, success: c => new Connected(c));
@@ -79,184 +69,93 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
 
     private void OnConnected(Connected m)
     {
-        _connection = m.Connection;
-        _publisher = new PatternChannelPublisher(m.Connection, _settings.Channels);
+        _channel = new PatternChannelPublisher(m.Connection, _settings.Channels);
         var self = Self;
         // The multiplexer reconnects by itself; retry at once when it does instead of waiting out the back-off.
         m.Connection.ConnectionRestored += (_, _) => self.Tell(RetryTick.Instance);
-        // Signals that arrived before the connection existed (the start-up heartbeat and health
-        // message) are sent now rather than lost.
-        if (_pendingHeartbeat is { } beat) OnHeartbeat(beat);
-        if (_pendingHealth is { } health) OnHealth(health);
-        _pendingHeartbeat = null;
-        _pendingHealth = null;
         PublishNext();
     }
 
     private void OnBatch(PublishBatch m)
     {
-        foreach (var e in m.Events) _queue.AddLast(e);
-        var overflow = _queue.Count - _settings.RedisBufferCapacity;
-        if (overflow > 0)
-        {
-            var dropped = new List<PatternEvent>(overflow);
-            for (var i = 0; i < overflow; i++)
-            {
-                dropped.Add(_queue.First!.Value);
-                _queue.RemoveFirst();
-            }
-
-            Expire(dropped, $"publish buffer full ({_settings.RedisBufferCapacity} events) while Redis was unavailable");
-        }
-
+        if (_queue.Add(m.Events) is { } dropped) Drop(dropped, ExpiryReasons.BufferFull);
         _stats.SetBuffered(_queue.Count);
         PublishNext();
     }
 
     private void PublishNext()
     {
-        if (_publisher is null || _inFlight || _waitingToRetry || _queue.Count == 0)
+        if (_channel is null || _waitingToRetry)
         {
             CheckFlush();
             return;
         }
 
-        DropExpired();
-        if (_queue.Count == 0)
+        var batch = _queue.TakeBatch(_settings.MaxBatch, UnixTime.Now(_clock), out var expired);
+        if (expired is not null)
+        {
+            Drop(expired, ExpiryReasons.Expired);
+            _stats.SetBuffered(_queue.Count);
+        }
+
+        if (batch is null)
         {
             CheckFlush();
             return;
         }
 
-        var batch = new List<PatternEvent>(Math.Min(_queue.Count, _settings.MaxBatch));
-        for (var node = _queue.First; node is not null && batch.Count < _settings.MaxBatch; node = node.Next) batch.Add(node.Value);
-        _inFlight = true;
-        var publisher = _publisher;
+        var channel = _channel;
         // A small batch is serialised right here (microseconds; a thread-pool hop would cost more
         // than the work at low rates, where latency counts); a big one on the pool, so this
         // dispatcher thread is not held for milliseconds.
         var publishing = batch.Count <= InlineSerializationLimit
-            ? publisher.PublishAsync(batch, _clock)
-            : Task.Run(() => publisher.PublishAsync(batch, _clock));
-        publishing.PipeTo(Self, success: counts => new BatchPublished(batch.Count, counts), failure: ex => new BatchFailed(ex));
+            ? channel.PublishAsync(batch, _clock)
+            : Task.Run(() => channel.PublishAsync(batch, _clock));
+        publishing.PipeTo(Self, success: _ => BatchPublished.Instance, failure: ex => new BatchFailed(ex));
     }
 
-    private void DropExpired()
-    {
-        var now = UnixTime.Now(_clock);
-        List<PatternEvent>? expired = null;
-        for (var node = _queue.First; node is not null;)
-        {
-            var next = node.Next;
-            if (node.Value.ExpiresAt < now)
-            {
-                (expired ??= []).Add(node.Value);
-                _queue.Remove(node);
-            }
-
-            node = next;
-        }
-
-        if (expired is not null) Expire(expired, "expired before Redis could be reached");
-    }
-
-    private void Expire(List<PatternEvent> events, string reason)
+    private void Drop(List<PatternEvent> events, string reason)
     {
         _stats.Expired(events.Count);
-        _log.Warning("Dropped {0} unpublished pattern events: {1}", events.Count, reason);
-        var now = _clock.GetUtcNow();
-        foreach (var e in events) _auditLog.Tell(new LogRow(IntegrationRow.Expired(e, reason, now)));
+        _log.Warning("Dropped {0} unpublished pattern events ({1}); queue bound {2} events", events.Count, reason, _queue.Capacity);
+        Context.Parent.Tell(new PublisherEvents.EventsDropped(events, reason, _clock.GetUtcNow()));
     }
 
     private void OnPublished(BatchPublished m)
     {
-        for (var i = 0; i < m.Count; i++) _queue.RemoveFirst();
-        _stats.Published(m.Count);
+        _stats.Published(_queue.Acknowledge());
         _stats.SetBuffered(_queue.Count);
-        _inFlight = false;
-        MarkRedisUp();
+        if (_redisDown)
+        {
+            _log.Info("Redis is reachable again at {0}; {1} buffered events being published", _redis.Endpoint, _queue.Count);
+            _redisDown = false;
+            _stats.SetRedisDown(false);
+        }
+
+        _retry.Reset();
         PublishNext();
     }
 
     private void OnFailed(BatchFailed m)
     {
-        _inFlight = false;
-        MarkRedisDown(m.Cause);
-        CheckFlush();
-    }
-
-    private void MarkRedisUp()
-    {
-        if (_redisDown)
-        {
-            _log.Info("Redis is reachable again at {0}; {1} buffered events being published", _redis.Endpoint, _queue.Count);
-        }
-
-        _redisDown = false;
-        _retry = _settings.RetryMin;
-        _stats.SetRedisDown(false);
-    }
-
-    private void MarkRedisDown(Exception cause)
-    {
+        _queue.Fail();
         if (!_redisDown)
         {
             _log.Warning("Cannot publish to Redis at {0} ({1}); buffering events (up to {2}) until it is back",
-                _redis.Endpoint, cause.Message.Split('\n')[0], _settings.RedisBufferCapacity);
+                _redis.Endpoint, m.Cause.Message.Split('\n')[0], _queue.Capacity);
         }
 
         _redisDown = true;
         _stats.SetRedisDown(true);
         _waitingToRetry = true;
-        Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, _retry);
-        _retry = TimeSpan.FromTicks(Math.Min(_retry.Ticks * 2, _settings.RetryMax.Ticks));
-    }
-
-    private void OnHeartbeat(SetHeartbeat m)
-    {
-        if (_connection is null)
-        {
-            _pendingHeartbeat = m;
-            return;
-        }
-
-        var db = _connection.GetDatabase();
-        var value = m.UnixSeconds.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture);
-        var keys = _settings.Channels;
-        Task.WhenAll(
-                db.StringSetAsync(keys.HeartbeatKey, value),
-                db.StringSetAsync(keys.LegacyHeartbeatKey, value, TimeSpan.FromSeconds(60)))
-            .PipeTo(Self, success: _ => new HeartbeatResult(null), failure: ex => new HeartbeatResult(ex));
-    }
-
-    private void OnHeartbeatResult(HeartbeatResult m)
-    {
-        if (m.Error is null)
-        {
-            if (_redisDown && _queue.Count == 0) MarkRedisUp();
-            return;
-        }
-
-        _stats.SetRedisDown(true);
-        _log.Debug("Heartbeat not written: {0}", m.Error.Message);
-    }
-
-    private void OnHealth(PublishHealth m)
-    {
-        if (_connection is null)
-        {
-            _pendingHealth = m;
-            return;
-        }
-
-        _connection.GetSubscriber().PublishAsync(RedisChannel.Literal(_settings.Channels.HealthStatus), m.Message)
-            .PipeTo(Self, success: _ => HealthSent.Instance, failure: ex => new HeartbeatResult(ex));
+        Timers.StartSingleTimer(RetryTimer, RetryTick.Instance, _retry.Next());
+        CheckFlush();
     }
 
     private void CheckFlush()
     {
-        if (_flushWaiters.Count == 0 || _inFlight) return;
-        if (_queue.Count > 0 && !_redisDown && _publisher is not null) return; // still draining
+        if (_flushWaiters.Count == 0 || _queue.IsInFlight) return;
+        if (_queue.Count > 0 && !_redisDown && _channel is not null) return; // still draining
         if (_queue.Count > 0)
         {
             _log.Warning("Stopping with {0} pattern events unpublished: Redis at {1} is unreachable", _queue.Count, _redis.Endpoint);
@@ -266,24 +165,14 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
         _flushWaiters.Clear();
     }
 
-    protected override void Unhandled(object message)
-    {
-        if (message is HealthSent) return;
-        base.Unhandled(message);
-    }
-
     private sealed record Connected(IConnectionMultiplexer Connection);
 
-    private sealed record BatchPublished(int Count, long[] SubscriberCounts);
+    private sealed class BatchPublished
+    {
+        public static readonly BatchPublished Instance = new();
+    }
 
     private sealed record BatchFailed(Exception Cause);
-
-    private sealed record HeartbeatResult(Exception? Error);
-
-    private sealed class HealthSent
-    {
-        public static readonly HealthSent Instance = new();
-    }
 
     private sealed class RetryTick
     {

@@ -12,9 +12,8 @@ using TickStock.Actors.MarketData;
 using TickStock.Actors.Publishing;
 using TickStock.Actors.Symbols;
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
-using TickStock.Core.Detection.Candles;
-using Detection = TickStock.Core.Detection.Detection;
+using TickStock.Core.Detectors;
+using TickStock.Core.Detectors.Candles;
 
 namespace TickStock.Cli.Commands;
 

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Hosting;
 using Npgsql;
 using StackExchange.Redis;
 using TickStock.Actors.Configuration;
@@ -88,11 +89,10 @@ internal static class BenchPublishCommand
         // The pipeline's actors on the daemon's own dispatcher (hocon/akka.conf io-dispatcher), as
         // AddPatternPipeline places them, so the bench measures what the daemon runs.
         using var system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(HoconFiles.Load("akka.conf")));
-        var publisher = system.ActorOf(PublisherActor.Props(redis, stats, settings).WithDispatcher(PipelineHostingExtensions.IoDispatcher), "publisher");
+        var pipeline = system.ActorOf(PatternPipelineActor.Props(new IntegrationEventStore(db), redis, stats, settings, dispatcher: PipelineHostingExtensions.IoDispatcher),
+            "pattern-pipeline");
+        var logger = await ActorRegistry.For(system).GetAsync<PatternPipeline>(ct).ConfigureAwait(false);
         var spill = new SpillFile(settings.SpillPath);
-        var logger = system.ActorOf(IntegrationLoggerActor.Props(new IntegrationEventStore(db), spill, publisher, stats, settings)
-            .WithDispatcher(PipelineHostingExtensions.IoDispatcher), "integration-logger");
-        publisher.Tell(new PublisherActor.UseAuditLog(logger));
         await redis.GetAsync().ConfigureAwait(false);
 
         var measured = Events(count, offset: 0);
@@ -218,7 +218,7 @@ internal static class BenchPublishCommand
             await Console.Error.WriteLineAsync($"bench publish: PostgreSQL failed during the run: {stats.RowsSpilled} rows went to the spill file; " +
                 (spill.HasRows || stats.PostgresDown ? "still not drained after 60 s" : "drained")).ConfigureAwait(false);
         }
-        await logger.Ask<PipelineCommands.FlushCompleted>(PipelineCommands.Flush.Instance, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        await pipeline.Ask<PipelineCommands.FlushCompleted>(PipelineCommands.Flush.Instance, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
 
         if (timeline)
         {

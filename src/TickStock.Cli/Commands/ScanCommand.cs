@@ -5,8 +5,7 @@ using System.Text.Json;
 using Spectre.Console;
 using TickStock.Core.BarFiles;
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
-using Detection = TickStock.Core.Detection.Detection;
+using TickStock.Core.Detectors;
 
 namespace TickStock.Cli.Commands;
 

@@ -55,7 +55,7 @@ public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
     {
         await using var f = await Fixture.CreateAsync();
         var (_rig, _observer) = (f.Rig, f.Observer);
-        Sys.ActorOf(HeartbeatActor.Props(_rig.Publisher, _rig.Logger, _rig.Stats, _rig.Settings, """{"node":"test"}"""));
+        Sys.ActorOf(HeartbeatActor.Props(_rig.Redis, _rig.Logger, _rig.Stats, _rig.Settings, """{"node":"test"}"""));
         var db = _observer.GetDatabase();
         var keys = _rig.Settings.Channels;
 
@@ -87,7 +87,7 @@ public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
         await using var f = await Fixture.CreateAsync();
         var (_rig, _observer, _health) = (f.Rig, f.Observer, f.Health);
         await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
-        Sys.ActorOf(HealthActor.Props(_rig.Publisher, _rig.Redis, _rig.Stats, f.Options()));
+        Sys.ActorOf(HealthActor.Props(_rig.Redis, _rig.Stats, f.Options()));
         Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(!_health.IsEmpty), TimeSpan.FromSeconds(15)), "no health message at start");
         var subscriber = _observer.GetSubscriber();
         var checkChannel = RedisChannel.Literal(_rig.Settings.Channels.HealthCheck);
@@ -140,7 +140,7 @@ public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
         _rig.Logger.Tell(new PatternCommands.PatternDetected(PipelineRig.Event(1)));
         Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(_rig.Stats.PostgresDown), TimeSpan.FromSeconds(15)));
 
-        Sys.ActorOf(HealthActor.Props(_rig.Publisher, _rig.Redis, _rig.Stats, f.Options()));
+        Sys.ActorOf(HealthActor.Props(_rig.Redis, _rig.Stats, f.Options()));
 
         Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(!_health.IsEmpty), TimeSpan.FromSeconds(15)));
         var data = _health.Last().RootElement.GetProperty("data");

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Hosting;
 using Npgsql;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Infrastructure;
@@ -10,7 +11,7 @@ using TickStock.Testing;
 namespace TickStock.Actors.Tests.Publishing;
 
 /// <summary>
-/// The real Publisher + IntegrationLogger against the local Redis and PostgreSQL — each reached
+/// The real pattern pipeline (Publisher + IntegrationLogger under their parent) against the local Redis and PostgreSQL — each reached
 /// through a <see cref="TcpProxy"/> so a test can take either "down" — in a scratch schema, with
 /// channel names unique to the test.
 /// </summary>
@@ -38,6 +39,7 @@ public sealed class PipelineRig : IAsyncDisposable
     public string SpillPath { get; }
     public ActorSystem System { get; }
     public ProducerStats Stats { get; } = new();
+    public IActorRef Pipeline { get; private set; } = ActorRefs.Nobody;
     public IActorRef Publisher { get; private set; } = ActorRefs.Nobody;
     public IActorRef Logger { get; private set; } = ActorRefs.Nobody;
 
@@ -72,11 +74,12 @@ public sealed class PipelineRig : IAsyncDisposable
         var redis = new RedisConnectionProvider(new RedisSettings { Configuration = $"127.0.0.1:{redisProxy.Port}" }, "test-" + id);
         var system = ActorSystem.Create("pipeline-" + id);
         var rig = new PipelineRig(schema, redisProxy, pgProxy, pipelineDb, redis, settings, settings.SpillPath, system);
-        rig.Publisher = system.ActorOf(PublisherActor.Props(redis, rig.Stats, settings), "publisher");
         IIntegrationEventStore store = new IntegrationEventStore(pipelineDb);
         if (wrapStore is not null) store = wrapStore(store);
-        rig.Logger = system.ActorOf(IntegrationLoggerActor.Props(store, new SpillFile(settings.SpillPath), rig.Publisher, rig.Stats, settings), "integration-logger");
-        rig.Publisher.Tell(new PublisherActor.UseAuditLog(rig.Logger));
+        rig.Pipeline = system.ActorOf(PatternPipelineActor.Props(store, redis, rig.Stats, settings), "pattern-pipeline");
+        var registry = ActorRegistry.For(system);
+        rig.Logger = await registry.GetAsync<IntegrationLoggerActor>();
+        rig.Publisher = await registry.GetAsync<PublisherActor>();
         return rig;
     }
 

@@ -68,10 +68,14 @@ public sealed class UniverseCsvParserTests
         var hugeField = UniverseCsvParser.ParseText("symbol,name\nAAPL,\"" + new string('x', 100_000) + "\"\n");
         Assert.False(hugeField.Succeeded);
 
-        // An unterminated quote swallows the rest of the file but stays bounded.
+        // An unterminated quote would swallow the rest of the file (MSFT): the file is refused, naming the line.
         var open = UniverseCsvParser.ParseText("symbol,name\nAAPL,\"never closed\nMSFT,x\n");
-        Assert.True(open.Succeeded);
-        Assert.Equal("AAPL", Assert.Single(open.Symbols).Symbol);
+        Assert.False(open.Succeeded);
+        Assert.Equal("universe file rejected: line 2: unterminated quoted field", open.Error);
+        Assert.Empty(open.Symbols);
+
+        var trailing = UniverseCsvParser.ParseText("symbol,name\nAAPL,\"Apple\" Inc\n");
+        Assert.Equal("universe file rejected: line 2: unexpected text after a quoted field", trailing.Error);
     }
 
     [Fact]
