@@ -84,6 +84,12 @@ public sealed class PolygonSettings
     public int RatePerMinute { get; set; } = 5;
 
     /// <summary>
+    /// Years of history the provider plan serves (POLYGON_PLAN_HISTORY_YEARS; free plan ≈ 2). A range
+    /// refused with 403 that starts earlier is asked for again from there, and the clip reported.
+    /// </summary>
+    public double PlanHistoryYears { get; set; } = 2;
+
+    /// <summary>
     /// Longest wait for one provider call (TickStock:Polygon:RequestTimeout, e.g. <c>00:01:00</c>). A provider
     /// that accepts and never answers fails the symbol after 6 such waits plus the back-off between them
     /// (≤ 15.5 s): about 6.3 minutes with the default.

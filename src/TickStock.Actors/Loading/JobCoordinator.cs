@@ -32,8 +32,7 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
     private readonly JobStatusClock _clock = new(TimeZoneInfo.Local);
     private readonly JobBoard _board;
     private readonly RefusedMessageLog _refused;
-    private readonly List<IActorRef> _idle = [];
-    private readonly List<IActorRef> _fetchers = [];
+    private FetcherPool _fetchers = null!;
     private ChannelSubscriptions? _subscriptions;
 
     public JobCoordinator(RedisConnectionProvider redis, IJobStore store, ISymbolLoader loader, HistoricalLoadingSettings settings)
@@ -57,13 +56,7 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
 
     protected override void PreStart()
     {
-        for (var i = 0; i < Math.Max(1, _settings.Fetchers); i++)
-        {
-            var fetcher = Context.ActorOf(PolygonFetcher.PropsFor(_loader), "polygon-fetcher-" + i);
-            _fetchers.Add(fetcher);
-            _idle.Add(fetcher);
-        }
-
+        _fetchers = new FetcherPool(Context, _loader, _settings.Fetchers);
         Self.Tell(Initialize.Instance);
     }
 
@@ -164,11 +157,11 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
 
             Prepare(job, retry.Waiting.RawMessage);
         });
-        Receive<SymbolLoaded>(loaded => FetcherDone(_board.SymbolLoaded(loaded.JobId, loaded.Symbol, loaded.Rows, _clock.Now())));
+        Receive<SymbolLoaded>(loaded => FetcherDone(_board.SymbolLoaded(loaded.JobId, loaded.Symbol, loaded.Rows, _clock.Now(), loaded.Warning)));
         Receive<SymbolFailed>(failed => FetcherDone(_board.SymbolFailed(failed.JobId, failed.Symbol, failed.Reason, failed.FailsJob, _clock.Now())));
         Receive<SymbolInterrupted>(interrupted =>
         {
-            _idle.Add(Sender);
+            _fetchers.Release(Sender);
             var (change, retryIn) = _board.SymbolInterrupted(interrupted.JobId, interrupted.Entry, interrupted.WaitingFor);
             Apply(change);
             if (retryIn is { } delay)
@@ -255,7 +248,7 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
 
     private void FetcherDone(JobChange? change)
     {
-        _idle.Add(Sender);
+        _fetchers.Release(Sender);
         Apply(change);
         Dispatch();
     }
@@ -271,25 +264,13 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
         WriteStatus(state.ToDocument());
         if (change.Ended)
         {
-            foreach (var fetcher in _fetchers)
-            {
-                fetcher.Tell(new CancelFetch(state.JobId));
-            }
-
+            _fetchers.Cancel(state.JobId);
             _log.Info("Job {0} {1}: {2}", state.JobId, state.Status, state.Message);
             _preparation.RecordEnd(state, _log);
         }
     }
 
-    private void Dispatch()
-    {
-        foreach (var assignment in _board.TakeAssignments(_idle.Count))
-        {
-            var fetcher = _idle[^1];
-            _idle.RemoveAt(_idle.Count - 1);
-            fetcher.Tell(FetchSymbol.For(assignment));
-        }
-    }
+    private void Dispatch() => _fetchers.Dispatch(_board);
 
     private void WriteStatus(JobStatusDocument status) => _statusKeys.Write(status, Self, _log);
 }

@@ -28,6 +28,8 @@ public sealed class JobStatusKeys(RedisConnectionProvider redis, string prefix, 
         return 0
         """;
 
+    private int _failing;
+
     public string Prefix => prefix;
 
     /// <summary>
@@ -65,9 +67,21 @@ public sealed class JobStatusKeys(RedisConnectionProvider redis, string prefix, 
             {
                 if (t.IsFaulted)
                 {
-                    log.Warning("Could not write the status of job {0}: {1}", jobId, t.Exception?.GetBaseException().Message);
+                    // Once per outage, not once per write (a status is written per symbol and on a timer).
+                    if (Interlocked.Exchange(ref _failing, 1) == 0)
+                    {
+                        log.Warning("Could not write the status of job {0}: {1}; further failures are not logged until a write works again", jobId, t.Exception?.GetBaseException().Message);
+                    }
+
+                    return;
                 }
-                else if (t.Result)
+
+                if (Interlocked.Exchange(ref _failing, 0) == 1)
+                {
+                    log.Info("Job status writes work again");
+                }
+
+                if (t.Result)
                 {
                     coordinator.Tell(new JobCoordinatorMessages.CancelRequestedInStatus(jobId));
                 }

@@ -94,7 +94,7 @@ public static class LoadingHostingExtensions
                     limiter,
                     loggerFactory?.CreateLogger<PolygonClient>());
                 var store = new JobStore(dataSource);
-                var loader = new SymbolLoader(client, new OhlcvWriter(dataSource), store);
+                var loader = new SymbolLoader(client, new OhlcvWriter(dataSource), store, polygon.PlanHistoryYears);
                 return JobCoordinator.PropsFor(redis, store, loader, settings);
             },
             new ClusterSingletonOptions { Role = "jobs" });

@@ -48,8 +48,8 @@ public static class PolygonFetcherMessages
     /// <summary>Coordinator → fetchers: stop work on a job.</summary>
     public sealed record CancelFetch(string JobId);
 
-    /// <summary>Fetcher → coordinator: the symbol's rows are committed.</summary>
-    public sealed record SymbolLoaded(string JobId, string Symbol, TableCounts Rows);
+    /// <summary>Fetcher → coordinator: the symbol's rows are committed; <see cref="Warning"/> says what the provider's plan left out, if anything.</summary>
+    public sealed record SymbolLoaded(string JobId, string Symbol, TableCounts Rows, string? Warning = null);
 
     /// <summary>Fetcher → coordinator: the symbol failed; <see cref="FailsJob"/> when no other symbol can succeed (bad key).</summary>
     public sealed record SymbolFailed(string JobId, string Symbol, string Reason, bool FailsJob);

@@ -169,10 +169,10 @@ public sealed class JobBoard(TimeSpan retryMin, TimeSpan retryMax)
     }
 
     /// <summary>The symbol's rows are committed (so the dependencies work again). Null when its job has ended meanwhile.</summary>
-    public JobChange? SymbolLoaded(string jobId, string symbol, TableCounts rows, DateTime now)
+    public JobChange? SymbolLoaded(string jobId, string symbol, TableCounts rows, DateTime now, string? warning = null)
     {
         _outage.Reset();
-        return Update(jobId, s => s.Succeeded(symbol, rows), now);
+        return Update(jobId, s => s.Succeeded(symbol, rows, warning), now);
     }
 
     /// <summary>The symbol failed; <paramref name="failsJob"/> when no other symbol can succeed (bad key).</summary>

@@ -97,15 +97,17 @@ public sealed record LoadJobState
 
     /// <summary>A symbol already finished in an earlier run (resume): counted, not fetched again.</summary>
     public LoadJobState Restored(string symbol, bool succeeded, string? error, TableCounts rows) =>
-        succeeded ? Succeeded(symbol, rows) : FailedSymbol(symbol, error ?? "failed");
+        succeeded ? Succeeded(symbol, rows, error) : FailedSymbol(symbol, error ?? "failed");
 
-    public LoadJobState Succeeded(string symbol, TableCounts rows)
+    /// <summary>The symbol loaded; a <paramref name="warning"/> (what the provider's plan left out) goes to <c>errors</c> though the symbol counts as successful.</summary>
+    public LoadJobState Succeeded(string symbol, TableCounts rows, string? warning = null)
     {
         ArgumentNullException.ThrowIfNull(rows);
         return this with
         {
             InFlight = InFlight.Remove(symbol),
             Successful = Successful.Add(symbol),
+            Errors = warning is null ? Errors : Errors.SetItem(symbol, warning),
             Rows = Rows.Add(rows),
             SymbolRows = SymbolRows + 1,
             CurrentSymbol = symbol,

@@ -17,6 +17,7 @@ public static class ShortEnvironmentVariables
         ["POLYGON_API_KEY"] = "TickStock:Polygon:ApiKey",
         ["POLYGON_BASE_URL"] = "TickStock:Polygon:BaseUrl",
         ["POLYGON_RATE_PER_MIN"] = "TickStock:Polygon:RatePerMinute",
+        ["POLYGON_PLAN_HISTORY_YEARS"] = "TickStock:Polygon:PlanHistoryYears",
         ["TICKSTOCK_MARKET_DATA"] = "TickStock:MarketData:Source",
         ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "TickStock:MarketData:SyntheticSymbols",
         ["TICKSTOCK_MARKET_SPEED"] = "TickStock:MarketData:Speed",

@@ -50,7 +50,7 @@ public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
         await base.AfterAllAsync();
     }
 
-    private async Task StartAsync()
+    private async Task StartAsync(TimeSpan? refusedReportInterval = null)
     {
         _redis = new RedisConnectionProvider(new RedisSettings { Configuration = LocalServices.RedisConfiguration }, "jc-test");
         _observer = await ConnectionMultiplexer.ConnectAsync(LocalServices.RedisConfiguration);
@@ -65,6 +65,7 @@ public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
             RetryMin = TimeSpan.FromMilliseconds(50),
             RetryMax = TimeSpan.FromMilliseconds(200),
             Fetchers = 2,
+            RejectedMessagesReportInterval = refusedReportInterval ?? TimeSpan.FromMinutes(1),
         };
         Sys.ActorOf(JobCoordinator.PropsFor(_redis, _store, _loader, settings), "job-coordinator");
 
@@ -221,6 +222,32 @@ public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var status = await WaitForStatusAsync("etf-1", Ended);
         Assert.True(status.GetProperty("status").GetString() == "completed", status.ToString());
         Assert.Equal(["QQQ", "SPY"], _loader.Calls.Select(c => c.Entry.Symbol).Order());
+    }
+
+    [Fact]
+    public async Task A_flood_of_hostile_messages_logs_the_first_few_per_channel_and_reason_then_only_counts()
+    {
+        var warnings = CreateTestProbe();
+        Sys.EventStream.Subscribe(warnings.Ref, typeof(Akka.Event.Warning));
+        await StartAsync(refusedReportInterval: TimeSpan.FromMilliseconds(300));
+        for (var i = 0; i < 60; i++)
+        {
+            await PublishJobAsync("{not json " + i);
+            await PublishControlAsync("[" + i + "]");
+        }
+
+        var lines = new List<string>();
+        long Reported(string channel) => lines.Where(l => l.Contains("more messages refused on " + channel, StringComparison.Ordinal))
+            .Sum(l => long.Parse(l.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture));
+        while (Reported(JobChannel) < 55 || Reported(ControlChannel) < 55)
+        {
+            lines.Add(warnings.ExpectMsg<Akka.Event.Warning>(Timeout).Message.ToString()!);
+        }
+
+        // 5 in full per channel and reason, the other 55 only counted: not one line per message.
+        Assert.Equal(5, lines.Count(l => l.StartsWith("Refused a message on " + JobChannel + " (MalformedJson", StringComparison.Ordinal)));
+        Assert.Equal(5, lines.Count(l => l.StartsWith("Refused a message on " + ControlChannel + " (NotAnObject", StringComparison.Ordinal)));
+        Assert.Equal((55, 55), (Reported(JobChannel), Reported(ControlChannel)));
     }
 
     /// <summary>Store in memory; <see cref="HoldStart"/> keeps a job in preparation until released.</summary>

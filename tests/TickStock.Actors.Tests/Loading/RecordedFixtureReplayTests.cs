@@ -104,13 +104,7 @@ public sealed class RecordedFixtureReplayTests
         {
             _body = body;
             _gzip = gzip;
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            BaseUrl = $"http://127.0.0.1:{port}/";
-            _listener.Prefixes.Add(BaseUrl);
-            _listener.Start();
+            BaseUrl = StartOnFreePort(_listener);
             _loop = Task.Run(ServeAsync);
         }
 
@@ -132,6 +126,31 @@ public sealed class RecordedFixtureReplayTests
         }
 
         public static FixtureServer Start(byte[] body, bool gzip) => new(body, gzip);
+
+        // HttpListener cannot bind port 0, so a free port is probed first; another process can take
+        // it before the listener binds. Then the bind fails and a new port is tried, instead of the test failing.
+        private static string StartOnFreePort(HttpListener listener)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var probe = new TcpListener(IPAddress.Loopback, 0);
+                probe.Start();
+                var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+                probe.Stop();
+                var url = $"http://127.0.0.1:{port}/";
+                listener.Prefixes.Clear();
+                listener.Prefixes.Add(url);
+                try
+                {
+                    listener.Start();
+                    return url;
+                }
+                catch (HttpListenerException) when (attempt < 20)
+                {
+                    // taken meanwhile: probe again
+                }
+            }
+        }
 
         private async Task ServeAsync()
         {

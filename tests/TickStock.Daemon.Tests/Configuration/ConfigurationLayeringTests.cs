@@ -62,6 +62,7 @@ public class ConfigurationLayeringTests
             ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = "t.control",
             ["TICKSTOCK_JOBS_STATUS_PREFIX"] = "t.status:",
             ["TICKSTOCK_INTRADAY_CAP_YEARS"] = "2",
+            ["POLYGON_PLAN_HISTORY_YEARS"] = "5",
             ["TICKSTOCK_TICK_CHANNEL"] = "t.ticks",
             ["TICKSTOCK_PATTERNS_CHANNEL"] = "t.patterns",
             ["TICKSTOCK_HEALTH_CHANNEL"] = "t.health",
@@ -87,6 +88,7 @@ public class ConfigurationLayeringTests
         Assert.False(options.Polygon.UsesEmbeddedStub);
         Assert.Equal("http://127.0.0.1:9999", options.Polygon.BaseUrl);
         Assert.Equal(100, options.Polygon.RatePerMinute);
+        Assert.Equal(5, options.Polygon.PlanHistoryYears);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Polygon.RequestTimeout);
         Assert.Equal(MarketDataSource.None, options.MarketData.Source);
         Assert.Equal("AAPL,MSFT", options.MarketData.SyntheticSymbols);

@@ -47,4 +47,31 @@ public class LoadingOutageTests
         Assert.Equal(count + 2, await h.CountAsync("SELECT count(DISTINCT symbol) FROM ohlcv_daily"));
         Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM data_load_job_symbols WHERE status <> 'done'"));
     }
+
+    [Fact]
+    public async Task A_hung_PostgreSQL_mid_job_pauses_it_within_its_command_timeout_and_the_job_completes_once_it_answers_again()
+    {
+        await using var h = await LoadingHarness.CreateAsync("hung");
+        await using var proxy = new TcpProxy(LocalServices.PostgresPort);
+
+        // Connect and command timeouts of 3 s bound how long a symbol can hang on the database.
+        var viaProxy = new NpgsqlConnectionStringBuilder(h.Schema.ConnectionString) { Port = proxy.Port, Timeout = 3, CommandTimeout = 3, CancellationTimeout = 1000 }.ConnectionString;
+        const int count = 40;
+        h.WriteUniverse("forty.csv", "symbol\n" + string.Join('\n', Enumerable.Range(0, count).Select(i => $"H{i:D2}")) + "\n");
+        var daemon = await h.StartDaemonAsync(Now, new Dictionary<string, string?> { ["TICKSTOCK_PG"] = viaProxy });
+
+        await h.PublishAsync(LoadingHarness.Job("hung-1", "csv_universe_load", "\"csv_file\":\"forty.csv\",\"years\":0.2"));
+        await h.WaitForStatusAsync("hung-1", s => s.Int("processed_symbols") >= 2, JobTimeout, daemon);
+        proxy.BlackHole();
+
+        var paused = (await h.WaitForStatusAsync("hung-1", s => s.Str("message").Contains("waiting for PostgreSQL", StringComparison.Ordinal), JobTimeout, daemon))[^1];
+        Assert.Equal("running", paused.Str("status"));
+        Assert.Empty(paused.Strings("failed_symbols"));
+
+        proxy.Restore();
+        var end = (await h.WaitForEndAsync("hung-1", JobTimeout, daemon))[^1];
+        Assert.True(end.Str("status") == "completed", end.ToString());
+        Assert.Equal(count, end.Strings("successful_symbols").Distinct().Count());
+        Assert.Equal(0, await h.CountAsync("SELECT count(*) FROM data_load_job_symbols WHERE status <> 'done'"));
+    }
 }

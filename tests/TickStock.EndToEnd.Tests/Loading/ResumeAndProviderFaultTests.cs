@@ -83,13 +83,12 @@ public class ResumeAndProviderFaultTests
     }
 
     [Fact]
-    public async Task A_wrong_key_fails_the_job_with_a_clear_message_and_a_403_range_is_reported_as_not_authorized()
+    public async Task A_wrong_key_fails_the_job_with_a_clear_message_and_the_key_stays_secret()
     {
         await using var stub = await RecordingStub.StartAsync(new PolygonStubOptions
         {
             RequiredApiKey = "right-key",
             Now = DateTimeOffset.Parse(Now, System.Globalization.CultureInfo.InvariantCulture),
-            Faults = new PolygonStubFaults { PathRules = [new PathFaultRule("/MSFT/", 403)] },
         });
         await using var h = await LoadingHarness.CreateAsync("auth");
         var wrong = await h.StartDaemonAsync(Now, new Dictionary<string, string?>
@@ -104,8 +103,19 @@ public class ResumeAndProviderFaultTests
         Assert.Contains("401", failed.Str("error_message"), StringComparison.Ordinal);
         Assert.Contains("API key", failed.Str("error_message"), StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-key-123", (await h.StatusJsonAsync("k-1"))!, StringComparison.Ordinal);
-        h.KillDaemon(wrong);
+        Assert.DoesNotContain("wrong-key-123", wrong.Output, StringComparison.Ordinal);
+    }
 
+    [Fact]
+    public async Task A_403_range_within_the_plans_history_fails_that_symbol_as_not_authorized()
+    {
+        await using var stub = await RecordingStub.StartAsync(new PolygonStubOptions
+        {
+            RequiredApiKey = "right-key",
+            Now = DateTimeOffset.Parse(Now, System.Globalization.CultureInfo.InvariantCulture),
+            Faults = new PolygonStubFaults { PathRules = [new PathFaultRule("/MSFT/", 403)] },
+        });
+        await using var h = await LoadingHarness.CreateAsync("auth403");
         var right = await h.StartDaemonAsync(Now, new Dictionary<string, string?>
         {
             ["POLYGON_API_KEY"] = "right-key",
