@@ -23,7 +23,7 @@ public sealed record HealthReport(IReadOnlyDictionary<string, ComponentHealth> C
         {
             w.WriteString("event_type", "system_health");
             w.WriteString("source", WireFormat.Source);
-            w.WriteNumber("timestamp", WireFormat.Round(timestamp, 6));
+            WireFormat.WriteUnixSeconds(w, "timestamp", timestamp);
             w.WriteStartObject("data");
             w.WriteString("overall_status", Name(Overall));
             w.WriteStartObject("components");
