@@ -25,6 +25,8 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
     private UniqueKillSwitch? _killSwitch;
     private long _sent;
     private int _failures;
+    private bool _running;
+    private DateTimeOffset? _lastDeliveredAt;
 
     public MarketDataFeedActor(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism)
     {
@@ -33,16 +35,25 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
         _region = region;
         _parallelism = parallelism;
         Receive<Start>(_ => Run());
-        Receive<Completed>(_ => _log.Info("Market data source {0} completed after {1} commands", _name, _sent));
+        Receive<Completed>(_ =>
+        {
+            _running = false;
+            _log.Info("Market data source {0} completed after {1} commands", _name, _sent);
+        });
         Receive<Failed>(f =>
         {
+            _running = false;
             _failures++;
             var delay = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(_failures, 6))));
             _log.Warning("Market data source {0} failed ({1}); restarting in {2}", _name, f.Cause.GetBaseException().Message, delay);
             Timers.StartSingleTimer("restart", Start.Instance, delay);
         });
-        Receive<Sent>(s => _sent += s.Count);
-        Receive<GetStats>(_ => Sender.Tell(new FeedStats(_name, _sent, _failures)));
+        Receive<Sent>(s =>
+        {
+            _sent += s.Count;
+            _lastDeliveredAt = DateTimeOffset.UtcNow;
+        });
+        Receive<GetStats>(_ => Sender.Tell(new FeedStats(_name, _sent, _failures, _running, _lastDeliveredAt)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -68,6 +79,7 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
             .ToMaterialized(Sink.ForEach<Sent>(s => self.Tell(s)), Keep.Both)
             .Run(Context.Materializer());
         _killSwitch = killSwitch;
+        _running = true;
         done.PipeTo(self, success: () => Completed.Instance, failure: ex => new Failed(ex));
         _log.Info("Market data source {0} started", _name);
     }
@@ -81,8 +93,8 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
         public static readonly GetStats Instance = new();
     }
 
-    /// <summary>Commands delivered (acknowledged) so far and stream failures.</summary>
-    public sealed record FeedStats(string Source, long Sent, int Failures);
+    /// <summary>Commands delivered (acknowledged) so far, stream failures, whether the stream runs now (not waiting to restart or completed), and when commands were last delivered (health reads these).</summary>
+    public sealed record FeedStats(string Source, long Sent, int Failures, bool Running, DateTimeOffset? LastDeliveredAt);
 
     private sealed record Start
     {
