@@ -12,6 +12,7 @@ using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Loading;
 using TickStock.Actors.MarketData;
 using TickStock.Actors.Publishing;
+using TickStock.Actors.Symbols;
 using TickStock.Core.Contracts;
 using TickStock.Daemon.Configuration;
 using TickStock.Daemon.Startup;
@@ -109,7 +110,7 @@ public static class DaemonHost
     {
         w.WriteString("node", Environment.MachineName);
         w.WriteString("version", Version);
-        w.WriteString("market_data", options.MarketData.Source);
+        w.WriteString("market_data", options.MarketData.Source.Name());
         w.WriteString("redis", ServiceEndpoints.DescribeRedis(options.Redis.Configuration));
         w.WriteString("postgres", ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString));
         w.WriteString("provider", options.Polygon.UsesEmbeddedStub ? "embedded stub" : "polygon api");
@@ -133,7 +134,7 @@ internal sealed class LifecycleLogger(TickStockOptions options, IHostApplication
     {
         log.LogInformation(
             "TickStock daemon {Version} starting: market data {Source}, Redis {Redis}, PostgreSQL {Postgres}, provider {Provider}",
-            DaemonHost.Version, options.MarketData.Source,
+            DaemonHost.Version, options.MarketData.Source.Name(),
             ServiceEndpoints.DescribeRedis(options.Redis.Configuration),
             ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString),
             options.Polygon.UsesEmbeddedStub ? "embedded local stub (POLYGON_API_KEY not set)" : options.Polygon.BaseUrl ?? PolygonSettings.PublicBaseUrl);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using TickStock.Core.Calendar;
+using TickStock.Core.Csv;
 
 namespace TickStock.PolygonStub;
 
@@ -118,30 +119,61 @@ internal sealed class MarketData(string? dataDirectory)
 
             foreach (var file in Directory.EnumerateFiles(folder, "*.csv").Where(f => TickerOfFile(f) == ticker).Order(StringComparer.Ordinal))
             {
-                string[]? header = null;
-                foreach (var line in File.ReadLines(file))
+                using var reader = new StreamReader(file);
+                var csv = new CsvRecordReader(reader);
+                int[]? columns = null; // datetime-or-date, open, high, low, close, volume
+                while (Next(csv, file) is { } f)
                 {
-                    if (line.Length == 0)
+                    if (CsvRecordReader.IsBlank(f))
                     {
                         continue;
                     }
 
-                    var f = line.Split(',');
-                    if (header is null)
+                    if (columns is null)
                     {
-                        header = [.. f.Select(h => h.Trim().TrimStart('\uFEFF').ToLowerInvariant())];
+                        columns = Columns(f, $"{file} line {csv.LineNumber}");
                         continue;
                     }
 
-                    string Field(string name) => f[Array.IndexOf(header, name)];
-                    var when = Array.IndexOf(header, "datetime") >= 0 ? Field("datetime") : Field("date");
-                    yield return (when, Num(Field("open")), Num(Field("high")), Num(Field("low")), Num(Field("close")),
-                        (long)Math.Round(Num(Field("volume")), MidpointRounding.AwayFromZero));
+                    string Field(int column) => f[columns[column]];
+                    decimal Number(int column, string name) =>
+                        decimal.TryParse(Field(column), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+                            ? value
+                            : throw new InvalidDataException($"{file} line {csv.LineNumber}: invalid number '{Field(column)}' in column '{name}'");
+
+                    if (f.Count <= columns.Max())
+                    {
+                        throw new InvalidDataException($"{file} line {csv.LineNumber}: expected {columns.Max() + 1} fields, found {f.Count}");
+                    }
+
+                    yield return (Field(0), Number(1, "open"), Number(2, "high"), Number(3, "low"), Number(4, "close"),
+                        (long)Math.Round(Number(5, "volume"), MidpointRounding.AwayFromZero));
                 }
             }
         }
 
-        private static decimal Num(string s) => decimal.Parse(s, NumberStyles.Float, CultureInfo.InvariantCulture);
+        private static List<string>? Next(CsvRecordReader csv, string file)
+        {
+            try
+            {
+                return csv.ReadRecord();
+            }
+            catch (CsvFormatException ex)
+            {
+                throw new InvalidDataException($"{file} {ex.Message}", ex);
+            }
+        }
+
+        /// <summary>Column indexes of a header: datetime (else date), open, high, low, close, volume.</summary>
+        private static int[] Columns(List<string> header, string where)
+        {
+            var names = header.Select(h => h.Trim().ToLowerInvariant()).ToList();
+            int Find(string name) => names.IndexOf(name) is >= 0 and var i
+                ? i
+                : throw new InvalidDataException($"{where}: the header has no '{name}' column");
+            return [names.Contains("datetime") ? Find("datetime") : Find("date"), Find("open"), Find("high"), Find("low"), Find("close"), Find("volume")];
+        }
+
     }
 }
 

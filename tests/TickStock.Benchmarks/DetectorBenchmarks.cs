@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
-using TickStock.Core.Detection.Candles;
+using TickStock.Core.Detectors;
+using TickStock.Core.Detectors.Candles;
 
 namespace TickStock.Benchmarks;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using TickStock.Core.Polygon;
 using TickStock.PolygonStub;
 
 namespace TickStock.Benchmarks;
@@ -42,6 +43,30 @@ public class StubBenchmarks
     /// <summary>A quarter of hour bars (minutes generated and bucketed).</summary>
     [Benchmark]
     public Task<long> HourBarsOneQuarter() => Drain("/v2/aggs/ticker/AAPL/range/1/hour/2024-01-01/2024-03-31?limit=50000");
+
+    /// <summary>
+    /// A year of minutes for five symbols, following next_url to the end (the workload the stub
+    /// test <c>A_year_of_minutes_for_many_symbols_pages_completely</c> checks for correctness). Run:
+    /// <c>dotnet run -c Release --project tests/TickStock.Benchmarks -- --filter '*StubBenchmarks.MinutesOneYearFiveSymbols*' --job short</c>.
+    /// </summary>
+    [Benchmark]
+    public async Task<int> MinutesOneYearFiveSymbols()
+    {
+        var total = 0;
+        foreach (var ticker in new[] { "S1", "S2", "S3", "S4", "S5" })
+        {
+            string? url = $"/v2/aggs/ticker/{ticker}/range/1/minute/2024-01-01/2024-12-31?limit=50000";
+            while (url is not null)
+            {
+                var body = await _http!.GetByteArrayAsync(new Uri(url, UriKind.RelativeOrAbsolute)).ConfigureAwait(false);
+                var page = PolygonResponseParser.ParseAggregates(body).Value ?? throw new InvalidOperationException("stub page did not parse");
+                total += page.Bars.Count;
+                url = page.NextUrl;
+            }
+        }
+
+        return total;
+    }
 
     private async Task<long> Drain(string path)
     {

@@ -18,8 +18,41 @@ public sealed class TickStockOptions
     /// <summary>Folder holding <c>universes/</c> (TICKSTOCK_DATA_DIR).</summary>
     public string DataDirectory { get; set; } = "data";
 
-    /// <summary>ISO instant used as "now" by the loader window and the embedded stub (TICKSTOCK_NOW); null = the clock.</summary>
-    public string? Now { get; set; }
+    /// <summary>Historical data-load jobs: channels, status keys, intraday cap (contract §6).</summary>
+    public JobSettings Jobs { get; set; } = new();
+
+    /// <summary>
+    /// Instant used as "now" by the loader window and the embedded stub (TICKSTOCK_NOW, ISO-8601; a
+    /// value without offset is UTC); null = the clock. Parsed once, by <see cref="ParseNow"/>.
+    /// </summary>
+    public DateTimeOffset? Now { get; set; }
+
+    /// <summary>Parses a TICKSTOCK_NOW value; null when it is not an ISO-8601 instant.</summary>
+    public static DateTimeOffset? ParseNow(string? text) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var now)
+            ? now
+            : null;
+}
+
+/// <summary>Names and bounds of the data-load jobs (contract §6). Tests rename the channels and keys to isolate themselves.</summary>
+public sealed class JobSettings
+{
+    public const string DefaultDataLoadChannel = "tickstock.jobs.data_load";
+    public const string DefaultControlChannel = "tickstock.jobs.control";
+    public const string DefaultStatusKeyPrefix = "tickstock.jobs.status:";
+
+    /// <summary>Channel of job messages (TICKSTOCK_JOBS_CHANNEL).</summary>
+    public string DataLoadChannel { get; set; } = DefaultDataLoadChannel;
+
+    /// <summary>Channel of cancel requests (TICKSTOCK_JOBS_CONTROL_CHANNEL).</summary>
+    public string ControlChannel { get; set; } = DefaultControlChannel;
+
+    /// <summary>Prefix of the status keys, followed by the job id (TICKSTOCK_JOBS_STATUS_PREFIX).</summary>
+    public string StatusKeyPrefix { get; set; } = DefaultStatusKeyPrefix;
+
+    /// <summary>Years of minute and hourly history a job loads at most; daily/weekly/monthly cover the whole window (TICKSTOCK_INTRADAY_CAP_YEARS; contract §6.2 default 1).</summary>
+    public double IntradayCapYears { get; set; } = 1;
 }
 
 public sealed class RedisSettings
@@ -48,6 +81,13 @@ public sealed class PolygonSettings
     /// <summary>Token-bucket size per API key for the whole cluster (POLYGON_RATE_PER_MIN).</summary>
     public int RatePerMinute { get; set; } = 5;
 
+    /// <summary>
+    /// Longest wait for one provider call (TickStock:Polygon:RequestTimeout, e.g. <c>00:01:00</c>). A provider
+    /// that accepts and never answers fails the symbol after 6 such waits plus the back-off between them
+    /// (≤ 15.5 s): about 6.3 minutes with the default.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     public const string PublicBaseUrl = "https://api.polygon.io";
 
     public bool UsesEmbeddedStub => string.IsNullOrWhiteSpace(ApiKey) && string.IsNullOrWhiteSpace(BaseUrl);
@@ -55,20 +95,74 @@ public sealed class PolygonSettings
 
 public sealed class MarketDataSettings
 {
-    /// <summary>synthetic | replay | redis | polygon | none (TICKSTOCK_MARKET_DATA).</summary>
-    public string Source { get; set; } = "synthetic";
+    /// <summary>Where live bars come from (TICKSTOCK_MARKET_DATA, by the lower-case name).</summary>
+    public MarketDataSource Source { get; set; } = MarketDataSource.Synthetic;
 
     /// <summary>How many symbols, or a comma list, the synthetic source streams (TICKSTOCK_SYNTHETIC_SYMBOLS).</summary>
     public string SyntheticSymbols { get; set; } = "50";
 
-    /// <summary>Synthetic: 1-minute bars per second per symbol; replay: multiple of real time (TICKSTOCK_MARKET_SPEED). Must be &gt; 0.</summary>
+    /// <summary>
+    /// How the synthetic source paces its minutes (TICKSTOCK_SYNTHETIC_PACE): <c>live</c> (the default: the session so
+    /// far quickly, then real time) or <c>fast</c> (every minute at <see cref="Speed"/>: demos, benchmarks).
+    /// </summary>
+    public SyntheticPace SyntheticPace { get; set; } = SyntheticPace.Live;
+
+    /// <summary>
+    /// Synthetic: 1-minute bars per second per symbol (the fast pace, and the live pace's catch-up); replay: multiple of
+    /// real time (TICKSTOCK_MARKET_SPEED). Must be &gt; 0.
+    /// </summary>
     public double Speed { get; set; } = 60;
 
     /// <summary>Replay: a CSV bar file or a folder of <c>SYMBOL[_…].csv</c> files; empty = stored ohlcv_1min (TICKSTOCK_REPLAY_PATH).</summary>
     public string? ReplayPath { get; set; }
 
-    public static readonly IReadOnlySet<string> KnownSources =
-        new HashSet<string>(StringComparer.Ordinal) { "synthetic", "replay", "redis", "polygon", "none" };
+    /// <summary>Redis channel of forwarded ticks for the redis source (contract §1; TICKSTOCK_TICK_CHANNEL).</summary>
+    public string TickChannel { get; set; } = DefaultTickChannel;
+
+    public const string DefaultTickChannel = "tickstock.data.raw";
+}
+
+/// <summary>The values of TICKSTOCK_MARKET_DATA; configuration spells them in lower case (<see cref="MarketDataSourceNames.Name"/>).</summary>
+public enum MarketDataSource
+{
+    /// <summary>The built-in deterministic demo market.</summary>
+    Synthetic,
+
+    /// <summary>CSV bar files (TICKSTOCK_REPLAY_PATH) or the stored ohlcv_1min rows, in time order.</summary>
+    Replay,
+
+    /// <summary>Ticks forwarded on Redis (tickstock.data.raw).</summary>
+    Redis,
+
+    /// <summary>The provider's live feed (not implemented yet: logs a warning).</summary>
+    Polygon,
+
+    /// <summary>No live data: a loader-only node.</summary>
+    None,
+}
+
+/// <summary>The values of TICKSTOCK_SYNTHETIC_PACE (configuration spells them in lower case).</summary>
+public enum SyntheticPace
+{
+    /// <summary>The session so far replayed quickly, then one minute bar per symbol per minute: a pace a person can follow.</summary>
+    Live,
+
+    /// <summary>Every minute at TICKSTOCK_MARKET_SPEED bars per second per symbol (an hour of bars per second by default).</summary>
+    Fast,
+}
+
+/// <summary>The configuration spelling of <see cref="MarketDataSource"/> (README, logs, health details).</summary>
+public static class MarketDataSourceNames
+{
+    public static string Name(this MarketDataSource source) => source switch
+    {
+        MarketDataSource.Synthetic => "synthetic",
+        MarketDataSource.Replay => "replay",
+        MarketDataSource.Redis => "redis",
+        MarketDataSource.Polygon => "polygon",
+        MarketDataSource.None => "none",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, "not a market data source"),
+    };
 }
 
 public sealed class NodeClusterSettings

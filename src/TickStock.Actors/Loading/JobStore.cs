@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using TickStock.Core.Jobs;
 using TickStock.Core.Universe;
 
 namespace TickStock.Actors.Loading;
@@ -11,7 +12,7 @@ public sealed record ResumableJob(string JobId, string Message, DateTimeOffset S
 public sealed record StoredSymbolProgress(string Symbol, string Status, string? Error, TableCounts Rows);
 
 /// <summary>Job and per-symbol progress in PostgreSQL (tables of migration 0003_jobs).</summary>
-public sealed class JobStore(NpgsqlDataSource dataSource)
+public sealed class JobStore(NpgsqlDataSource dataSource) : IJobStore
 {
     public const string Pending = "pending";
     public const string Done = "done";

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster.Hosting;
 using Akka.Event;
@@ -12,19 +11,8 @@ using TickStock.Actors.Polygon;
 
 namespace TickStock.Actors.Loading;
 
-/// <summary>Registry key of the job coordinator singleton (its proxy on every node).</summary>
-public sealed class JobCoordinatorKey;
-
 /// <summary>A provider started by the host (the embedded local stub): where it listens, and how to stop it.</summary>
 public sealed record EmbeddedProvider(string BaseUrl, IAsyncDisposable Server);
-
-/// <summary>Environment variables that rename the job channels and status keys (default: the contract's names).</summary>
-public static class JobChannelVariables
-{
-    public const string DataLoad = "TICKSTOCK_JOBS_CHANNEL";
-    public const string Control = "TICKSTOCK_JOBS_CONTROL_CHANNEL";
-    public const string StatusPrefix = "TICKSTOCK_JOBS_STATUS_PREFIX";
-}
 
 public static class LoadingHostingExtensions
 {
@@ -51,14 +39,12 @@ public static class LoadingHostingExtensions
 
         settings ??= new HistoricalLoadingSettings
         {
-            // The contract's names unless overridden (tests isolate themselves this way).
-            DataLoadChannel = Environment.GetEnvironmentVariable(JobChannelVariables.DataLoad) is { Length: > 0 } jobs ? jobs : "tickstock.jobs.data_load",
-            ControlChannel = Environment.GetEnvironmentVariable(JobChannelVariables.Control) is { Length: > 0 } control ? control : "tickstock.jobs.control",
-            StatusKeyPrefix = Environment.GetEnvironmentVariable(JobChannelVariables.StatusPrefix) is { Length: > 0 } prefix ? prefix : "tickstock.jobs.status:",
+            DataLoadChannel = options.Jobs.DataLoadChannel,
+            ControlChannel = options.Jobs.ControlChannel,
+            StatusKeyPrefix = options.Jobs.StatusKeyPrefix,
+            IntradayCapYears = options.Jobs.IntradayCapYears,
             UniversesDirectory = Path.Combine(Path.GetFullPath(options.DataDirectory), "universes"),
-            Now = options.Now is { Length: > 0 } now
-                ? DateTimeOffset.Parse(now, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
-                : null,
+            Now = options.Now,
         };
 
         var baseUrl = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -94,7 +80,7 @@ public static class LoadingHostingExtensions
             });
         }
 
-        return builder.WithSingleton<JobCoordinatorKey>(
+        return builder.WithSingleton<JobCoordinator>(
             "job-coordinator",
             (_, _, resolver) =>
             {
@@ -104,7 +90,7 @@ public static class LoadingHostingExtensions
                 var loggerFactory = services.GetService<ILoggerFactory>();
                 var limiter = RedisTokenBucket.For(redis, polygon.ApiKey, polygon.RatePerMinute, embedded);
                 var client = new PolygonClient(
-                    new PolygonClientSettings { BaseUrl = ct => baseUrl.Task.WaitAsync(ct), ApiKey = embedded ? null : polygon.ApiKey },
+                    PolygonClientSettings.For(polygon, ct => baseUrl.Task.WaitAsync(ct)),
                     limiter,
                     loggerFactory?.CreateLogger<PolygonClient>());
                 var store = new JobStore(dataSource);

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using static TickStock.Actors.Loading.LoadingMessages;
+using static TickStock.Actors.Loading.PolygonFetcherMessages;
 
 namespace TickStock.Actors.Loading;
 
@@ -14,7 +14,7 @@ public sealed class PolygonFetcher : ReceiveActor
     private CancellationTokenSource? _current;
     private string? _currentJob;
 
-    public PolygonFetcher(SymbolLoader loader)
+    public PolygonFetcher(ISymbolLoader loader)
     {
         ArgumentNullException.ThrowIfNull(loader);
         Receive<FetchSymbol>(command =>
@@ -39,6 +39,11 @@ public sealed class PolygonFetcher : ReceiveActor
             }
         });
         Receive<SymbolLoaded>(Done);
+        Receive<SymbolInterrupted>(interrupted =>
+        {
+            _log.Warning("Symbol {0} of job {1} interrupted: waiting for {2}", interrupted.Entry.Symbol, interrupted.JobId, interrupted.WaitingFor);
+            Done(interrupted);
+        });
         Receive<SymbolFailed>(failed =>
         {
             if (failed.Reason != "cancelled")
@@ -50,7 +55,7 @@ public sealed class PolygonFetcher : ReceiveActor
         });
     }
 
-    public static Props PropsFor(SymbolLoader loader) => Props.Create(() => new PolygonFetcher(loader));
+    public static Props PropsFor(ISymbolLoader loader) => Props.Create(() => new PolygonFetcher(loader));
 
     private void Done(object outcome)
     {

@@ -1,7 +1,7 @@
 using Npgsql;
 using TickStock.Actors.Polygon;
 using TickStock.Core.Jobs;
-using static TickStock.Actors.Loading.LoadingMessages;
+using static TickStock.Actors.Loading.PolygonFetcherMessages;
 
 namespace TickStock.Actors.Loading;
 
@@ -11,7 +11,7 @@ namespace TickStock.Actors.Loading;
 /// (a page covers 50,000 days) plus one minute call per ~52 sessions (50,000 base minutes of the
 /// provider's 04:00–20:00 day) — about 6 for a year.
 /// </summary>
-public sealed class SymbolLoader(PolygonClient client, OhlcvWriter writer, JobStore store)
+public sealed class SymbolLoader(PolygonClient client, OhlcvWriter writer, IJobStore store) : ISymbolLoader
 {
     public async Task<object> LoadAsync(FetchSymbol command, CancellationToken ct)
     {
@@ -35,7 +35,13 @@ public sealed class SymbolLoader(PolygonClient client, OhlcvWriter writer, JobSt
         {
             return await FailAsync(command, ex.Message, ex.Kind == PolygonFailureKind.Unauthorized, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (Outage.Of(ex) is { } dependency)
+        {
+            // Not the symbol's fault: the coordinator pauses the job and the symbol is loaded again
+            // once the dependency is back (every write is an upsert, so nothing doubles).
+            return new SymbolInterrupted(command.JobId, command.Entry, Outage.Describe(dependency, ex));
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
             return await FailAsync(command, "database error: " + ex.Message.Split('\n')[0], false, ct).ConfigureAwait(false);
         }

@@ -10,58 +10,59 @@ using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Symbols;
 using TickStock.Core.BarFiles;
 using TickStock.Core.Bars;
+using TickStock.Core.Universe;
 
 namespace TickStock.Actors.MarketData;
 
 /// <summary>Settings of the live market data source (from TickStockOptions.MarketData).</summary>
 public sealed record MarketDataSourceSettings
 {
-    /// <summary>synthetic | replay | redis | none.</summary>
-    public string Source { get; init; } = "synthetic";
+    public MarketDataSource Source { get; init; } = MarketDataSource.Synthetic;
 
     /// <summary>Symbols of the synthetic source.</summary>
     public IReadOnlyList<string> SyntheticSymbols { get; init; } = [];
 
-    /// <summary>Synthetic: 1-minute bars per second per symbol. Replay: multiple of real time.</summary>
+    /// <summary>Synthetic: live (the default: the session so far quickly, then real time) or fast (every minute at <see cref="Speed"/>).</summary>
+    public SyntheticPace SyntheticPace { get; init; } = SyntheticPace.Live;
+
+    /// <summary>
+    /// Synthetic: 1-minute bars per second per symbol (the fast pace, and the live pace's catch-up). Replay: multiple of
+    /// real time. Positive (checked once, when the configuration is bound).
+    /// </summary>
     public double Speed { get; init; } = 60;
 
     /// <summary>Replay: a CSV file or folder of <c>SYMBOL[_…].csv</c> files; null = stored <c>ohlcv_1min</c>.</summary>
     public string? ReplayPath { get; init; }
 
-    /// <summary>Benchmark symbol the synthetic source streams as well (relative strength; SymbolStateOptions.Benchmark).</summary>
-    public string? Benchmark { get; init; } = "SPY";
+    /// <summary>Reference index symbol the synthetic source streams as well (relative strength; SymbolStateOptions.ReferenceIndex).</summary>
+    public string? ReferenceIndex { get; init; } = "SPY";
 
     /// <summary>Redis channel of forwarded ticks (contract §1).</summary>
-    public string TickChannel { get; init; } = "tickstock.data.raw";
+    public string TickChannel { get; init; } = MarketDataSettings.DefaultTickChannel;
 
     /// <summary>Commands in flight to the shard region at once.</summary>
     public int Parallelism { get; init; } = 16;
 
     /// <summary>
     /// Builds the settings from the typed options (TICKSTOCK_MARKET_DATA, TICKSTOCK_SYNTHETIC_SYMBOLS,
-    /// TICKSTOCK_MARKET_SPEED, TICKSTOCK_REPLAY_PATH are mapped onto <see cref="MarketDataSettings"/>).
+    /// TICKSTOCK_MARKET_SPEED, TICKSTOCK_REPLAY_PATH are mapped onto <see cref="MarketDataSettings"/>, and checked when bound).
     /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">The speed is not a positive finite number.</exception>
     public static MarketDataSourceSettings From(TickStockOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         MarketDataSettings market = options.MarketData;
-        if (!double.IsFinite(market.Speed) || market.Speed <= 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), market.Speed,
-                $"TICKSTOCK_MARKET_SPEED (TickStock:MarketData:Speed) must be a positive number, got {market.Speed.ToString(CultureInfo.InvariantCulture)}");
-        }
-
         return new MarketDataSourceSettings
         {
-            Source = market.Source.Trim().ToLowerInvariant(),
+            Source = market.Source,
             SyntheticSymbols = ResolveSymbols(market.SyntheticSymbols, options.DataDirectory),
+            SyntheticPace = market.SyntheticPace,
             Speed = market.Speed,
             ReplayPath = string.IsNullOrWhiteSpace(market.ReplayPath) ? null : market.ReplayPath.Trim(),
+            TickChannel = market.TickChannel,
         };
     }
 
-    /// <summary>A count (first N of data/universes/sp_500.csv, falling back to a built-in list) or a comma list.</summary>
+    /// <summary>A count (first N valid symbols of data/universes/sp_500.csv, then SYN000… for the rest) or a comma list.</summary>
     public static IReadOnlyList<string> ResolveSymbols(string? spec, string dataDirectory)
     {
         spec = string.IsNullOrWhiteSpace(spec) ? "50" : spec.Trim();
@@ -75,11 +76,8 @@ public sealed record MarketDataSourceSettings
         string file = Path.Combine(dataDirectory, "universes", "sp_500.csv");
         if (File.Exists(file))
         {
-            foreach (string line in File.ReadLines(file).Skip(1))
-            {
-                string symbol = line.Split(',')[0].Trim().Trim('"');
-                if (symbol.Length > 0) universe.Add(symbol.ToUpperInvariant());
-            }
+            using var stream = File.OpenRead(file);
+            universe.AddRange(UniverseCsvParser.Parse(stream).Symbols.Select(s => s.Symbol));
         }
 
         for (int i = universe.Count; i < count; i++) universe.Add($"SYN{i:D3}");
@@ -105,15 +103,47 @@ public sealed class TickSourceCounters
 /// <summary>The Akka.Streams sources of symbol commands, one per TICKSTOCK_MARKET_DATA value.</summary>
 public static class MarketDataSources
 {
-    /// <summary>Synthetic: history first, then minute bars throttled to <c>speed × symbols</c> bars per second.</summary>
-    /// <param name="benchmark">Also streamed (first in every minute) so relative strength has its closes; null = none.</param>
-    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null, string? benchmark = "SPY")
+    /// <summary>Synthetic at the fast pace: history first, then minute bars throttled to <c>speed × symbols</c> bars per second.</summary>
+    /// <param name="referenceIndex">Also streamed (first in every minute) so relative strength has its closes; null = none.</param>
+    public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null, string? referenceIndex = "SPY")
     {
-        var feed = new SyntheticFeed(symbols, firstSession, benchmark: benchmark);
-        int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, feed.Symbols.Count)));
-        return Source.From(feed.DailyHistory()).Select(m => (IWithSymbol)m)
-            .Concat(Source.From(feed.Minutes()).Select(m => (IWithSymbol)m)
-                .Throttle(perSecond, TimeSpan.FromSeconds(1), Math.Max(1, perSecond / 10), ThrottleMode.Shaping));
+        var feed = new SyntheticFeed(symbols, firstSession, referenceIndex: referenceIndex);
+        return History(feed).Concat(Fast(Source.From(feed.Minutes()), speed, feed.Symbols.Count));
+    }
+
+    /// <summary>
+    /// Synthetic at the live pace (<see cref="SyntheticSchedule"/>): history first, then the first
+    /// <see cref="SyntheticSchedule.CatchUpMinutes"/> of <see cref="SyntheticSchedule.FirstSession"/> at
+    /// <paramref name="catchUpSpeed"/> bars per second per symbol, then every symbol's next minute once per
+    /// <see cref="SyntheticSchedule.LiveInterval"/>, the first of them one interval after the catch-up.
+    /// </summary>
+    public static Source<IWithSymbol, NotUsed> SyntheticLive(IReadOnlyList<string> symbols, SyntheticSchedule schedule, double catchUpSpeed,
+        string? referenceIndex = "SPY")
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var feed = new SyntheticFeed(symbols, schedule.FirstSession, referenceIndex: referenceIndex);
+        int perMinute = feed.Symbols.Count;
+        // One enumeration of the endless minutes (the walks are stateful), cut into whole minutes of every symbol.
+        return History(feed).Concat(Source.From(feed.Minutes().Chunk(perMinute))
+            .PrefixAndTail(schedule.CatchUpMinutes)
+            .ConcatMany(split =>
+            {
+                var (caughtUp, later) = split;
+                Source<IWithSymbol, NotUsed> live = later
+                    .InitialDelay(SyntheticSchedule.LiveInterval)
+                    .Throttle(1, SyntheticSchedule.LiveInterval, 1, ThrottleMode.Shaping)
+                    .SelectMany(minute => minute)
+                    .Select(m => (IWithSymbol)m);
+                return Fast(Source.From(caughtUp.SelectMany(minute => minute)), catchUpSpeed, perMinute).Concat(live);
+            }));
+    }
+
+    private static Source<IWithSymbol, NotUsed> History(SyntheticFeed feed) => Source.From(feed.DailyHistory()).Select(m => (IWithSymbol)m);
+
+    private static Source<IWithSymbol, NotUsed> Fast(Source<SymbolCommands.MinuteBar, NotUsed> minutes, double speed, int symbols)
+    {
+        int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, symbols)));
+        return minutes.Select(m => (IWithSymbol)m).Throttle(perSecond, TimeSpan.FromSeconds(1), Math.Max(1, perSecond / 10), ThrottleMode.Shaping);
     }
 
     /// <summary>

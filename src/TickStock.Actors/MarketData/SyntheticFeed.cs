@@ -21,19 +21,19 @@ public sealed class SyntheticFeed
     /// <param name="symbols">The streamed symbols.</param>
     /// <param name="firstSession">First streamed session (default: about 90 days ago).</param>
     /// <param name="seed">Random seed.</param>
-    /// <param name="benchmark">
-    /// A benchmark symbol (SPY) streamed as well when not among <paramref name="symbols"/>: it comes first in the
+    /// <param name="referenceIndex">
+    /// A reference index symbol (SPY) streamed as well when not among <paramref name="symbols"/>: it comes first in the
     /// history and in every minute, so the other symbols' relative strength finds its close of the same minute. The
     /// other symbols' walks are the same with or without it.
     /// </param>
-    public SyntheticFeed(IReadOnlyList<string> symbols, DateOnly? firstSession = null, int seed = 20_261_128, string? benchmark = null)
+    public SyntheticFeed(IReadOnlyList<string> symbols, DateOnly? firstSession = null, int seed = 20_261_128, string? referenceIndex = null)
     {
         ArgumentNullException.ThrowIfNull(symbols);
         _firstSession = NyseCalendar.NextTradingDayOnOrAfter(firstSession ?? DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-90));
         var walks = new List<SymbolWalk>(symbols.Count + 1);
-        if (!string.IsNullOrWhiteSpace(benchmark))
+        if (!string.IsNullOrWhiteSpace(referenceIndex))
         {
-            string name = benchmark.Trim().ToUpperInvariant();
+            string name = referenceIndex.Trim().ToUpperInvariant();
             int at = -1;
             for (int i = 0; i < symbols.Count; i++)
             {
@@ -91,7 +91,7 @@ public sealed class SyntheticFeed
         }
     }
 
-    /// <summary>The next <paramref name="count"/> 1-minute bars of every symbol, grouped per symbol (benchmarks).</summary>
+    /// <summary>The next <paramref name="count"/> 1-minute bars of every symbol, grouped per symbol (the performance benchmarks).</summary>
     public Dictionary<string, Bar[]> MinuteSeries(int count)
     {
         var series = _walks.ToDictionary(w => w.Symbol, _ => new Bar[count], StringComparer.Ordinal);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using RestSharp;
 using TickStock.Core.Market;
 using TickStock.Core.Polygon;
+using TickStock.Core.Retry;
 
 namespace TickStock.Actors.Polygon;
 
@@ -57,6 +58,18 @@ public sealed record PolygonClientSettings
 
     /// <summary>Page size: the provider's maximum, so a year of minutes takes ~5 calls.</summary>
     public int Limit { get; init; } = 50_000;
+
+    /// <summary>The settings of the configured provider: its key (none for the embedded stub) and request timeout.</summary>
+    public static PolygonClientSettings For(Configuration.PolygonSettings polygon, Func<CancellationToken, Task<string>> baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(polygon);
+        return new PolygonClientSettings
+        {
+            BaseUrl = baseUrl,
+            ApiKey = polygon.UsesEmbeddedStub ? null : polygon.ApiKey,
+            RequestTimeout = polygon.RequestTimeout,
+        };
+    }
 }
 
 /// <summary>
@@ -156,6 +169,8 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
     {
         var attempts = 0;
         var throttled = 0;
+        // Upper-half jitter: fetchers that failed together (a provider outage) do not all come back together.
+        var backoff = new Backoff(settings.BaseDelay, settings.MaxDelay, BackoffJitter.UpperHalf);
         var bodies = new PooledBodyInterceptor(settings.RequestTimeout);
         request.Interceptors = [bodies];
         while (true)
@@ -173,7 +188,7 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
             if (status == 0 || readError is not null || body is null)
             {
                 var reason = readError ?? response.ErrorException?.Message ?? response.ErrorMessage ?? response.ResponseStatus.ToString();
-                await BackOffOrThrowAsync(++attempts, what, "network error: " + reason, ct).ConfigureAwait(false);
+                await BackOffOrThrowAsync(++attempts, backoff.Next(), what, "network error: " + reason, ct).ConfigureAwait(false);
                 continue;
             }
 
@@ -189,7 +204,7 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
                 }
 
                 var problem = parsed.Error ?? $"status {envelope?.Status}: {envelope?.Error ?? envelope?.Message}";
-                await BackOffOrThrowAsync(++attempts, what, "unreadable 200 body: " + problem, ct).ConfigureAwait(false);
+                await BackOffOrThrowAsync(++attempts, backoff.Next(), what, "unreadable 200 body: " + problem, ct).ConfigureAwait(false);
                 continue;
             }
 
@@ -212,7 +227,7 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
                 case 403:
                     throw new PolygonException(PolygonFailureKind.NotAuthorized, $"not authorized for {what} (403 {error.Status ?? "NOT_AUTHORIZED"}): {error.Text}");
                 case >= 500:
-                    await BackOffOrThrowAsync(++attempts, what, error.Text.StartsWith("HTTP", StringComparison.Ordinal) ? error.Text : $"HTTP {status}: {error.Text}", ct).ConfigureAwait(false);
+                    await BackOffOrThrowAsync(++attempts, backoff.Next(), what, error.Text.StartsWith("HTTP", StringComparison.Ordinal) ? error.Text : $"HTTP {status}: {error.Text}", ct).ConfigureAwait(false);
                     continue;
                 default:
                     throw new PolygonException(PolygonFailureKind.BadRequest, $"{what}: HTTP {status}: {error.Text}");
@@ -220,16 +235,13 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
         }
     }
 
-    private async Task BackOffOrThrowAsync(int attempt, string what, string reason, CancellationToken ct)
+    private async Task BackOffOrThrowAsync(int attempt, TimeSpan delay, string what, string reason, CancellationToken ct)
     {
         if (attempt >= settings.MaxAttempts)
         {
             throw new PolygonException(PolygonFailureKind.GaveUp, $"{what}: gave up after {attempt} attempts: {reason}");
         }
 
-        // Exponential back-off with full jitter on the upper half.
-        var ceiling = Math.Min(settings.MaxDelay.TotalMilliseconds, settings.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        var delay = TimeSpan.FromMilliseconds((ceiling / 2) + (Random.Shared.NextDouble() * ceiling / 2));
         log?.LogWarning("Polygon call {What} failed ({Reason}); retry {Attempt} in {Delay:0}ms", what, reason, attempt, delay.TotalMilliseconds);
         await Task.Delay(delay, ct).ConfigureAwait(false);
     }

@@ -128,7 +128,7 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
         var member = Cluster.Get(Context.System).SelfMember;
         var snapshot = new HealthSnapshot(_redis.Endpoint, _redis.IsConnected, _stats.RedisDown, _stats.BufferedEvents,
             _stats.PostgresDown, _stats.SpillFailing, _stats.RowsSpilled, member.Status, member.Address.ToString(),
-            _options.MarketData.Source, null,
+            _options.MarketData.Source.Name(), null,
             _options.Polygon.UsesEmbeddedStub ? "embedded local stub" : "provider API key configured",
             _stats.MalformedMessages, _stats.PatternsDetected, _stats.UptimeSeconds);
         if (feed is null) Self.Tell(new Snapshot(snapshot));

@@ -29,9 +29,9 @@ public sealed record SymbolActorSettings
     /// <summary>Clock for detection times (tests may fix it).</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
-    /// <summary>How often the benchmark's actor publishes its latest update number, so subscribers that missed the
-    /// last updates notice even while the benchmark is quiet.</summary>
-    public TimeSpan BenchmarkHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
+    /// <summary>How often the reference index's actor publishes its latest update number, so subscribers that missed the
+    /// last updates notice even while the reference index is quiet.</summary>
+    public TimeSpan ReferenceIndexHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>
@@ -43,7 +43,7 @@ public sealed record SymbolActorSettings
 public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 {
     private const string FlushTimer = "flush-ticks";
-    private const string HeartbeatTimer = "benchmark-heartbeat";
+    private const string HeartbeatTimer = "reference-index-heartbeat";
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SymbolActorSettings _settings;
     private readonly string _symbol;
@@ -59,13 +59,13 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     private long _sharedMinuteKey = long.MinValue;
     private long _sharedDailyKey = long.MinValue;
 
-    // Relative strength across the cluster. As the benchmark: this life's id and the number of the last update
-    // published. As any other symbol: which of the benchmark's updates are held.
+    // Relative strength across the cluster. As the reference index: this life's id and the number of the last update
+    // published. As any other symbol: which of the reference index's updates are held.
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
     private long _sequence;
-    private readonly BenchmarkFeed _feed = new();
+    private readonly ReferenceIndexFeed _feed = new();
     private IActorRef _mediator = ActorRefs.Nobody;
-    private string? _benchmarkTopic;
+    private string? _referenceIndexTopic;
 
     public SymbolActor(string symbol, SymbolActorSettings settings)
     {
@@ -89,19 +89,19 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 
     protected override void PreStart()
     {
-        if (_state.IsBenchmark)
+        if (_state.IsReferenceIndex)
         {
             _mediator = DistributedPubSub.Get(Context.System).Mediator;
-            _benchmarkTopic = BenchmarkMessages.Topic(_symbol);
-            Timers.StartPeriodicTimer(HeartbeatTimer, BenchmarkHeartbeat.Instance, _settings.BenchmarkHeartbeat);
+            _referenceIndexTopic = ReferenceIndexMessages.Topic(_symbol);
+            Timers.StartPeriodicTimer(HeartbeatTimer, ReferenceIndexHeartbeat.Instance, _settings.ReferenceIndexHeartbeat);
         }
-        else if (_settings.State.Benchmark is { Length: > 0 } benchmark)
+        else if (_settings.State.ReferenceIndex is { Length: > 0 } referenceIndex)
         {
             // The topic actor watches its subscribers, so a stopped SymbolActor needs no unsubscribe.
             _mediator = DistributedPubSub.Get(Context.System).Mediator;
-            _benchmarkTopic = BenchmarkMessages.Topic(benchmark);
-            _mediator.Tell(new Subscribe(_benchmarkTopic, Self));
-            RequestBenchmarkSnapshot();
+            _referenceIndexTopic = ReferenceIndexMessages.Topic(referenceIndex);
+            _mediator.Tell(new Subscribe(_referenceIndexTopic, Self));
+            RequestReferenceIndexSnapshot();
         }
 
         if (_settings.DailyBars is { } source)
@@ -117,7 +117,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Receive<SeedLoaded>(loaded =>
         {
             foreach (Bar bar in loaded.Bars) _state.SeedDaily(bar);
-            ShareBenchmark();
+            ShareReferenceIndex();
             _log.Debug("SymbolActor {0} seeded {1} daily bars", _symbol, loaded.Bars.Count);
             Stash.UnstashAll();
             Become(Running);
@@ -161,42 +161,42 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Receive<SymbolCommands.SeedDailyBars>(m =>
         {
             foreach (Bar bar in m.Bars) _state.SeedDaily(bar);
-            ShareBenchmark();
+            ShareReferenceIndex();
             Ack();
         });
         Receive<SymbolCommands.Tick>(OnTick);
-        Receive<BenchmarkMessages.Closes>(m =>
+        Receive<ReferenceIndexMessages.Closes>(m =>
         {
-            if (_state.IsBenchmark)
+            if (_state.IsReferenceIndex)
             {
                 return;
             }
 
-            _state.Benchmark.Add(m.Minutes, m.Daily);
+            _state.ReferenceIndexCloses.Add(m.Minutes, m.Daily);
             if (_feed.OnBroadcast(m.Incarnation, m.Sequence, m.CarriesCloses))
             {
-                _log.Debug("SymbolActor {0}: missed benchmark updates ({1} held, {2} announced); asking for a snapshot", _symbol, _feed.Covered, m.Sequence);
-                RequestBenchmarkSnapshot();
+                _log.Debug("SymbolActor {0}: missed reference index updates ({1} held, {2} announced); asking for a snapshot", _symbol, _feed.Covered, m.Sequence);
+                RequestReferenceIndexSnapshot();
             }
         });
-        Receive<BenchmarkMessages.Snapshot>(m =>
+        Receive<ReferenceIndexMessages.Snapshot>(m =>
         {
-            if (!_state.IsBenchmark)
+            if (!_state.IsReferenceIndex)
             {
-                _state.Benchmark.Add(m.Minutes, m.Daily);
+                _state.ReferenceIndexCloses.Add(m.Minutes, m.Daily);
                 _feed.OnSnapshot(m.Incarnation, m.Sequence);
             }
         });
-        Receive<BenchmarkMessages.SnapshotRequest>(_ =>
+        Receive<ReferenceIndexMessages.SnapshotRequest>(_ =>
         {
-            if (_state.IsBenchmark && !Sender.IsNobody() && !Sender.Equals(Self))
+            if (_state.IsReferenceIndex && !Sender.IsNobody() && !Sender.Equals(Self))
             {
-                Sender.Tell(new BenchmarkMessages.Snapshot(_symbol, _incarnation, _sequence,
-                    _state.Benchmark.MinutesAfter(long.MinValue), _state.Benchmark.DailyAfter(long.MinValue)));
+                Sender.Tell(new ReferenceIndexMessages.Snapshot(_symbol, _incarnation, _sequence,
+                    _state.ReferenceIndexCloses.MinutesAfter(long.MinValue), _state.ReferenceIndexCloses.DailyAfter(long.MinValue)));
             }
         });
-        Receive<BenchmarkHeartbeat>(_ => _mediator.Tell(new Publish(_benchmarkTopic!,
-            new BenchmarkMessages.Closes(_symbol, _incarnation, _sequence, [], []))));
+        Receive<ReferenceIndexHeartbeat>(_ => _mediator.Tell(new Publish(_referenceIndexTopic!,
+            new ReferenceIndexMessages.Closes(_symbol, _incarnation, _sequence, [], []))));
         Receive<SubscribeAck>(_ => { });
         Receive<FlushTicks>(_ => FlushTickBar());
         Receive<SeedLoaded>(_ => { }); // a late seed after a restart of the same incarnation is not applied twice
@@ -204,8 +204,8 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         {
             DailyBars = _state.DailyBars,
             PatternsPublished = _published,
-            BenchmarkMinutes = _state.Benchmark.MinuteCount,
-            BenchmarkDays = _state.Benchmark.DailyCount,
+            ReferenceIndexMinutes = _state.ReferenceIndexCloses.MinuteCount,
+            ReferenceIndexDays = _state.ReferenceIndexCloses.DailyCount,
         }));
     }
 
@@ -248,17 +248,17 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Ack();
     }
 
-    /// <summary>The benchmark's actor publishes the closes it added since the last time, as the next numbered update, on
+    /// <summary>The reference index's actor publishes the closes it added since the last time, as the next numbered update, on
     /// its cluster-wide topic.</summary>
-    private void ShareBenchmark()
+    private void ShareReferenceIndex()
     {
-        if (!_state.IsBenchmark)
+        if (!_state.IsReferenceIndex)
         {
             return;
         }
 
-        List<KeyedClose> minutes = _state.Benchmark.MinutesAfter(_sharedMinuteKey);
-        List<KeyedClose> daily = _state.Benchmark.DailyAfter(_sharedDailyKey);
+        List<KeyedClose> minutes = _state.ReferenceIndexCloses.MinutesAfter(_sharedMinuteKey);
+        List<KeyedClose> daily = _state.ReferenceIndexCloses.DailyAfter(_sharedDailyKey);
         if (minutes.Count == 0 && daily.Count == 0)
         {
             return;
@@ -267,17 +267,17 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         if (minutes.Count > 0) _sharedMinuteKey = minutes[^1].Key;
         if (daily.Count > 0) _sharedDailyKey = daily[^1].Key;
         _sequence++;
-        _mediator.Tell(new Publish(_benchmarkTopic!, new BenchmarkMessages.Closes(_symbol, _incarnation, _sequence, minutes, daily)));
+        _mediator.Tell(new Publish(_referenceIndexTopic!, new ReferenceIndexMessages.Closes(_symbol, _incarnation, _sequence, minutes, daily)));
     }
 
     /// <summary>
-    /// Asks the benchmark's actor, through the shard region (it may live on another node, and is started there if it
+    /// Asks the reference index's actor, through the shard region (it may live on another node, and is started there if it
     /// is not running), for every close it holds.
     /// </summary>
-    private void RequestBenchmarkSnapshot()
+    private void RequestReferenceIndexSnapshot()
     {
-        var region = ClusterSharding.Get(Context.System).ShardRegion(ClusterHostingExtensions.SymbolShardTypeName);
-        region.Tell(new BenchmarkMessages.SnapshotRequest(_settings.State.Benchmark!.ToUpperInvariant()), Self);
+        var region = ClusterSharding.Get(Context.System).ShardRegion(SymbolHostingExtensions.SymbolShardTypeName);
+        region.Tell(new ReferenceIndexMessages.SnapshotRequest(_settings.State.ReferenceIndex!.ToUpperInvariant()), Self);
         _feed.SnapshotRequested();
     }
 
@@ -291,7 +291,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 
     private void Publish()
     {
-        ShareBenchmark();
+        ShareReferenceIndex();
         if (_publications.Count == 0)
         {
             return;
@@ -342,8 +342,8 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         public static readonly FlushTicks Instance = new();
     }
 
-    private sealed record BenchmarkHeartbeat
+    private sealed record ReferenceIndexHeartbeat
     {
-        public static readonly BenchmarkHeartbeat Instance = new();
+        public static readonly ReferenceIndexHeartbeat Instance = new();
     }
 }

@@ -38,44 +38,44 @@ public static class SymbolCommands
     }
 }
 
-/// <summary>Messages of the benchmark's close stream that may cross nodes; bound to <see cref="BenchmarkMessageSerializer"/>.</summary>
-public interface IBenchmarkMessage;
+/// <summary>Messages of the reference index's close stream that may cross nodes; bound to <see cref="ReferenceIndexMessageSerializer"/>.</summary>
+public interface IReferenceIndexMessage;
 
 /// <summary>
-/// How the benchmark's closes reach every SymbolActor of the cluster (relative strength): the benchmark's own actor
+/// How the reference index's closes reach every SymbolActor of the cluster (relative strength): the reference index's own actor
 /// publishes each batch of new closes, numbered, on a distributed pub/sub topic (plus a heartbeat with the latest
 /// number), and a SymbolActor that starts — or finds it missed some — asks that actor for a <see cref="Snapshot"/>
-/// through the symbol shard region, wherever it lives. See <see cref="BenchmarkFeed"/>.
+/// through the symbol shard region, wherever it lives. See <see cref="ReferenceIndexFeed"/>.
 /// </summary>
-public static class BenchmarkMessages
+public static class ReferenceIndexMessages
 {
-    /// <summary>The pub/sub topic of a benchmark's closes.</summary>
-    public static string Topic(string benchmark)
+    /// <summary>The pub/sub topic of a reference index's closes.</summary>
+    public static string Topic(string referenceIndex)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(benchmark);
-        return "tickstock.benchmark." + benchmark.ToUpperInvariant();
+        ArgumentException.ThrowIfNullOrWhiteSpace(referenceIndex);
+        return "tickstock.reference-index." + referenceIndex.ToUpperInvariant();
     }
 
     /// <summary>
-    /// Update <paramref name="Sequence"/> of incarnation <paramref name="Incarnation"/> of the benchmark's actor: the closes
+    /// Update <paramref name="Sequence"/> of incarnation <paramref name="Incarnation"/> of the reference index's actor: the closes
     /// it added since the previous update, oldest first. With no closes it is a heartbeat carrying the latest sequence.
     /// </summary>
-    public sealed record Closes(string Benchmark, long Incarnation, long Sequence, IReadOnlyList<KeyedClose> Minutes, IReadOnlyList<KeyedClose> Daily)
-        : IBenchmarkMessage
+    public sealed record Closes(string ReferenceIndex, long Incarnation, long Sequence, IReadOnlyList<KeyedClose> Minutes, IReadOnlyList<KeyedClose> Daily)
+        : IReferenceIndexMessage
     {
         /// <summary>True for an update, false for a heartbeat.</summary>
         public bool CarriesCloses => Minutes.Count > 0 || Daily.Count > 0;
     }
 
-    /// <summary>Every close the benchmark's actor holds, taken after its update <paramref name="Sequence"/>.</summary>
-    public sealed record Snapshot(string Benchmark, long Incarnation, long Sequence, IReadOnlyList<KeyedClose> Minutes, IReadOnlyList<KeyedClose> Daily)
-        : IBenchmarkMessage;
+    /// <summary>Every close the reference index's actor holds, taken after its update <paramref name="Sequence"/>.</summary>
+    public sealed record Snapshot(string ReferenceIndex, long Incarnation, long Sequence, IReadOnlyList<KeyedClose> Minutes, IReadOnlyList<KeyedClose> Daily)
+        : IReferenceIndexMessage;
 
     /// <summary>
-    /// Sent through the shard region to the benchmark's actor (<paramref name="Symbol"/> is the benchmark's ticker, so it
+    /// Sent through the shard region to the reference index's actor (<paramref name="Symbol"/> is the reference index's ticker, so it
     /// is routed like any message for that ticker); it answers the sender with a <see cref="Snapshot"/>.
     /// </summary>
-    public sealed record SnapshotRequest(string Symbol) : IWithSymbol, IBenchmarkMessage;
+    public sealed record SnapshotRequest(string Symbol) : IWithSymbol, IReferenceIndexMessage;
 }
 
 /// <summary>Queries a SymbolActor answers.</summary>
@@ -92,10 +92,10 @@ public static class SymbolQueries
         /// <summary>Patterns sent to the pipeline by this incarnation.</summary>
         public long PatternsPublished { get; init; }
 
-        /// <summary>Benchmark 1-minute closes held (relative strength).</summary>
-        public int BenchmarkMinutes { get; init; }
+        /// <summary>Reference index 1-minute closes held (relative strength).</summary>
+        public int ReferenceIndexMinutes { get; init; }
 
-        /// <summary>Benchmark daily closes held.</summary>
-        public int BenchmarkDays { get; init; }
+        /// <summary>Reference index daily closes held.</summary>
+        public int ReferenceIndexDays { get; init; }
     }
 }

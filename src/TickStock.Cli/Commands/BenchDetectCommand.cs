@@ -12,9 +12,8 @@ using TickStock.Actors.MarketData;
 using TickStock.Actors.Publishing;
 using TickStock.Actors.Symbols;
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
-using TickStock.Core.Detection.Candles;
-using Detection = TickStock.Core.Detection.Detection;
+using TickStock.Core.Detectors;
+using TickStock.Core.Detectors.Candles;
 
 namespace TickStock.Cli.Commands;
 
@@ -43,7 +42,7 @@ internal static class BenchDetectCommand
         if (barCount < 1000 || symbolCount < 1)
         {
             await Console.Error.WriteLineAsync("tickstock bench detect: --bars must be ≥ 1000 and --symbols ≥ 1").ConfigureAwait(false);
-            return 2;
+            return ExitCodes.ConfigurationError;
         }
 
         Bar[] daily = DailySeries(barCount);
@@ -57,7 +56,7 @@ internal static class BenchDetectCommand
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{{\"bars\":{barCount},\"seconds\":{dailySeconds:0.###},\"cdl_bars_per_sec\":{cdlRate:0},\"bars_per_sec\":{barCount / dailySeconds:0},\"intraday_bars_per_sec\":{minuteRate:0},\"actor_bars_per_sec\":{actorRate:0},\"symbols\":{symbolCount}}}"));
-        return 0;
+        return ExitCodes.Ok;
     }
 
     /// <summary>

@@ -43,7 +43,7 @@ internal static class BenchPublishCommand
     {
         if (count <= 0 || warmup < 0 || maxInFlight <= 0 || rate < 0)
         {
-            throw new CliException("--events and --max-in-flight must be positive, --warmup and --rate not negative", CliServices.ConfigurationError);
+            throw new CliException("--events and --max-in-flight must be positive, --warmup and --rate not negative", ExitCodes.ConfigurationError);
         }
 
         var options = CliServices.Options();
@@ -258,7 +258,7 @@ internal static class BenchPublishCommand
             await Console.Error.WriteLineAsync($"bench publish: {warmupMissing} of {warmupFlowIds.Count} warm-up events never arrived").ConfigureAwait(false);
         }
 
-        return lost == 0 && rows == count && warmupMissing <= 0 ? 0 : 1;
+        return lost == 0 && rows == count && warmupMissing <= 0 ? ExitCodes.Ok : ExitCodes.ResultFailed;
     }
 
     /// <summary>Warm-up rounds stop when one compiled at most this many methods...</summary>

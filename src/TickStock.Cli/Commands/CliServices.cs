@@ -15,10 +15,6 @@ internal sealed class CliException(string message, int exitCode) : Exception(mes
 /// <summary>Options and connections for one-shot commands, with errors a person can act on.</summary>
 internal static class CliServices
 {
-    public const int ConfigurationError = 2;
-    public const int PostgresUnreachable = 4;
-    public const int RedisUnreachable = 5;
-
     public static TickStockOptions Options()
     {
         try
@@ -27,7 +23,7 @@ internal static class CliServices
         }
         catch (OptionsException ex)
         {
-            throw new CliException("configuration error: " + ex.Message, ConfigurationError);
+            throw new CliException("configuration error: " + ex.Message, ExitCodes.ConfigurationError);
         }
     }
 
@@ -42,7 +38,7 @@ internal static class CliServices
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
             await dataSource.DisposeAsync().ConfigureAwait(false);
-            throw new CliException($"cannot reach PostgreSQL at {ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString)}: {ex.Message.Split('\n')[0]}", PostgresUnreachable);
+            throw new CliException($"cannot reach PostgreSQL at {ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString)}: {ex.Message.Split('\n')[0]}", ExitCodes.PostgresUnreachable);
         }
     }
 
@@ -56,7 +52,7 @@ internal static class CliServices
         }
         catch (RedisConnectionException ex)
         {
-            throw new CliException($"cannot reach Redis at {ServiceEndpoints.DescribeRedis(options.Redis.Configuration)}: {ex.Message.Split('\n')[0]}", RedisUnreachable);
+            throw new CliException($"cannot reach Redis at {ServiceEndpoints.DescribeRedis(options.Redis.Configuration)}: {ex.Message.Split('\n')[0]}", ExitCodes.RedisUnreachable);
         }
     }
 

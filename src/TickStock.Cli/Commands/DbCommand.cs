@@ -32,15 +32,15 @@ internal static class DbCommand
                 ? $"Schema '{report.Schema}' at {where} is up to date (version {report.CurrentVersion})."
                 : $"Applied migrations {string.Join(", ", report.Applied)} to schema '{report.Schema}' at {where}; " +
                   $"created: {List(report.Created)}; existing and matching: {List(report.Adopted)}.");
-            return 0;
+            return ExitCodes.Ok;
         }
         catch (SchemaMismatchException ex)
         {
-            throw new CliException("migration stopped: " + ex.Message, 3);
+            throw new CliException("migration stopped: " + ex.Message, ExitCodes.DatabaseConflict);
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            throw new CliException($"cannot reach PostgreSQL at {where}: {ex.Message.Split('\n')[0]}", CliServices.PostgresUnreachable);
+            throw new CliException($"cannot reach PostgreSQL at {where}: {ex.Message.Split('\n')[0]}", ExitCodes.PostgresUnreachable);
         }
     });
 

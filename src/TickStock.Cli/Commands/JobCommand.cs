@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Spectre.Console;
 using StackExchange.Redis;
 using TickStock.Actors.Configuration;
-using TickStock.Actors.Infrastructure;
-using TickStock.Actors.Loading;
 using TickStock.Core.Jobs;
 using TickStock.Daemon.Configuration;
 
@@ -14,12 +11,6 @@ namespace TickStock.Cli.Commands;
 /// <summary>`tickstock job …`: submit, watch, cancel and list historical data-load jobs (contract §6).</summary>
 internal static class JobCommand
 {
-    private static readonly string JobChannel = Env(JobChannelVariables.DataLoad, "tickstock.jobs.data_load");
-    private static readonly string ControlChannel = Env(JobChannelVariables.Control, "tickstock.jobs.control");
-    private static readonly string StatusPrefix = Env(JobChannelVariables.StatusPrefix, "tickstock.jobs.status:");
-
-    private static string Env(string name, string fallback) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
-
     public static Command Create()
     {
         var job = new Command("job", "Historical data-load jobs: submit, status, cancel, list (the same messages and status keys the consumer app uses).");
@@ -44,14 +35,9 @@ internal static class JobCommand
         {
             csvFile, years, universeType, noOhlcv, jobId, wait, timeout,
         };
-        csv.SetAction((p, ct) => SubmitAsync(new Dictionary<string, object?>
-        {
-            ["job_type"] = DataLoadJobTypes.CsvUniverseLoad,
-            ["csv_file"] = p.GetValue(csvFile),
-            ["universe_type"] = p.GetValue(universeType),
-            ["years"] = p.GetValue(years),
-            ["include_ohlcv"] = !p.GetValue(noOhlcv),
-        }, p.GetValue(jobId), p.GetValue(wait), p.GetValue(timeout), ct));
+        csv.SetAction((p, ct) => SubmitAsync(
+            (id, by, at) => DataLoadJobMessage.CsvUniverseLoad(id, p.GetValue(csvFile)!, p.GetValue(universeType), p.GetValue(years), !p.GetValue(noOhlcv), by, at),
+            p.GetValue(jobId), p.GetValue(wait), p.GetValue(timeout), ct));
 
         var symbolList = new Argument<string>("symbols") { Description = "Comma-separated tickers, e.g. AAPL,MSFT." };
         var timespan = new Option<string>("--timespan") { Description = "day (daily+weekly+monthly), hour (hourly), minute (1min+hourly).", DefaultValueFactory = _ => "day" };
@@ -60,13 +46,10 @@ internal static class JobCommand
         {
             symbolList, years, timespan, jobId, wait, timeout,
         };
-        symbols.SetAction((p, ct) => SubmitAsync(new Dictionary<string, object?>
-        {
-            ["job_type"] = DataLoadJobTypes.HistoricalLoad,
-            ["symbols"] = p.GetValue(symbolList)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-            ["years"] = p.GetValue(years),
-            ["timespan"] = p.GetValue(timespan),
-        }, p.GetValue(jobId), p.GetValue(wait), p.GetValue(timeout), ct));
+        symbols.SetAction((p, ct) => SubmitAsync(
+            (id, by, at) => DataLoadJobMessage.HistoricalLoad(id, p.GetValue(symbolList)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                p.GetValue(years), p.GetValue(timespan)!, by, at),
+            p.GetValue(jobId), p.GetValue(wait), p.GetValue(timeout), ct));
 
         var submit = new Command("submit", "Publish a data-load job on tickstock.jobs.data_load (the daemon's JobCoordinator runs it).");
         submit.Subcommands.Add(csv);
@@ -79,24 +62,24 @@ internal static class JobCommand
         var id = new Argument<string>("job_id") { Description = "The job id." };
         var json = new Option<bool>("--json") { Description = "Print the status key's raw JSON." };
         var command = new Command("status", "Show a job's status key (tickstock.jobs.status:<id>).") { id, json };
-        command.SetAction((p, _) => WithRedis(async db =>
+        command.SetAction((p, _) => WithRedis(async (db, jobs) =>
         {
             var jobId = p.GetValue(id)!;
-            var raw = await ReadStatusAsync(db, jobId).ConfigureAwait(false);
+            var raw = await ReadStatusAsync(db, jobs, jobId).ConfigureAwait(false);
             if (raw is null)
             {
                 await Console.Error.WriteLineAsync($"tickstock: no status for job '{jobId}' (unknown, or older than 24 h)").ConfigureAwait(false);
-                return 4;
+                return ExitCodes.NotFound;
             }
 
             if (p.GetValue(json))
             {
                 Console.WriteLine(raw);
-                return 0;
+                return ExitCodes.Ok;
             }
 
             PrintStatus(raw);
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
@@ -106,21 +89,15 @@ internal static class JobCommand
         var id = new Argument<string>("job_id") { Description = "The job id." };
         var by = new Option<string?>("--by") { Description = "Who cancels (written in the job's error_message); default cli:<user>." };
         var command = new Command("cancel", "Ask the daemon to cancel a running job (it ends as failed with cancelled: true).") { id, by };
-        command.SetAction((p, _) => WithRedis(async db =>
+        command.SetAction((p, _) => WithRedis(async (db, jobs) =>
         {
             var jobId = p.GetValue(id)!;
-            var message = JsonSerializer.Serialize(new Dictionary<string, string>
-            {
-                ["job_id"] = jobId,
-                ["action"] = "cancel",
-                ["requested_by"] = p.GetValue(by) ?? "cli:" + Environment.UserName,
-                ["timestamp"] = DateTime.Now.ToString(JobStatusClock.Format, CultureInfo.InvariantCulture),
-            });
-            var receivers = await db.PublishAsync(RedisChannel.Literal(ControlChannel), message).ConfigureAwait(false);
+            var message = JobControlMessage.Cancel(jobId, p.GetValue(by) ?? "cli:" + Environment.UserName, LocalNow()).Serialize();
+            var receivers = await db.PublishAsync(RedisChannel.Literal(jobs.ControlChannel), message).ConfigureAwait(false);
             Console.WriteLine(receivers == 0
-                ? $"Cancel for {jobId} published, but no daemon is listening on {ControlChannel}."
+                ? $"Cancel for {jobId} published, but no daemon is listening on {jobs.ControlChannel}."
                 : $"Cancel for {jobId} published.");
-            return receivers == 0 ? 3 : 0;
+            return receivers == 0 ? ExitCodes.NoListener : ExitCodes.Ok;
         }));
         return command;
     }
@@ -128,7 +105,7 @@ internal static class JobCommand
     private static Command List()
     {
         var command = new Command("list", "List the jobs that have a status key (the last 24 h).");
-        command.SetAction((_, _) => WithRedis(async db =>
+        command.SetAction((_, _) => WithRedis(async (db, jobs) =>
         {
             var table = new Table().AddColumns("job", "type", "status", "progress", "symbols", "started", "completed", "message");
             var count = 0;
@@ -140,17 +117,15 @@ internal static class JobCommand
                     continue;
                 }
 
-                await foreach (var key in server.KeysAsync(db.Database, StatusPrefix + "*", pageSize: 500).ConfigureAwait(false))
+                await foreach (var key in server.KeysAsync(db.Database, jobs.StatusKeyPrefix + "*", pageSize: 500).ConfigureAwait(false))
                 {
-                    var raw = await ReadStatusAsync(db, key.ToString()[StatusPrefix.Length..]).ConfigureAwait(false);
-                    if (raw is null)
+                    if (JobStatusSerializer.Parse(await ReadStatusAsync(db, jobs, key.ToString()[jobs.StatusKeyPrefix.Length..]).ConfigureAwait(false)) is not { } s)
                     {
                         continue;
                     }
 
-                    var s = Parse(raw);
-                    table.AddRow(Markup.Escape(s("job_id")), Markup.Escape(s("job_type")), Markup.Escape(s("status")), s("progress") + "%",
-                        $"{s("processed_symbols")}/{s("total_symbols")}", Markup.Escape(s("started_at")), Markup.Escape(s("completed_at")), Markup.Escape(Shorten(s("message"), 60)));
+                    table.AddRow(Markup.Escape(s.JobId), Markup.Escape(s.JobType), Markup.Escape(s.Status), Inv($"{s.Progress}%"),
+                        Inv($"{s.ProcessedSymbols}/{s.TotalSymbols}"), Time(s.StartedAt), Time(s.CompletedAt), Markup.Escape(Shorten(s.Message ?? string.Empty, 60)));
                     count++;
                 }
             }
@@ -158,57 +133,43 @@ internal static class JobCommand
             if (count == 0)
             {
                 Console.WriteLine("No jobs with a status key.");
-                return 0;
+                return ExitCodes.Ok;
             }
 
             AnsiConsole.Write(table);
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }
 
-    private static async Task<int> SubmitAsync(Dictionary<string, object?> fields, string? jobId, bool wait, int timeoutSeconds, CancellationToken ct)
+    private static async Task<int> SubmitAsync(Func<string, string, string, string> message, string? jobId, bool wait, int timeoutSeconds, CancellationToken ct)
     {
         jobId ??= string.Create(CultureInfo.InvariantCulture, $"cli-{DateTime.UtcNow:yyyyMMddHHmmss}-{Guid.NewGuid().ToString("N")[..6]}");
-        var message = new Dictionary<string, object?>
-        {
-            ["job_id"] = jobId,
-        };
-        foreach (var (k, v) in fields)
-        {
-            if (v is not null)
-            {
-                message[k] = v;
-            }
-        }
-
-        message["requested_by"] = "cli:" + Environment.UserName;
-        message["timestamp"] = DateTime.Now.ToString(JobStatusClock.Format, CultureInfo.InvariantCulture);
-        var json = JsonSerializer.Serialize(message);
+        var json = message(jobId, "cli:" + Environment.UserName, LocalNow());
 
         // Validate here too: a typo is reported at once instead of as a failed job.
         var check = DataLoadJobParser.Parse(json);
         if (!check.Succeeded)
         {
             await Console.Error.WriteLineAsync($"tickstock: invalid job: {check.ErrorMessage}").ConfigureAwait(false);
-            return 2;
+            return ExitCodes.ConfigurationError;
         }
 
-        return await WithRedis(async db =>
+        return await WithRedis(async (db, jobs) =>
         {
-            var receivers = await db.PublishAsync(RedisChannel.Literal(JobChannel), json).ConfigureAwait(false);
-            Console.WriteLine($"Submitted job {jobId} on {JobChannel}");
+            var receivers = await db.PublishAsync(RedisChannel.Literal(jobs.DataLoadChannel), json).ConfigureAwait(false);
+            Console.WriteLine($"Submitted job {jobId} on {jobs.DataLoadChannel}");
             if (receivers == 0)
             {
-                await Console.Error.WriteLineAsync($"tickstock: nobody is listening on {JobChannel}: start the daemon (`tickstock run`) and submit again").ConfigureAwait(false);
-                return 3;
+                await Console.Error.WriteLineAsync($"tickstock: nobody is listening on {jobs.DataLoadChannel}: start the daemon (`tickstock run`) and submit again").ConfigureAwait(false);
+                return ExitCodes.NoListener;
             }
 
-            return wait ? await WaitAsync(db, jobId, timeoutSeconds, ct).ConfigureAwait(false) : 0;
+            return wait ? await WaitAsync(db, jobs, jobId, timeoutSeconds, ct).ConfigureAwait(false) : ExitCodes.Ok;
         }).ConfigureAwait(false);
     }
 
-    private static async Task<int> WaitAsync(IDatabase db, string jobId, int timeoutSeconds, CancellationToken ct)
+    private static async Task<int> WaitAsync(IDatabase db, JobSettings jobs, string jobId, int timeoutSeconds, CancellationToken ct)
     {
         var deadline = timeoutSeconds > 0 ? DateTime.UtcNow.AddSeconds(timeoutSeconds) : DateTime.MaxValue;
         string? final = null;
@@ -219,17 +180,12 @@ internal static class JobCommand
                 var task = ctx.AddTask(Markup.Escape(jobId), maxValue: 100);
                 while (!ct.IsCancellationRequested && DateTime.UtcNow < deadline)
                 {
-                    var raw = await ReadStatusAsync(db, jobId).ConfigureAwait(false);
-                    if (raw is not null)
+                    var raw = await ReadStatusAsync(db, jobs, jobId).ConfigureAwait(false);
+                    if (JobStatusSerializer.Parse(raw) is { } s)
                     {
-                        var s = Parse(raw);
-                        if (double.TryParse(s("progress"), NumberStyles.Float, CultureInfo.InvariantCulture, out var progress))
-                        {
-                            task.Value = progress;
-                        }
-
-                        task.Description = Markup.Escape($"{jobId} {s("processed_symbols")}/{s("total_symbols")} {Shorten(s("message"), 50)}");
-                        if (JobStatusValues.IsTerminal(s("status")))
+                        task.Value = s.Progress;
+                        task.Description = Markup.Escape(Inv($"{jobId} {s.ProcessedSymbols}/{s.TotalSymbols} {Shorten(s.Message ?? string.Empty, 50)}"));
+                        if (JobStatusValues.IsTerminal(s.Status))
                         {
                             final = raw;
                             task.Value = 100;
@@ -251,16 +207,16 @@ internal static class JobCommand
         if (final is null)
         {
             await Console.Error.WriteLineAsync($"tickstock: stopped waiting; job {jobId} is still running (see `tickstock job status {jobId}`)").ConfigureAwait(false);
-            return 5;
+            return ExitCodes.WaitTimedOut;
         }
 
         PrintStatus(final);
-        return Parse(final)("status") == JobStatusValues.Failed ? 1 : 0;
+        return JobStatusSerializer.Parse(final)?.Status == JobStatusValues.Failed ? ExitCodes.ResultFailed : ExitCodes.Ok;
     }
 
-    private static async Task<string?> ReadStatusAsync(IDatabase db, string jobId)
+    private static async Task<string?> ReadStatusAsync(IDatabase db, JobSettings jobs, string jobId)
     {
-        var key = StatusPrefix + jobId;
+        var key = jobs.StatusKeyPrefix + jobId;
         var type = await db.KeyTypeAsync(key).ConfigureAwait(false);
         if (type == RedisType.String)
         {
@@ -271,61 +227,53 @@ internal static class JobCommand
         {
             // The consumer may have left a hash before the daemon took the job.
             var entries = await db.HashGetAllAsync(key).ConfigureAwait(false);
-            return JsonSerializer.Serialize(entries.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString()));
+            return System.Text.Json.JsonSerializer.Serialize(entries.ToDictionary(e => e.Name.ToString(), e => e.Value.ToString()));
         }
 
         return null;
     }
 
-    private static Func<string, string> Parse(string raw)
-    {
-        Dictionary<string, string> values = new(StringComparer.Ordinal);
-        try
-        {
-            using var doc = JsonDocument.Parse(raw);
-            if (doc.RootElement.ValueKind == JsonValueKind.Object)
-            {
-                foreach (var p in doc.RootElement.EnumerateObject())
-                {
-                    values[p.Name] = p.Value.ValueKind switch
-                    {
-                        JsonValueKind.String => p.Value.GetString()!,
-                        JsonValueKind.Null => string.Empty,
-                        _ => p.Value.GetRawText(),
-                    };
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // Shown as empty fields.
-        }
-
-        return name => values.GetValueOrDefault(name, string.Empty);
-    }
-
     private static void PrintStatus(string raw)
     {
-        var s = Parse(raw);
-        var grid = new Grid().AddColumn().AddColumn();
-        foreach (var name in new[] { "job_id", "job_type", "status", "progress", "message", "total_symbols", "processed_symbols", "failed_symbols", "errors", "error_message", "cancelled", "started_at", "completed_at", "rows" })
+        if (JobStatusSerializer.Parse(raw) is not { } s)
         {
-            var value = s(name);
-            if (value.Length > 0)
+            Console.WriteLine(raw);
+            return;
+        }
+
+        var grid = new Grid().AddColumn().AddColumn();
+        foreach (var (name, value) in new (string, string?)[]
+                 {
+                     ("job_id", s.JobId), ("job_type", s.JobType), ("status", s.Status), ("progress", Inv($"{s.Progress}%")), ("message", s.Message),
+                     ("total_symbols", Inv($"{s.TotalSymbols}")), ("processed_symbols", Inv($"{s.ProcessedSymbols}")),
+                     ("failed_symbols", s.FailedSymbols.Count == 0 ? null : string.Join(", ", s.FailedSymbols)),
+                     ("errors", s.Errors.Count == 0 ? null : string.Join("; ", s.Errors.Select(e => $"{e.Key}: {e.Value}"))),
+                     ("error_message", s.ErrorMessage), ("cancelled", s.Cancelled ? "true" : null),
+                     ("started_at", Time(s.StartedAt)), ("completed_at", Time(s.CompletedAt)),
+                     ("rows", string.Join(", ", s.Rows.Select(r => Inv($"{r.Key}: {r.Value:N0}")))),
+                 })
+        {
+            if (!string.IsNullOrEmpty(value))
             {
-                grid.AddRow(new Text(name), new Text(name == "progress" ? value + "%" : Shorten(value, 400)));
+                grid.AddRow(new Text(name), new Text(Shorten(value, 400)));
             }
         }
 
         AnsiConsole.Write(grid);
     }
 
+    private static string Inv(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string Time(DateTime? local) => local is { } t && t != DateTime.MinValue ? JobStatusClock.FormatLocal(t) : string.Empty;
+
+    private static string LocalNow() => JobStatusClock.FormatLocal(DateTime.Now);
+
     private static string Shorten(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 
-    private static Task<int> WithRedis(Func<IDatabase, Task<int>> action) => CliServices.RunAsync(async () =>
+    private static Task<int> WithRedis(Func<IDatabase, JobSettings, Task<int>> action) => CliServices.RunAsync(async () =>
     {
         var options = CliServices.Options();
         await using var mux = await CliServices.RedisAsync(options, "tickstock-cli").ConfigureAwait(false);
-        return await action(mux.GetDatabase()).ConfigureAwait(false);
+        return await action(mux.GetDatabase(), options.Jobs).ConfigureAwait(false);
     });
 }

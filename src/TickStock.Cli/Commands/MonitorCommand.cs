@@ -35,7 +35,7 @@ internal static class MonitorCommand
             if (!parse.GetValue(watch))
             {
                 AnsiConsole.Write(await snapshot.RenderAsync(ct).ConfigureAwait(false));
-                return 0;
+                return ExitCodes.Ok;
             }
 
             var period = TimeSpan.FromSeconds(Math.Max(0.5, parse.GetValue(interval)));
@@ -54,7 +54,7 @@ internal static class MonitorCommand
                     }
                 }
             }).ConfigureAwait(false);
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }

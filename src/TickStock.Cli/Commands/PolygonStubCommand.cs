@@ -33,13 +33,13 @@ internal static class PolygonStubCommand
         if (port is < 0 or > 65535)
         {
             await Console.Error.WriteLineAsync($"tickstock: --port must be 0..65535 (got {port})").ConfigureAwait(false);
-            return 2;
+            return ExitCodes.ConfigurationError;
         }
 
         if (data is not null && !Directory.Exists(data))
         {
             await Console.Error.WriteLineAsync($"tickstock: --data folder '{data}' does not exist").ConfigureAwait(false);
-            return 2;
+            return ExitCodes.ConfigurationError;
         }
 
         PolygonStubOptions options;
@@ -61,7 +61,7 @@ internal static class PolygonStubCommand
         catch (FormatException ex)
         {
             await Console.Error.WriteLineAsync($"tickstock: {ex.Message}").ConfigureAwait(false);
-            return 2;
+            return ExitCodes.ConfigurationError;
         }
 
         using var stop = new CancellationTokenSource();
@@ -79,6 +79,6 @@ internal static class PolygonStubCommand
         }
 
         Console.WriteLine($"Polygon stub stopped after {server.Stats.ApiRequests} API requests");
-        return 0;
+        return ExitCodes.Ok;
     }
 }

@@ -5,8 +5,7 @@ using System.Text.Json;
 using Spectre.Console;
 using TickStock.Core.BarFiles;
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
-using Detection = TickStock.Core.Detection.Detection;
+using TickStock.Core.Detectors;
 
 namespace TickStock.Cli.Commands;
 
@@ -16,8 +15,6 @@ namespace TickStock.Cli.Commands;
 /// </summary>
 internal static class ScanCommand
 {
-    private const int ExitBadInput = 2;
-
     public static Command Create()
     {
         var file = new Argument<FileInfo>("FILE") { Description = "CSV bar file: header date or datetime/timestamp, then open, high, low, close, volume (any case; extra columns ignored)." };
@@ -126,7 +123,7 @@ internal static class ScanCommand
 
         writer.Finish(bars);
         stdout.Flush();
-        return 0;
+        return ExitCodes.Ok;
     }
 
     private static string DefaultSymbol(string fileName)
@@ -139,7 +136,7 @@ internal static class ScanCommand
     private static int Fail(string message)
     {
         Console.Error.WriteLine($"tickstock scan: {message}");
-        return ExitBadInput;
+        return ExitCodes.ConfigurationError;
     }
 
     private static IDetectionWriter CreateWriter(string format, TextWriter stdout, string symbol) => format switch

@@ -26,7 +26,7 @@ internal static class TestPatternCommand
             var e = PatternEvent.Create(parse.GetValue(symbol)!.Trim().ToUpperInvariant(), parse.GetValue(pattern)!, parse.GetValue(confidence),
                 parse.GetValue(tier)!, "1min", parse.GetValue(price), 2.5, 1_000_000, DateTimeOffset.UtcNow,
                 new Dictionary<string, double> { ["rsi"] = 61.2, ["relative_volume"] = 3.1 });
-            if (e.Problem() is { } problem) throw new CliException("invalid event: " + problem, CliServices.ConfigurationError);
+            if (e.Problem() is { } problem) throw new CliException("invalid event: " + problem, ExitCodes.ConfigurationError);
 
             var options = CliServices.Options();
             await using var db = await CliServices.PostgresAsync(options, ct).ConfigureAwait(false);
@@ -37,7 +37,7 @@ internal static class TestPatternCommand
 
             Console.WriteLine($"flow_id {e.FlowId}");
             Console.WriteLine($"published {e.Symbol} {e.Pattern} ({e.Confidence:0.###}, tier {e.Tier}) on {channels.Patterns}: {counts[0]} subscriber(s) received it");
-            return 0;
+            return ExitCodes.Ok;
         }));
         return command;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using TickStock.Core.Bars;
+using TickStock.Core.Csv;
 
 namespace TickStock.Core.BarFiles;
 
@@ -22,6 +23,10 @@ public sealed class BarFileFormatException : FormatException
     public BarFileFormatException(int lineNumber, string message)
         : base(string.Create(CultureInfo.InvariantCulture, $"line {lineNumber}: {message}")) => LineNumber = lineNumber;
 
+    /// <summary>The CSV text itself is malformed (e.g. an unterminated quote).</summary>
+    public BarFileFormatException(CsvFormatException inner)
+        : base(inner?.Message, inner) => LineNumber = inner!.LineNumber;
+
     /// <summary>1-based line number of the offending line (1 = header); 0 when not about a line.</summary>
     public int LineNumber { get; }
 }
@@ -42,7 +47,7 @@ public sealed record BarFileOptions
 /// <summary>
 /// Reads CSV bar files for `tickstock scan`: a header naming <c>date</c> or <c>datetime</c>/<c>timestamp</c>/<c>time</c>,
 /// then <c>open, high, low, close, volume</c> in any order and case; extra columns are ignored. Fields may be
-/// double-quoted (RFC 4180). Blank lines are skipped. Any unreadable row throws <see cref="BarFileFormatException"/>
+/// double-quoted (RFC 4180, read by <see cref="CsvRecordReader"/>). Blank lines are skipped. Any unreadable row throws <see cref="BarFileFormatException"/>
 /// naming its line.
 /// </summary>
 /// <remarks>
@@ -96,24 +101,17 @@ public static class BarFileReader
 
     private static IEnumerable<BarRow> ReadCore(TextReader reader, TimeZoneInfo zone, int sessionOpenMinute)
     {
+        var csv = new CsvRecordReader(reader);
         int lineNumber = 0;
-        string? line;
         Columns? columns = null;
-        var fields = new List<string>(8);
-        while ((line = reader.ReadLine()) != null)
+        while (Next(csv) is { } fields)
         {
-            lineNumber++;
-            if (lineNumber == 1 && line.Length > 0 && line[0] == '\uFEFF')
-            {
-                line = line[1..];
-            }
-
-            if (string.IsNullOrWhiteSpace(line))
+            lineNumber = csv.LineNumber;
+            if (CsvRecordReader.IsBlank(fields))
             {
                 continue;
             }
 
-            SplitCsv(line, fields, lineNumber);
             if (columns is null)
             {
                 columns = Columns.FromHeader(fields, lineNumber);
@@ -126,6 +124,18 @@ public static class BarFileReader
         if (columns is null)
         {
             throw new BarFileFormatException(Math.Max(lineNumber, 1), "empty file: expected a header with date/datetime/timestamp, open, high, low, close, volume");
+        }
+    }
+
+    private static List<string>? Next(CsvRecordReader csv)
+    {
+        try
+        {
+            return csv.ReadRecord();
+        }
+        catch (CsvFormatException ex)
+        {
+            throw new BarFileFormatException(ex);
         }
     }
 
@@ -197,68 +207,6 @@ public static class BarFileReader
             SessionDate = (local.Year * 10000) + (local.Month * 100) + local.Day,
             MinuteOfSession = minuteOfSession,
         };
-    }
-
-    /// <summary>Splits one CSV line into <paramref name="fields"/> (quotes per RFC 4180, no embedded newlines).</summary>
-    private static void SplitCsv(string line, List<string> fields, int lineNumber)
-    {
-        fields.Clear();
-        int i = 0;
-        while (true)
-        {
-            if (i < line.Length && line[i] == '"')
-            {
-                var sb = new System.Text.StringBuilder();
-                i++;
-                while (true)
-                {
-                    if (i >= line.Length)
-                    {
-                        throw new BarFileFormatException(lineNumber, "unterminated quoted field");
-                    }
-
-                    if (line[i] == '"')
-                    {
-                        if (i + 1 < line.Length && line[i + 1] == '"')
-                        {
-                            sb.Append('"');
-                            i += 2;
-                            continue;
-                        }
-
-                        i++;
-                        break;
-                    }
-
-                    sb.Append(line[i++]);
-                }
-
-                fields.Add(sb.ToString());
-                if (i < line.Length && line[i] != ',')
-                {
-                    throw new BarFileFormatException(lineNumber, "unexpected text after a quoted field");
-                }
-            }
-            else
-            {
-                int comma = line.IndexOf(',', i);
-                int end = comma < 0 ? line.Length : comma;
-                fields.Add(line[i..end]);
-                i = end;
-            }
-
-            if (i >= line.Length)
-            {
-                return;
-            }
-
-            i++; // skip the comma
-            if (i == line.Length)
-            {
-                fields.Add(string.Empty);
-                return;
-            }
-        }
     }
 
     private sealed record Columns(int Time, int Open, int High, int Low, int Close, int Volume)

@@ -101,13 +101,13 @@ public sealed class RelativeVolume
 }
 
 /// <summary>
-/// Relative strength against a benchmark (SPY by default, chosen by the caller): (1 + symbol return) /
-/// (1 + benchmark return) over the last <c>period</c> bars; &gt; 1 means outperforming.
+/// Relative strength against a reference index (SPY by default, chosen by the caller): (1 + symbol return) /
+/// (1 + reference index return) over the last <c>period</c> bars; &gt; 1 means outperforming.
 /// </summary>
 public sealed class RelativeStrength
 {
     private readonly double[] _symbol;
-    private readonly double[] _benchmark;
+    private readonly double[] _referenceIndex;
     private long _count;
 
     /// <summary>Creates the indicator (default 20 bars).</summary>
@@ -115,19 +115,19 @@ public sealed class RelativeStrength
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(period, 1);
         _symbol = new double[period + 1];
-        _benchmark = new double[period + 1];
+        _referenceIndex = new double[period + 1];
     }
 
     /// <summary>Current ratio; NaN until <c>period</c> + 1 pairs were seen or when a base price is 0.</summary>
     public double Value { get; private set; } = double.NaN;
 
-    /// <summary>Adds one bar's close of the symbol and of the benchmark (same bar time).</summary>
-    public void Update(double close, double benchmarkClose)
+    /// <summary>Adds one bar's close of the symbol and of the reference index (same bar time).</summary>
+    public void Update(double close, double referenceIndexClose)
     {
         int n = _symbol.Length;
         int slot = (int)(_count % n);
         _symbol[slot] = close;
-        _benchmark[slot] = benchmarkClose;
+        _referenceIndex[slot] = referenceIndexClose;
         _count++;
         if (_count < n)
         {
@@ -135,7 +135,7 @@ public sealed class RelativeStrength
         }
 
         int oldest = (int)(_count % n);
-        double s0 = _symbol[oldest], b0 = _benchmark[oldest];
-        Value = s0 > 0 && b0 > 0 && benchmarkClose > 0 ? (close / s0) / (benchmarkClose / b0) : double.NaN;
+        double s0 = _symbol[oldest], b0 = _referenceIndex[oldest];
+        Value = s0 > 0 && b0 > 0 && referenceIndexClose > 0 ? (close / s0) / (referenceIndexClose / b0) : double.NaN;
     }
 }

@@ -55,12 +55,15 @@ public sealed record JobStatusDocument
     /// <summary>Echoed from the consumer's first status, when it carried one.</summary>
     public string? Description { get; init; }
 
-    /// <summary>Percent 0..100 (unlike backtests' fraction): processed / total, 100 once terminal.</summary>
+    /// <summary>
+    /// Percent 0..100 (unlike backtests' fraction): processed / total; 100 once completed. A job
+    /// that failed or was cancelled reports the share it actually processed.
+    /// </summary>
     public int Progress
     {
         get
         {
-            if (JobStatusValues.IsTerminal(Status))
+            if (Status is JobStatusValues.Completed or JobStatusValues.CompletedWithErrors)
             {
                 return 100;
             }
@@ -181,8 +184,86 @@ public static class JobStatusSerializer
         }
     }
 
+    /// <summary>
+    /// Reads a status key's JSON (ours, or the consumer's first status) for display. Tolerant:
+    /// missing or mistyped fields take their defaults (an absent <c>started_at</c> reads as
+    /// <see cref="DateTime.MinValue"/>); null when the text is not a JSON object at all.
+    /// </summary>
+    public static JobStatusDocument? Parse(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json) || json.Length > DataLoadJobParser.MaxMessageBytes)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                return null;
+            }
+
+            return new JobStatusDocument
+            {
+                JobId = Text(root, "job_id") ?? string.Empty,
+                JobType = Text(root, "job_type") ?? string.Empty,
+                Status = Text(root, "status") ?? string.Empty,
+                Message = Text(root, "message"),
+                CurrentSymbol = Text(root, "current_symbol"),
+                TotalSymbols = Int(root, "total_symbols"),
+                ProcessedSymbols = Int(root, "processed_symbols"),
+                SuccessfulSymbols = Strings(root, "successful_symbols"),
+                FailedSymbols = Strings(root, "failed_symbols"),
+                Errors = root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+                    ? errors.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.String).ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal)
+                    : new Dictionary<string, string>(),
+                ErrorMessage = Text(root, "error_message"),
+                StartedAt = LocalTime(root, "started_at") ?? DateTime.MinValue,
+                CompletedAt = LocalTime(root, "completed_at"),
+                Rows = root.TryGetProperty("rows", out var rows) && rows.ValueKind == JsonValueKind.Object
+                    ? rows.EnumerateObject().Where(p => p.Value.TryGetInt64(out _)).ToDictionary(p => p.Name, p => p.Value.GetInt64(), StringComparer.Ordinal)
+                    : new Dictionary<string, long>(),
+                Cancelled = root.TryGetProperty("cancelled", out var c) && c.ValueKind == JsonValueKind.True,
+                SubmittedAt = Text(root, "submitted_at"),
+                Description = Text(root, "description"),
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     private static string? Text(JsonElement root, string name) =>
         root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
+
+    // The consumer's hash stores every field as a string: accept "12" as well as 12.
+    private static int Int(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var e))
+        {
+            return 0;
+        }
+
+        return e.ValueKind switch
+        {
+            JsonValueKind.Number when e.TryGetInt32(out var n) => n,
+            JsonValueKind.String when int.TryParse(e.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) => n,
+            _ => 0,
+        };
+    }
+
+    private static List<string> Strings(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.Array
+            ? [.. e.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!)]
+            : [];
+
+    private static DateTime? LocalTime(JsonElement root, string name) =>
+        Text(root, name) is { } text && DateTime.TryParseExact(text, JobStatusClock.Format, CultureInfo.InvariantCulture, DateTimeStyles.None, out var value)
+            ? value
+            : null;
 
     private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
     {

@@ -11,6 +11,9 @@ namespace TickStock.Core.Polygon;
 /// It only ever accepts valid JSON and declines (returns false, position untouched) anything else:
 /// escapes, unknown fields, numbers outside the fast decimal path, missing fields, malformed text.
 /// The caller then reads that row with the reader, which gives the exact value or a clear error.
+/// <para>Hand-written on purpose, where the rest of the code prefers libraries: no JSON library reads this one fixed
+/// shape faster, the page parse is the loader's hot path, and System.Text.Json stays the fallback and the reference
+/// the tests compare against.</para>
 /// </summary>
 internal static class AggregateRowScanner
 {

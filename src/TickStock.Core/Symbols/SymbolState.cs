@@ -1,9 +1,8 @@
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
+using TickStock.Core.Detectors;
 
 namespace TickStock.Core.Symbols;
 
-using Detection = TickStock.Core.Detection.Detection;
 
 /// <summary>
 /// A detection that passed the publication stage, with the context the event carries
@@ -14,7 +13,7 @@ using Detection = TickStock.Core.Detection.Detection;
 /// <param name="Volume">Volume of the bar the pattern was detected on.</param>
 /// <param name="Rsi">RSI(14) of the detecting stream (NaN until ready).</param>
 /// <param name="RelativeVolume">Volume / mean of the previous 20 bars (NaN until ready).</param>
-/// <param name="RelativeStrength">Relative strength against the benchmark (NaN when no benchmark is fed).</param>
+/// <param name="RelativeStrength">Relative strength against the reference index (NaN when no reference index is fed).</param>
 public readonly record struct Publication(
     Detection Detection,
     double PriceChangePercent,
@@ -49,14 +48,14 @@ public sealed record SymbolStateOptions
     /// <summary>Roll 5- and 15-minute bars from the 1-minute stream and run their detectors.</summary>
     public bool RollUp { get; init; } = true;
 
-    /// <summary>Benchmark symbol of <c>relative_strength</c> (patterns.md: SPY); null or empty = none.</summary>
-    public string? Benchmark { get; init; } = "SPY";
+    /// <summary>Reference index symbol of <c>relative_strength</c> (patterns.md: SPY); null or empty = none.</summary>
+    public string? ReferenceIndex { get; init; } = "SPY";
 
     /// <summary>Relative strength period in bars of the detecting stream.</summary>
     public int RelativeStrengthPeriod { get; init; } = 20;
 
-    /// <summary>Intraday: how much older than a bar the benchmark's latest minute may be and still count as its close.</summary>
-    public TimeSpan BenchmarkMaxAge { get; init; } = TimeSpan.FromMinutes(15);
+    /// <summary>Intraday: how much older than a bar the reference index's latest minute may be and still count as its close.</summary>
+    public TimeSpan ReferenceIndexMaxAge { get; init; } = TimeSpan.FromMinutes(15);
 }
 
 /// <summary>
@@ -85,7 +84,7 @@ public sealed class SymbolState
     private readonly List<Detection> _dailyRaw = new(16);
     private readonly CloseRing _minuteCloses;
     private readonly CloseRing _dailyCloses;
-    private readonly long _benchmarkMaxAgeMs;
+    private readonly long _referenceIndexMaxAgeMs;
 
     private long _lastMinuteMs = long.MinValue;
     private int _sessionDate;
@@ -104,16 +103,16 @@ public sealed class SymbolState
         _fifteen = new RollUp(15, new DetectorEngine(new DetectorOptions { Timeframe = Timeframe.FifteenMinutes }), new CloseRing(ring));
         _minuteCloses = new CloseRing(ring);
         _dailyCloses = new CloseRing(ring);
-        _benchmarkMaxAgeMs = (long)_options.BenchmarkMaxAge.TotalMilliseconds;
-        IsBenchmark = !string.IsNullOrEmpty(_options.Benchmark) && string.Equals(symbol, _options.Benchmark, StringComparison.OrdinalIgnoreCase);
+        _referenceIndexMaxAgeMs = (long)_options.ReferenceIndexMaxAge.TotalMilliseconds;
+        IsReferenceIndex = !string.IsNullOrEmpty(_options.ReferenceIndex) && string.Equals(symbol, _options.ReferenceIndex, StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>True when this symbol is the benchmark itself: its own closes go into <see cref="Benchmark"/> (to share
+    /// <summary>True when this symbol is the reference index itself: its own closes go into <see cref="ReferenceIndexCloses"/> (to share
     /// with the other symbols) and it has no relative strength.</summary>
-    public bool IsBenchmark { get; }
+    public bool IsReferenceIndex { get; }
 
-    /// <summary>The benchmark's closes known to this symbol (fed by the host: broadcasts of the benchmark's bars).</summary>
-    public BenchmarkCloses Benchmark { get; } = new();
+    /// <summary>The reference index's closes known to this symbol (fed by the host: broadcasts of the reference index's bars).</summary>
+    public ReferenceIndexCloses ReferenceIndexCloses { get; } = new();
 
     /// <summary>The ticker.</summary>
     public string Symbol { get; }
@@ -171,9 +170,9 @@ public sealed class SymbolState
             _session.Add(bar);
         }
 
-        if (IsBenchmark)
+        if (IsReferenceIndex)
         {
-            Benchmark.AddMinute(bar.TimeMs, bar.Close);
+            ReferenceIndexCloses.AddMinute(bar.TimeMs, bar.Close);
         }
 
         RunIntraday(_minute, _minuteCloses, bar.TimeMs, bar, output);
@@ -235,7 +234,7 @@ public sealed class SymbolState
     }
 
     /// <param name="closes">The stream's recent closes (relative strength).</param>
-    /// <param name="closeTimeMs">Start of the minute whose close is the bar's close (the benchmark is looked up as of it).</param>
+    /// <param name="closeTimeMs">Start of the minute whose close is the bar's close (the reference index is looked up as of it).</param>
     private void RunIntraday(DetectorEngine engine, CloseRing closes, long closeTimeMs, in Bar bar, List<Publication> output)
     {
         _raw.Clear();
@@ -267,9 +266,9 @@ public sealed class SymbolState
 
         LastDailyDate = bar.SessionDate;
         _dailyCloses.Push(bar.SessionDate, bar.Close);
-        if (IsBenchmark)
+        if (IsReferenceIndex)
         {
-            Benchmark.AddDaily(bar.SessionDate, bar.Close);
+            ReferenceIndexCloses.AddDaily(bar.SessionDate, bar.Close);
         }
 
         _dailyRaw.Clear();
@@ -285,32 +284,32 @@ public sealed class SymbolState
     }
 
     /// <summary>
-    /// (close / close N bars ago) / (benchmark close / benchmark close N bars ago) on the stream's own bar times:
+    /// (close / close N bars ago) / (reference index close / reference index close N bars ago) on the stream's own bar times:
     /// daily bars by session date, intraday bars as of the minute of their close (at most
-    /// <see cref="SymbolStateOptions.BenchmarkMaxAge"/> older). NaN for the benchmark itself or when a close is unknown.
+    /// <see cref="SymbolStateOptions.ReferenceIndexMaxAge"/> older). NaN for the reference index itself or when a close is unknown.
     /// </summary>
     private double RelativeStrength(CloseRing closes, bool daily)
     {
-        if (IsBenchmark || !closes.TryEnds(out long oldKey, out double oldClose, out long newKey, out double newClose) || oldClose <= 0)
+        if (IsReferenceIndex || !closes.TryEnds(out long oldKey, out double oldClose, out long newKey, out double newClose) || oldClose <= 0)
         {
             return double.NaN;
         }
 
-        double oldBenchmark, newBenchmark;
+        double oldReferenceIndex, newReferenceIndex;
         if (daily)
         {
-            if (!Benchmark.TryDaily((int)oldKey, out oldBenchmark) || !Benchmark.TryDaily((int)newKey, out newBenchmark))
+            if (!ReferenceIndexCloses.TryDaily((int)oldKey, out oldReferenceIndex) || !ReferenceIndexCloses.TryDaily((int)newKey, out newReferenceIndex))
             {
                 return double.NaN;
             }
         }
-        else if (!Benchmark.TryMinuteAsOf(oldKey, _benchmarkMaxAgeMs, out oldBenchmark)
-            || !Benchmark.TryMinuteAsOf(newKey, _benchmarkMaxAgeMs, out newBenchmark))
+        else if (!ReferenceIndexCloses.TryMinuteAsOf(oldKey, _referenceIndexMaxAgeMs, out oldReferenceIndex)
+            || !ReferenceIndexCloses.TryMinuteAsOf(newKey, _referenceIndexMaxAgeMs, out newReferenceIndex))
         {
             return double.NaN;
         }
 
-        return newClose / oldClose / (newBenchmark / oldBenchmark);
+        return newClose / oldClose / (newReferenceIndex / oldReferenceIndex);
     }
 
     private void Publish(List<Detection> detections, MarketState state, double priceChange, double volume, double relativeStrength, List<Publication> output)

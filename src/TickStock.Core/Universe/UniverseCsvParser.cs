@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using TickStock.Core.Csv;
 
 namespace TickStock.Core.Universe;
 
@@ -55,10 +56,11 @@ public static class UniverseCsvParser
         limits ??= UniverseParseLimits.Default;
         try
         {
-            return ParseBounded(new CsvRecordReader(csv, limits.MaxChars, limits.MaxFieldChars), limits);
+            return ParseBounded(new CsvRecordReader(csv, new CsvLimits(limits.MaxChars, limits.MaxFieldChars)), limits);
         }
-        catch (UniverseFileTooLargeException ex)
+        catch (CsvFormatException ex)
         {
+            // A bound broken, an unterminated quote, text after a closing quote: the message names the line.
             return UniverseParseResult.Failure("universe file rejected: " + ex.Message);
         }
         catch (DecoderFallbackException)
@@ -138,7 +140,7 @@ public static class UniverseCsvParser
     {
         for (var i = 0; i < header.Count; i++)
         {
-            if (string.Equals(header[i].Trim().TrimStart('\uFEFF').Trim(), name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(header[i].Trim(), name, StringComparison.OrdinalIgnoreCase))
             {
                 return i;
             }

@@ -31,9 +31,23 @@ public static class TickStockConfiguration
     public static TickStockOptions Bind(IConfiguration configuration)
     {
         var options = new TickStockOptions();
+        RequireName<MarketDataSource>(configuration, "TickStock:MarketData:Source", "TICKSTOCK_MARKET_DATA");
+        RequireName<SyntheticPace>(configuration, "TickStock:MarketData:SyntheticPace", "TICKSTOCK_SYNTHETIC_PACE");
+
+        // TICKSTOCK_NOW is parsed here, once, with "no offset means UTC" (the binder would read
+        // such a value in the host's zone); everything else uses the typed value.
+        var nowKey = TickStockOptions.Section + ":" + nameof(TickStockOptions.Now);
+        var nowText = configuration[nowKey];
+        DateTimeOffset? now = null;
+        if (!string.IsNullOrWhiteSpace(nowText))
+        {
+            now = TickStockOptions.ParseNow(nowText) ?? throw new OptionsException($"TICKSTOCK_NOW='{nowText}' is not an ISO-8601 instant");
+        }
+
         try
         {
             configuration.GetSection(TickStockOptions.Section).Bind(options);
+            options.Now = now;
         }
         catch (InvalidOperationException ex)
         {
@@ -46,16 +60,28 @@ public static class TickStockConfiguration
         return options;
     }
 
+    /// <summary>
+    /// An enum setting must be one of its names, in any case. Checked before binding: the binder would also take a
+    /// number ("3") or a flag list ("replay, redis") and name no choices when it fails.
+    /// </summary>
+    private static void RequireName<TEnum>(IConfiguration configuration, string key, string variable)
+        where TEnum : struct, Enum
+    {
+        string? value = configuration[key];
+        string[] names = Enum.GetNames<TEnum>();
+        if (value is not null && !names.Any(n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new OptionsException($"{variable}='{value}' is not one of {string.Join(", ", names.Select(n => n.ToLowerInvariant()))}");
+        }
+    }
+
     private static void Validate(TickStockOptions options)
     {
-        if (!MarketDataSettings.KnownSources.Contains(options.MarketData.Source))
+        // The one check of the speed: the market data sources take it as given.
+        if (!double.IsFinite(options.MarketData.Speed) || options.MarketData.Speed <= 0)
         {
-            throw new OptionsException($"TICKSTOCK_MARKET_DATA='{options.MarketData.Source}' is not one of {string.Join(", ", MarketDataSettings.KnownSources)}");
-        }
-
-        if (!(options.MarketData.Speed > 0) || double.IsInfinity(options.MarketData.Speed))
-        {
-            throw new OptionsException($"TICKSTOCK_MARKET_SPEED must be a positive number of bars per second per symbol, got {options.MarketData.Speed}");
+            throw new OptionsException(
+                $"TICKSTOCK_MARKET_SPEED must be a positive number (synthetic: bars per second per symbol; replay: multiple of real time), got {options.MarketData.Speed.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
         if (options.Polygon.RatePerMinute <= 0)
@@ -63,10 +89,27 @@ public static class TickStockConfiguration
             throw new OptionsException($"POLYGON_RATE_PER_MIN must be a positive number, got {options.Polygon.RatePerMinute}");
         }
 
-        if (options.Now is { Length: > 0 } now && !DateTimeOffset.TryParse(now, System.Globalization.CultureInfo.InvariantCulture,
-                System.Globalization.DateTimeStyles.AssumeUniversal, out _))
+        if (options.Polygon.RequestTimeout <= TimeSpan.Zero)
         {
-            throw new OptionsException($"TICKSTOCK_NOW='{now}' is not an ISO-8601 instant");
+            throw new OptionsException($"TickStock:Polygon:RequestTimeout must be positive, got {options.Polygon.RequestTimeout}");
+        }
+
+        if (!(options.Jobs.IntradayCapYears > 0) || options.Jobs.IntradayCapYears > 30)
+        {
+            throw new OptionsException($"TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years in (0, 30], got {options.Jobs.IntradayCapYears}");
+        }
+
+        foreach (var (variable, value) in new[]
+                 {
+                     ("TICKSTOCK_JOBS_CHANNEL", options.Jobs.DataLoadChannel),
+                     ("TICKSTOCK_JOBS_CONTROL_CHANNEL", options.Jobs.ControlChannel),
+                     ("TICKSTOCK_JOBS_STATUS_PREFIX", options.Jobs.StatusKeyPrefix),
+                 })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                throw new OptionsException($"{variable} must not be empty");
+            }
         }
     }
 }

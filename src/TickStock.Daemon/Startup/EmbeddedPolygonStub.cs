@@ -1,4 +1,3 @@
-using System.Globalization;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Loading;
 using TickStock.PolygonStub;
@@ -22,9 +21,7 @@ public static class EmbeddedPolygonStub
             {
                 Host = "127.0.0.1",
                 Port = 0,
-                Now = options.Now is { Length: > 0 } now
-                    ? DateTimeOffset.Parse(now, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
-                    : null,
+                Now = options.Now,
             };
             var server = await PolygonStubServer.StartAsync(stubOptions, ct).ConfigureAwait(false);
             return new EmbeddedProvider(server.BaseUrl, server);

@@ -5,6 +5,7 @@ using StackExchange.Redis;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Persistence;
+using TickStock.Core.Retry;
 
 namespace TickStock.Daemon.Startup;
 
@@ -20,7 +21,8 @@ public sealed class ServiceConnectivityMonitor(
     RedisConnectionProvider redisProvider,
     ILoggerFactory loggerFactory) : BackgroundService
 {
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetry = TimeSpan.FromSeconds(30);
     private readonly ILogger _log = loggerFactory.CreateLogger<ServiceConnectivityMonitor>();
     private IConnectionMultiplexer? _redis;
 
@@ -32,7 +34,8 @@ public sealed class ServiceConnectivityMonitor(
     private async Task WatchRedisAsync(CancellationToken ct)
     {
         var where = ServiceEndpoints.DescribeRedis(options.Redis.Configuration);
-        var delay = TimeSpan.FromSeconds(1);
+        var backoff = new Backoff(FirstRetry, MaxRetry);
+        TimeSpan delay;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -57,18 +60,19 @@ public sealed class ServiceConnectivityMonitor(
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException or ArgumentException)
             {
+                delay = backoff.Next();
                 _log.LogWarning("Cannot reach Redis at {Where}: {Reason}; retrying in {Delay:0}s", where, FirstLine(ex.Message), delay.TotalSeconds);
             }
 
             await Task.Delay(delay, ct).ConfigureAwait(false);
-            delay = Next(delay);
         }
     }
 
     private async Task WatchPostgresAsync(CancellationToken ct)
     {
         var where = ServiceEndpoints.DescribePostgres(options.Postgres.ConnectionString);
-        var delay = TimeSpan.FromSeconds(1);
+        var backoff = new Backoff(FirstRetry, MaxRetry);
+        TimeSpan delay;
         while (!ct.IsCancellationRequested)
         {
             try
@@ -95,15 +99,13 @@ public sealed class ServiceConnectivityMonitor(
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
             {
+                delay = backoff.Next();
                 _log.LogWarning("Cannot reach PostgreSQL at {Where}: {Reason}; retrying in {Delay:0}s", where, FirstLine(ex.Message), delay.TotalSeconds);
             }
 
             await Task.Delay(delay, ct).ConfigureAwait(false);
-            delay = Next(delay);
         }
     }
-
-    private static TimeSpan Next(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
 
     private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -18,7 +18,7 @@ public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
     {
         var cluster = new NodeClusterSettings();
         builder.AddTickStockCluster(cluster).AddSymbolSharding(cluster)
-            .AddMarketData(new MarketDataSourceSettings { Source = "synthetic", SyntheticSymbols = ["FEEDA", "FEEDB"], Speed = 5_000 });
+            .AddMarketData(new MarketDataSourceSettings { Source = MarketDataSource.Synthetic, SyntheticPace = SyntheticPace.Fast, SyntheticSymbols = ["FEEDA", "FEEDB"], Speed = 5_000 });
     }
 
     [Fact]
@@ -77,11 +77,11 @@ public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
         ActorRegistry.Register<PatternPipeline>(pipeline.Ref, overwrite: true);
 
         var detected = pipeline.FishForMessage<PatternCommands.PatternDetected>(m => m.Event.Tier == "intraday", TimeSpan.FromSeconds(60));
-        Assert.Contains(detected.Event.Symbol, new[] { "FEEDA", "FEEDB", "SPY" }); // SPY streams too, as the relative-strength benchmark
+        Assert.Contains(detected.Event.Symbol, new[] { "FEEDA", "FEEDB", "SPY" }); // SPY streams too, as the relative-strength reference index
         Assert.Null(detected.Event.Problem());
 
-        var feed = await ActorRegistry.GetAsync<MarketDataFeed>();
-        var stats = await feed.Ask<MarketDataFeedActor.FeedStats>(MarketDataFeedActor.GetStats.Instance, TimeSpan.FromSeconds(10));
+        var feed = await ActorRegistry.GetAsync<MarketDataFeedActor>();
+        var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(10));
         Assert.Equal("synthetic", stats.Source);
         Assert.Equal(0, stats.Failures);
     }

@@ -1,7 +1,7 @@
 using TickStock.Actors.MarketData;
 using TickStock.Actors.Symbols;
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
+using TickStock.Core.Detectors;
 using TickStock.Core.Symbols;
 
 namespace TickStock.Actors.Tests.MarketData;
@@ -41,10 +41,10 @@ public class SyntheticFeedTests
     }
 
     [Fact]
-    public void The_benchmark_is_streamed_first_in_history_and_every_minute_without_changing_the_other_walks()
+    public void The_reference_index_is_streamed_first_in_history_and_every_minute_without_changing_the_other_walks()
     {
         var plain = new SyntheticFeed(Symbols, new DateOnly(2026, 3, 2));
-        var withSpy = new SyntheticFeed(Symbols, new DateOnly(2026, 3, 2), benchmark: "spy");
+        var withSpy = new SyntheticFeed(Symbols, new DateOnly(2026, 3, 2), referenceIndex: "spy");
 
         Assert.Equal(["SPY", .. Symbols], withSpy.Symbols);
         Assert.Equal("SPY", withSpy.DailyHistory().First().Symbol);
@@ -52,7 +52,7 @@ public class SyntheticFeedTests
         Assert.Equal(["SPY", "SPY", "SPY"], minutes.Where((_, i) => i % (Symbols.Length + 1) == 0).Select(m => m.Symbol));
         var expected = plain.Minutes().Take(Symbols.Length * 3).Select(m => (m.Symbol, m.Bar)).ToList();
         Assert.Equal(expected, minutes.Where(m => m.Symbol != "SPY").Select(m => (m.Symbol, m.Bar)));
-        Assert.Equal(Symbols.Length, new SyntheticFeed(Symbols, new DateOnly(2026, 3, 2), benchmark: "CCC").Symbols.Count); // already streamed
+        Assert.Equal(Symbols.Length, new SyntheticFeed(Symbols, new DateOnly(2026, 3, 2), referenceIndex: "CCC").Symbols.Count); // already streamed
     }
 
     [Fact]

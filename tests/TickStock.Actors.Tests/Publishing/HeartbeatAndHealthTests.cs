@@ -42,7 +42,7 @@ public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
         }
 
         // No market-data feed runs in these tests: a node without one reports market_data healthy.
-        public TickStockOptions Options() => new() { Pipeline = Rig.Settings, MarketData = { Source = "none" } };
+        public TickStockOptions Options() => new() { Pipeline = Rig.Settings, MarketData = { Source = MarketDataSource.None } };
 
         public async ValueTask DisposeAsync()
         {

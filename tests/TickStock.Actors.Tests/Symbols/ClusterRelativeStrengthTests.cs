@@ -18,7 +18,7 @@ namespace TickStock.Actors.Tests.Symbols;
 /// <summary>
 /// Relative strength across a real two-node cluster in one process: two hosts composed like the daemon
 /// (AddTickStockCluster + AddSymbolSharding), the second seeded by the first, SPY's SymbolActor on one node and the
-/// detecting symbol's on the other, so the benchmark's closes, the snapshot request and its answer cross the wire.
+/// detecting symbol's on the other, so the reference index's closes, the snapshot request and its answer cross the wire.
 /// </summary>
 public sealed class ClusterRelativeStrengthTests : IAsyncLifetime
 {
@@ -63,7 +63,7 @@ public sealed class ClusterRelativeStrengthTests : IAsyncLifetime
         // SPY +10 % over 20 minutes, sent to SPY's node; the symbol's own bars go to its node.
         await SendAsync(spyNode, "SPY", Enumerable.Range(0, 21).Select(m => MinuteBars.At(m, close: 100 + (0.5 * m))));
         await EventuallyAsync(async () =>
-            (await otherNode.Region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus(symbol), AskTimeout)).BenchmarkMinutes == 21,
+            (await otherNode.Region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus(symbol), AskTimeout)).ReferenceIndexMinutes == 21,
             $"{symbol} holds SPY's 21 minute closes");
         await SendAsync(otherNode, symbol, MinuteBars.QuietThenSpike()); // flat at 100.5
 
@@ -74,7 +74,7 @@ public sealed class ClusterRelativeStrengthTests : IAsyncLifetime
         // The subscription is known cluster-wide by now: SPY's next closes follow as numbered updates.
         await SendAsync(spyNode, "SPY", Enumerable.Range(21, 21).Select(m => MinuteBars.At(m, close: 100 + (0.5 * m))));
         await EventuallyAsync(async () =>
-            (await otherNode.Region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus(symbol), AskTimeout)).BenchmarkMinutes == 42,
+            (await otherNode.Region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus(symbol), AskTimeout)).ReferenceIndexMinutes == 42,
             $"{symbol} holds SPY's 42 minute closes");
         await SendAsync(otherNode, symbol, Enumerable.Range(21, 20).Select(m => MinuteBars.At(m)).Append(MinuteBars.At(41, volume: 6000)));
 

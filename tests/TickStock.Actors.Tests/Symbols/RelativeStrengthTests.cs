@@ -1,28 +1,28 @@
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
+using TickStock.Core.Detectors;
 using TickStock.Core.Symbols;
 
 namespace TickStock.Actors.Tests.Symbols;
 
-/// <summary>Relative strength against the benchmark: the close store and SymbolState's publication context.</summary>
+/// <summary>Relative strength against the reference index: the close store and SymbolState's publication context.</summary>
 public class RelativeStrengthTests
 {
     private static Publication Spike(List<Publication> output) =>
         Assert.Single(output, p => p.Detection.Kind == PatternKind.VolumeSpike && p.Detection.Timeframe == Timeframe.OneMinute);
 
     /// <summary>SPY 1-minute closes 100, 100.5, … for minutes 0..<paramref name="last"/>.</summary>
-    private static void FeedRisingBenchmark(BenchmarkCloses benchmark, int last, int skip = -1)
+    private static void FeedRisingReferenceIndex(ReferenceIndexCloses referenceIndex, int last, int skip = -1)
     {
         for (int m = 0; m <= last; m++)
         {
-            if (m != skip) benchmark.AddMinute(MinuteBars.At(m).TimeMs, 100 + (0.5 * m));
+            if (m != skip) referenceIndex.AddMinute(MinuteBars.At(m).TimeMs, 100 + (0.5 * m));
         }
     }
 
     [Fact]
     public void Closes_arriving_out_of_order_are_kept_sorted_and_found_as_of_a_time()
     {
-        var closes = new BenchmarkCloses();
+        var closes = new ReferenceIndexCloses();
         closes.AddMinute(3 * 60_000, 103);
         closes.AddMinute(1 * 60_000, 101);
         closes.AddMinute(2 * 60_000, 102);
@@ -42,7 +42,7 @@ public class RelativeStrengthTests
     [Fact]
     public void Daily_closes_match_the_session_date_exactly_and_old_ones_are_dropped_past_capacity()
     {
-        var closes = new BenchmarkCloses(minuteCapacity: 16, dailyCapacity: 10);
+        var closes = new ReferenceIndexCloses(minuteCapacity: 16, dailyCapacity: 10);
         for (int d = 1; d <= 40; d++) closes.AddDaily(20260100 + d, d);
 
         Assert.True(closes.TryDaily(20260140, out double last));
@@ -53,10 +53,10 @@ public class RelativeStrengthTests
     }
 
     [Fact]
-    public void A_publication_carries_relative_strength_against_the_benchmark_closes_of_the_same_minutes()
+    public void A_publication_carries_relative_strength_against_the_reference_index_closes_of_the_same_minutes()
     {
         var state = new SymbolState("RSX");
-        FeedRisingBenchmark(state.Benchmark, 20);
+        FeedRisingReferenceIndex(state.ReferenceIndexCloses, 20);
         var output = new List<Publication>();
         foreach (Bar bar in MinuteBars.QuietThenSpike()) state.OnMinuteBar(bar, output); // flat at 100.5
 
@@ -66,10 +66,10 @@ public class RelativeStrengthTests
     }
 
     [Fact]
-    public void A_benchmark_minute_not_there_yet_uses_the_latest_earlier_one()
+    public void A_reference_index_minute_not_there_yet_uses_the_latest_earlier_one()
     {
         var state = new SymbolState("RSX");
-        FeedRisingBenchmark(state.Benchmark, 19); // minute 20 of SPY not yet received
+        FeedRisingReferenceIndex(state.ReferenceIndexCloses, 19); // minute 20 of SPY not yet received
         var output = new List<Publication>();
         foreach (Bar bar in MinuteBars.QuietThenSpike()) state.OnMinuteBar(bar, output);
 
@@ -77,11 +77,11 @@ public class RelativeStrengthTests
     }
 
     [Fact]
-    public void Without_benchmark_closes_or_with_stale_ones_there_is_no_relative_strength()
+    public void Without_reference_index_closes_or_with_stale_ones_there_is_no_relative_strength()
     {
         var none = new SymbolState("RSX");
-        var stale = new SymbolState("RSX2", new SymbolStateOptions { BenchmarkMaxAge = TimeSpan.FromMinutes(5) });
-        FeedRisingBenchmark(stale.Benchmark, 10); // last SPY close 10 minutes before the spike
+        var stale = new SymbolState("RSX2", new SymbolStateOptions { ReferenceIndexMaxAge = TimeSpan.FromMinutes(5) });
+        FeedRisingReferenceIndex(stale.ReferenceIndexCloses, 10); // last SPY close 10 minutes before the spike
         var outNone = new List<Publication>();
         var outStale = new List<Publication>();
         foreach (Bar bar in MinuteBars.QuietThenSpike())
@@ -97,14 +97,14 @@ public class RelativeStrengthTests
     }
 
     [Fact]
-    public void Daily_publications_use_the_benchmark_daily_closes_of_the_same_dates()
+    public void Daily_publications_use_the_reference_index_daily_closes_of_the_same_dates()
     {
         var state = new SymbolState("RSX");
         var start = new DateOnly(2026, 1, 1);
         for (int i = 0; i < 40; i++)
         {
             Bar day = Bar.Daily(start.AddDays(i), 50, 51, 49, 50 + (i % 2), 1e6);
-            state.Benchmark.AddDaily(day.SessionDate, 200 + i);
+            state.ReferenceIndexCloses.AddDaily(day.SessionDate, 200 + i);
             if (i < 39) state.SeedDaily(day);
         }
 
@@ -118,16 +118,16 @@ public class RelativeStrengthTests
     }
 
     [Fact]
-    public void The_benchmark_records_its_own_closes_to_share_and_has_no_relative_strength_itself()
+    public void The_reference_index_records_its_own_closes_to_share_and_has_no_relative_strength_itself()
     {
         var spy = new SymbolState("spy");
         var output = new List<Publication>();
         foreach (Bar bar in MinuteBars.QuietThenSpike()) spy.OnMinuteBar(bar, output);
 
-        Assert.True(spy.IsBenchmark);
-        Assert.Equal(21, spy.Benchmark.MinuteCount);
+        Assert.True(spy.IsReferenceIndex);
+        Assert.Equal(21, spy.ReferenceIndexCloses.MinuteCount);
         Assert.True(double.IsNaN(Spike(output).RelativeStrength));
-        Assert.False(new SymbolState("RSX").IsBenchmark);
-        Assert.False(new SymbolState("SPY", new SymbolStateOptions { Benchmark = null }).IsBenchmark);
+        Assert.False(new SymbolState("RSX").IsReferenceIndex);
+        Assert.False(new SymbolState("SPY", new SymbolStateOptions { ReferenceIndex = null }).IsReferenceIndex);
     }
 }

@@ -162,7 +162,7 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
     }
 
     [Fact]
-    public async Task Benchmark_bars_reach_a_running_symbol_and_its_PatternDetected_carries_relative_strength()
+    public async Task Reference_index_bars_reach_a_running_symbol_and_its_PatternDetected_carries_relative_strength()
     {
         _daily.Release();
         var (region, pipeline) = await StartAsync();
@@ -170,25 +170,25 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
         await SendAsync(region, "SPY", Enumerable.Range(0, 21).Select(m => MinuteBars.At(m, close: 100 + (0.5 * m))));
 
         // The closes travel over distributed pub/sub, whose subscription takes effect
-        // asynchronously: an update published before it did is recovered through the benchmark's
+        // asynchronously: an update published before it did is recovered through the reference index's
         // heartbeat and a snapshot. Either way RSX must end up holding every close SPY holds.
         await AwaitAssertAsync(async () =>
         {
             var spy = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("SPY"), TimeSpan.FromSeconds(5));
             var rsx = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("RSX"), TimeSpan.FromSeconds(5));
-            Assert.True(spy.BenchmarkMinutes > 0);
-            Assert.Equal(spy.BenchmarkMinutes, rsx.BenchmarkMinutes);
+            Assert.True(spy.ReferenceIndexMinutes > 0);
+            Assert.Equal(spy.ReferenceIndexMinutes, rsx.ReferenceIndexMinutes);
         }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200));
         await SendAsync(region, "RSX", MinuteBars.QuietThenSpike());
 
         var evt = pipeline.FishForMessage<PatternCommands.PatternDetected>(
             m => m.Event.Symbol == "RSX" && m.Event.Pattern == "Volume_Spike" && m.Event.Timeframe == "1min", TimeSpan.FromSeconds(15)).Event;
-        Assert.Equal(0.909, evt.Indicators["relative_strength"], 3); // flat symbol, benchmark +10 % over 20 bars
+        Assert.Equal(0.909, evt.Indicators["relative_strength"], 3); // flat symbol, reference index +10 % over 20 bars
         Assert.Null(evt.Problem());
     }
 
     [Fact]
-    public async Task A_symbol_started_after_the_benchmark_gets_its_closes_as_a_snapshot()
+    public async Task A_symbol_started_after_the_reference_index_gets_its_closes_as_a_snapshot()
     {
         _daily.Release();
         var (region, pipeline) = await StartAsync();
@@ -196,7 +196,7 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
         await AwaitConditionAsync(async () =>
         {
             var status = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("LATER"), TimeSpan.FromSeconds(10));
-            return status.BenchmarkMinutes == 21 && status.BenchmarkDays == GatedDailyBars.Days;
+            return status.ReferenceIndexMinutes == 21 && status.ReferenceIndexDays == GatedDailyBars.Days;
         }, TimeSpan.FromSeconds(15));
         await SendAsync(region, "LATER", MinuteBars.QuietThenSpike());
 

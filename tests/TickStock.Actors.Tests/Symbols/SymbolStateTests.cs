@@ -1,5 +1,5 @@
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
+using TickStock.Core.Detectors;
 using TickStock.Core.Symbols;
 
 namespace TickStock.Actors.Tests.Symbols;
@@ -45,16 +45,78 @@ public class SymbolStateTests
     {
         var state = new SymbolState("TEST", new SymbolStateOptions { IntradayCooldown = 0 });
         var output = new List<Publication>();
-        // 25 quiet 5-minute buckets (125 minutes), then one bucket whose minutes carry 6× volume.
-        for (int m = 0; m < 125; m++) state.OnMinuteBar(MinuteBars.At(m), output);
+        // 300 quiet minutes (60 five-minute and 20 fifteen-minute buckets of 1000 per minute), then the 15 minutes
+        // 14:30–14:44 ET at 6000 each: the first 5-minute bucket (30000 against a mean of 5000) and the 15-minute
+        // bucket (90000 against a mean of 15000) are both 6× spikes, Volume_Spike confidence 0.9.
+        for (int m = 0; m < 300; m++) state.OnMinuteBar(MinuteBars.At(m), output);
         output.Clear();
-        for (int m = 125; m < 130; m++) state.OnMinuteBar(MinuteBars.At(m, volume: 6000), output);
+        for (int m = 300; m < 314; m++) state.OnMinuteBar(MinuteBars.At(m, volume: 6000), output);
+        Assert.DoesNotContain(output, p => p.Detection.Timeframe == Timeframe.FifteenMinutes);
 
-        var five = Assert.Single(output, p => p.Detection.Timeframe == Timeframe.FiveMinutes && p.Detection.Kind == PatternKind.VolumeSpike);
+        state.OnMinuteBar(MinuteBars.At(314, volume: 6000), output);
+
+        var five = output.First(p => p.Detection.Timeframe == Timeframe.FiveMinutes && p.Detection.Kind == PatternKind.VolumeSpike);
         Assert.Equal(30000, five.Volume); // 5 minutes summed
-        Assert.Equal(MinuteBars.At(125).TimeMs, five.Detection.TimeMs); // bucket starts at 11:35 ET
-        Assert.Equal(25, five.Detection.BarIndex); // completed on its last minute, not when the next bucket starts
+        Assert.Equal(MinuteBars.At(300).TimeMs, five.Detection.TimeMs); // bucket starts at 14:30 ET
+        Assert.Equal(60, five.Detection.BarIndex); // completed on its last minute, not when the next bucket starts
+        Assert.Equal(0.9, five.Detection.Confidence, 3);
+
+        var fifteen = Assert.Single(output, p => p.Detection.Timeframe == Timeframe.FifteenMinutes && p.Detection.Kind == PatternKind.VolumeSpike);
+        Assert.Equal(90000, fifteen.Volume); // 15 minutes summed
+        Assert.Equal(MinuteBars.At(300).TimeMs, fifteen.Detection.TimeMs); // 14:30 ET: the 21st bucket from 09:30
+        Assert.Equal(20, fifteen.Detection.BarIndex); // published on minute 314, its last minute
+        Assert.Equal(0.9, fifteen.Detection.Confidence, 3);
+        Assert.Equal(100.5, fifteen.Detection.Price); // the close of its last minute
+        Assert.Equal(6.0, fifteen.RelativeVolume, 9);
     }
+
+    [Fact]
+    public void Price_change_is_the_percent_move_from_the_previous_sessions_close()
+    {
+        var state = new SymbolState("TEST");
+        var output = new List<Publication>();
+        // Day 1 closes at 100.50 (every quiet minute closes there). Day 2: 20 quiet minutes, then a 6× volume
+        // minute closing at 102.51: (102.51 − 100.50) / 100.50 × 100 = 2.01 / 100.5 × 100 = 2.0 %.
+        for (int m = 0; m < 390; m++) state.OnMinuteBar(MinuteBars.At(m), output);
+        output.Clear();
+        var day2 = MinuteBars.Day.AddDays(1);
+        foreach (Bar bar in MinuteBars.QuietThenSpike(day: day2).Take(20)) state.OnMinuteBar(bar, output);
+        state.OnMinuteBar(MinuteBars.At(20, volume: 6000, close: 102.51, day: day2), output);
+
+        var spike = Assert.Single(output, p => p.Detection.Kind == PatternKind.VolumeSpike && p.Detection.Timeframe == Timeframe.OneMinute);
+        Assert.Equal(2.0, spike.PriceChangePercent, 9);
+        Assert.Equal(102.51, spike.Detection.Price);
+    }
+
+    [Fact]
+    public void Price_change_before_any_previous_session_is_against_the_previous_bar()
+    {
+        var state = new SymbolState("TEST");
+        var output = new List<Publication>();
+        // No earlier session: the move is taken from the previous minute's close, 100.50 → 101.505 = +1.0 %.
+        foreach (Bar bar in MinuteBars.QuietThenSpike().Take(20)) state.OnMinuteBar(bar, output);
+        state.OnMinuteBar(MinuteBars.At(20, volume: 6000, close: 101.505), output);
+
+        var spike = Assert.Single(output, p => p.Detection.Kind == PatternKind.VolumeSpike);
+        Assert.Equal(1.0, spike.PriceChangePercent, 9);
+    }
+
+    [Fact]
+    public void Daily_price_change_is_against_the_previous_daily_close()
+    {
+        var state = new SymbolState("TEST");
+        var output = new List<Publication>();
+        // 20 daily bars closing at 80, then one closing at 90 on 6× volume: (90 − 80) / 80 × 100 = 12.5 %.
+        var day = new DateOnly(2026, 10, 1);
+        for (int i = 0; i < 20; i++, day = NextWeekday(day)) state.OnDailyBar(Bar.Daily(day, 80, 80.5, 79.5, 80, 1000), output);
+        output.Clear();
+        state.OnDailyBar(Bar.Daily(day, 80, 90.5, 79.5, 90, 6000), output);
+
+        var spike = Assert.Single(output, p => p.Detection.Kind == PatternKind.VolumeSpike && p.Detection.Timeframe == Timeframe.Daily);
+        Assert.Equal(12.5, spike.PriceChangePercent, 9);
+    }
+
+    private static DateOnly NextWeekday(DateOnly day) => day.AddDays(day.DayOfWeek == DayOfWeek.Friday ? 3 : 1);
 
     [Fact]
     public void A_new_session_turns_the_previous_sessions_minutes_into_a_daily_bar()

@@ -64,6 +64,8 @@ public sealed class BarFileReaderTests
     [InlineData("date,open,high,low,close,volume\n2020-13-45,1,2,0.5,1.5,10\n", 2, "time")]
     [InlineData("date,open,high,low,close\n2020-01-02,1,2,0.5,1.5\n", 1, "volume")]
     [InlineData("when,open,high,low,close,volume\n", 1, "date")]
+    [InlineData("date,open,high,low,close,volume\n2020-01-02,\"1,2,0.5,1.5,10\n2020-01-03,1,2,0.5,1.5,10\n", 2, "unterminated quoted field")]
+    [InlineData("date,open,high,low,close,volume\n\n2020-01-02,\"1\"x,2,0.5,1.5,10\n", 3, "unexpected text after a quoted field")]
     public void Bad_rows_name_their_line(string csv, int line, string mentions)
     {
         var ex = Assert.Throws<BarFileFormatException>(() => BarFileReader.ReadAll(new StringReader(csv)));

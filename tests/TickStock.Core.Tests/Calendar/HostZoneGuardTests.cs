@@ -4,7 +4,8 @@ namespace TickStock.Core.Tests.Calendar;
 
 /// <summary>
 /// Exchange-time code must not depend on the host's zone. A test cannot swap TimeZoneInfo.Local,
-/// so this guards the source instead (the suite is also run under TZ=Asia/Tokyo and TZ=UTC).
+/// so this guards the source instead; deploy/test.sh also runs the calendar, window and aggregation
+/// tests under TZ=Asia/Tokyo, TZ=America/Los_Angeles and TZ=UTC.
 /// </summary>
 public sealed class HostZoneGuardTests
 {

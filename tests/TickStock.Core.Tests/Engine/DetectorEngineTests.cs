@@ -1,12 +1,11 @@
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
-using TickStock.Core.Detection.Candles;
+using TickStock.Core.Detectors;
+using TickStock.Core.Detectors.Candles;
 using TickStock.Core.Tests.Golden;
 using Xunit;
 
 namespace TickStock.Core.Tests.Engine;
 
-using Detection = TickStock.Core.Detection.Detection;
 
 public sealed class DetectorEngineTests
 {

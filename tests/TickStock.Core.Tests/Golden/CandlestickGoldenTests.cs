@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Text;
 using TickStock.Core.Bars;
-using TickStock.Core.Detection;
-using TickStock.Core.Detection.Candles;
+using TickStock.Core.Detectors;
+using TickStock.Core.Detectors.Candles;
 using Xunit;
 
 namespace TickStock.Core.Tests.Golden;
 
-using Detection = TickStock.Core.Detection.Detection;
 
 /// <summary>The 12 candlesticks fire on exactly TA-Lib's bars with TA-Lib's sign (and value).</summary>
 public sealed class CandlestickGoldenTests

@@ -37,7 +37,7 @@ public class JobCliTests
 
         using (var missing = ChildProcess.StartCli(["job", "status", "no-such-job"], env))
         {
-            Assert.Equal(4, await missing.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(6, await missing.WaitForExitAsync(TimeSpan.FromSeconds(30)));
             Assert.Contains("no status for job 'no-such-job'", missing.Output, StringComparison.Ordinal);
         }
 

@@ -1,0 +1,105 @@
+using Akka;
+using Akka.Actor;
+using Akka.Event;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using TickStock.Actors.Symbols;
+using TickStock.Core.Retry;
+
+namespace TickStock.Actors.MarketData;
+
+/// <summary>
+/// Runs the node's market data stream into the SymbolActor shard region and restarts it with back-off when it fails.
+/// Each command is Asked (<see cref="SymbolCommands.Ack"/>), a bounded number in flight, so a slow SymbolActor slows the
+/// source down instead of bars being dropped. The stream is owned by this actor: it stops with it.
+/// </summary>
+public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
+{
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly string _name;
+    private readonly Func<Source<IWithSymbol, NotUsed>> _source;
+    private readonly IActorRef _region;
+    private readonly int _parallelism;
+    private UniqueKillSwitch? _killSwitch;
+    private long _sent;
+    private int _failures;
+    private bool _running;
+    private DateTimeOffset? _lastDeliveredAt;
+
+    // 2 s after the first failure, doubling to at most 60 s. The stream's failures are counted for the stats, never
+    // reset: a source that keeps failing stays at the slow end.
+    private Backoff _restartBackoff = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60));
+
+    public MarketDataFeedActor(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism)
+    {
+        _name = name;
+        _source = source;
+        _region = region;
+        _parallelism = parallelism;
+        Receive<Start>(_ => Run());
+        Receive<Completed>(_ =>
+        {
+            _running = false;
+            _log.Info("Market data source {0} completed after {1} commands", _name, _sent);
+        });
+        Receive<Failed>(f =>
+        {
+            _running = false;
+            _failures++;
+            TimeSpan delay = _restartBackoff.Next();
+            _log.Warning("Market data source {0} failed ({1}); restarting in {2}", _name, f.Cause.GetBaseException().Message, delay);
+            Timers.StartSingleTimer("restart", Start.Instance, delay);
+        });
+        Receive<Sent>(s =>
+        {
+            _sent += s.Count;
+            _lastDeliveredAt = DateTimeOffset.UtcNow;
+        });
+        Receive<MarketDataFeedQueries.GetStats>(_ => Sender.Tell(new MarketDataFeedQueries.FeedStats(_name, _sent, _failures, _running, _lastDeliveredAt)));
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart() => Self.Tell(Start.Instance);
+
+    protected override void PostStop() => _killSwitch?.Shutdown();
+
+    private void Run()
+    {
+        _killSwitch?.Shutdown();
+        var self = Self;
+        var region = _region;
+        var (killSwitch, done) = _source()
+            .ViaMaterialized(KillSwitches.Single<IWithSymbol>(), Keep.Right)
+            .SelectAsync(_parallelism, async command =>
+            {
+                await region.Ask<SymbolCommands.Ack>(command, TimeSpan.FromSeconds(60)).ConfigureAwait(false);
+                return 1;
+            })
+            .GroupedWithin(10_000, TimeSpan.FromSeconds(1))
+            .Select(batch => new Sent(batch.Count()))
+            .ToMaterialized(Sink.ForEach<Sent>(s => self.Tell(s)), Keep.Both)
+            .Run(Context.Materializer());
+        _killSwitch = killSwitch;
+        _running = true;
+        done.PipeTo(self, success: () => Completed.Instance, failure: ex => new Failed(ex));
+        _log.Info("Market data source {0} started", _name);
+    }
+
+    public static Props Props(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism) =>
+        Akka.Actor.Props.Create(() => new MarketDataFeedActor(name, source, region, parallelism));
+
+    private sealed record Start
+    {
+        public static readonly Start Instance = new();
+    }
+
+    private sealed record Completed
+    {
+        public static readonly Completed Instance = new();
+    }
+
+    private sealed record Failed(Exception Cause);
+
+    private sealed record Sent(int Count);
+}

@@ -1,0 +1,63 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Npgsql;
+using TickStock.Actors.Configuration;
+
+namespace TickStock.Actors.Symbols;
+
+/// <summary>
+/// Registry key of the SymbolActor shard region. A marker, not the actor type: the region is a facade that routes to
+/// one SymbolActor per ticker wherever it lives in the cluster.
+/// </summary>
+public sealed class SymbolRegion;
+
+/// <summary>The Symbols module's hosting extension: SymbolActors sharded by ticker.</summary>
+public static class SymbolHostingExtensions
+{
+    /// <summary>Type name of the SymbolActor shard region.</summary>
+    public const string SymbolShardTypeName = "symbol";
+
+    /// <summary>
+    /// SymbolActor entities sharded by ticker (DData coordinator state, no remember-entities). Daily history for
+    /// seeding comes from <paramref name="symbols"/>, else from an <see cref="IDailyBarSource"/> or
+    /// <see cref="NpgsqlDataSource"/> registered in DI (ohlcv_daily), else actors start empty. Also starts distributed
+    /// pub/sub (the reference index's closes for relative strength go to every node) and binds the reference index messages to
+    /// their serializer.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddSymbolSharding(this AkkaConfigurationBuilder builder, NodeClusterSettings settings,
+        SymbolActorSettings? symbols = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
+        return builder
+            .WithCustomSerializer("tickstock-reference-index", [typeof(IReferenceIndexMessage)], system => new ReferenceIndexMessageSerializer(system))
+            .WithDistributedPubSub(string.Empty)
+            .WithShardRegion<SymbolRegion>(
+                SymbolShardTypeName,
+                (_, _, resolver) =>
+                {
+                    var effective = symbols ?? new SymbolActorSettings();
+                    if (effective.DailyBars is null)
+                    {
+                        IDailyBarSource? source = resolver.GetService<IDailyBarSource>();
+                        if (source is null && resolver.GetService<NpgsqlDataSource>() is { } dataSource)
+                        {
+                            source = new PostgresDailyBarSource(dataSource);
+                        }
+
+                        effective = effective with { DailyBars = source };
+                    }
+
+                    return symbol => SymbolActor.PropsFor(symbol, effective);
+                },
+                new SymbolMessageExtractor(settings.SymbolShards),
+                new ShardOptions
+                {
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
+                    Role = "symbols",
+                    PassivateIdleEntityAfter = settings.SymbolIdleTimeout,
+                });
+    }
+}
