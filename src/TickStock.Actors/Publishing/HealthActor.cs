@@ -124,7 +124,7 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
     /// <summary>Takes the snapshot (the feed answers an Ask, so off this thread) and comes back with it.</summary>
     private void StartReport()
     {
-        var feed = ActorRegistry.For(Context.System).TryGet<MarketDataFeed>(out IActorRef? found) ? found : null;
+        var feed = ActorRegistry.For(Context.System).TryGet<MarketDataFeedActor>(out IActorRef? found) ? found : null;
         var member = Cluster.Get(Context.System).SelfMember;
         var snapshot = new HealthSnapshot(_redis.Endpoint, _redis.IsConnected, _stats.RedisDown, _stats.BufferedEvents,
             _stats.PostgresDown, _stats.SpillFailing, _stats.RowsSpilled, member.Status, member.Address.ToString(),
@@ -139,7 +139,7 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
     {
         try
         {
-            var stats = await feed.Ask<MarketDataFeedActor.FeedStats>(MarketDataFeedActor.GetStats.Instance, FeedAnswerTimeout).ConfigureAwait(false);
+            var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, FeedAnswerTimeout).ConfigureAwait(false);
             return snapshot with { MarketData = new MarketDataState(stats.Running, stats.Failures, now - stats.LastDeliveredAt) };
         }
         catch (AskTimeoutException)
