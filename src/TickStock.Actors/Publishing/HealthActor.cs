@@ -7,6 +7,7 @@ using TickStock.Actors.Configuration;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.MarketData;
 using TickStock.Core.Contracts;
+using TickStock.Core.Diagnostics;
 using TickStock.Core.Retry;
 
 namespace TickStock.Actors.Publishing;
@@ -21,6 +22,8 @@ namespace TickStock.Actors.Publishing;
 public sealed class HealthActor : ReceiveActor, IWithTimers
 {
     private const string SubscribeTimer = "subscribe";
+    private const string RefusalReportTimer = "refusals";
+    private const int RefusalsLoggedInFull = 5;
     private static readonly TimeSpan FeedAnswerTimeout = TimeSpan.FromSeconds(1);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly RedisConnectionProvider _redis;
@@ -28,6 +31,7 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
     private readonly TickStockOptions _options;
     private readonly TimeProvider _clock;
     private readonly RedisChannel _checkChannel;
+    private readonly RejectedMessageCounter _refused = new(RefusalsLoggedInFull);
     private Backoff _subscribeRetry;
     private Action<RedisChannel, RedisValue>? _handler;
     private bool _subscribed;
@@ -46,6 +50,13 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
         Receive<CheckReceived>(OnCheck);
         Receive<Snapshot>(m => Publish(HealthAssessment.Assess(m.Value)));
         Receive<Subscribe>(_ => StartSubscribe());
+        Receive<ReportRefusals>(_ =>
+        {
+            foreach (var count in _refused.TakeReport())
+            {
+                _log.Warning("{0} more messages ignored on {1} ({2}) since the last report; {3} in all", count.SinceLastReport, count.Channel, count.Reason, count.Total);
+            }
+        });
         Receive<SubscribeResult>(OnSubscribeResult);
         Receive<Published>(m =>
         {
@@ -62,6 +73,7 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
     {
         Self.Tell(Tick.Instance);
         Timers.StartPeriodicTimer("health", Tick.Instance, _options.Pipeline.HealthInterval);
+        Timers.StartPeriodicTimer(RefusalReportTimer, ReportRefusals.Instance, TimeSpan.FromMinutes(1));
         Self.Tell(Subscribe.Instance);
     }
 
@@ -113,8 +125,14 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
     {
         if (HealthCheckRequest.Problem(m.Payload, _options.Pipeline.MaxInboundMessageBytes) is { } problem)
         {
+            // The first few of each kind in full, then a count a minute: a flood cannot fill the disk
+            // through the log. The total goes to health (redis component) through the stats.
             _stats.Malformed();
-            _log.Warning("Ignored a message on {0}: {1}", _options.Pipeline.Channels.HealthCheck, problem);
+            if (_refused.Count(_options.Pipeline.Channels.HealthCheck, HealthCheckRequest.Kind(problem)))
+            {
+                _log.Warning("Ignored a message on {0}: {1}; {2} ignored so far", _options.Pipeline.Channels.HealthCheck, problem, _refused.Total);
+            }
+
             return;
         }
 
@@ -171,6 +189,11 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
     private sealed class Tick
     {
         public static readonly Tick Instance = new();
+    }
+
+    private sealed class ReportRefusals
+    {
+        public static readonly ReportRefusals Instance = new();
     }
 
     private sealed class Subscribe

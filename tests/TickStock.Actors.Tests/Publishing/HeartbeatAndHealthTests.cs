@@ -188,4 +188,36 @@ public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal(before + 1, health.Count); // one answer per check: the retried subscription is not doubled
         Assert.Equal("healthy", health.Last().RootElement.GetProperty("data").GetProperty("components").GetProperty("redis").GetProperty("status").GetString());
     }
+
+    [Fact]
+    public async Task A_flood_of_hostile_health_checks_logs_the_first_few_of_each_kind_and_counts_the_rest()
+    {
+        await using var f = await Fixture.CreateAsync();
+        var rig = f.Rig;
+        var warnings = new ConcurrentQueue<string>();
+        var listener = CreateTestProbe();
+        Sys.EventStream.Subscribe(listener.Ref, typeof(Akka.Event.Warning));
+        Sys.ActorOf(HealthActor.Props(rig.Redis, rig.Stats, f.Options()));
+        var subscriber = f.Observer.GetSubscriber();
+        var checkChannel = RedisChannel.Literal(rig.Settings.Channels.HealthCheck);
+        // Wait until the subscription holds (a first hostile message is counted).
+        Assert.True(await PipelineRig.EventuallyAsync(async () =>
+        {
+            await subscriber.PublishAsync(checkChannel, "not json {");
+            await Task.Delay(100);
+            return rig.Stats.MalformedMessages > 0;
+        }, TimeSpan.FromSeconds(15)));
+        var sent = rig.Stats.MalformedMessages;
+
+        for (var i = 0; i < 100; i++)
+        {
+            await subscriber.PublishAsync(checkChannel, "not json {" + i);
+            await subscriber.PublishAsync(checkChannel, $$"""{"type":"drop_{{i}}"}""");
+        }
+
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(rig.Stats.MalformedMessages == sent + 200), TimeSpan.FromSeconds(15)));
+        while (listener.HasMessages) warnings.Enqueue(listener.ReceiveOne(TimeSpan.Zero)?.ToString() ?? "");
+        var ignored = warnings.Count(w => w.Contains("Ignored a message", StringComparison.Ordinal));
+        Assert.InRange(ignored, 2, 10); // five per kind at most, two kinds
+    }
 }
