@@ -10,4 +10,6 @@ dotnet build src/TickStock.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
 deploy/services.sh up
 # shellcheck disable=SC1091
 . .local/services.env
+# The node's state (the spill file) stays with the checkout, in the git-ignored .local/.
+export TICKSTOCK_STATE_DIR="${TICKSTOCK_STATE_DIR:-$REPO/.local/state}"
 exec dotnet src/TickStock.Cli/bin/Release/net10.0/tickstock.dll run "$@"

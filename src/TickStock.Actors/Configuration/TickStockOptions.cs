@@ -20,6 +20,16 @@ public sealed class TickStockOptions
     /// <summary>Folder holding <c>universes/</c> (TICKSTOCK_DATA_DIR).</summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// The node's one state directory (TICKSTOCK_STATE_DIR): the spill file lives here. An absolute
+    /// default, so a daemon started from another folder finds (and replays) what it left; the local
+    /// scripts put it under the git-ignored <c>.local/state</c>.
+    /// </summary>
+    public string StateDirectory { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "tickstock");
+
+    /// <summary>A path of the node's state: relative ones are inside <see cref="StateDirectory"/>.</summary>
+    public string StatePath(string path) => Path.GetFullPath(Path.Combine(StateDirectory, path));
+
     /// <summary>Historical data-load jobs: channels, status keys, intraday cap (contract §6).</summary>
     public JobSettings Jobs { get; set; } = new();
 
@@ -236,8 +246,15 @@ public sealed class PipelineSettings
     /// <summary>Integration rows kept in memory while the spill file itself cannot be written.</summary>
     public int SpillMemoryCapacity { get; set; } = 100_000;
 
-    /// <summary>Append-only file for audit rows while PostgreSQL is down.</summary>
+    /// <summary>Append-only file for audit rows while PostgreSQL is down; relative to the state directory (TickStockOptions.StateDirectory).</summary>
     public string SpillPath { get; set; } = "spill/integration_events.jsonl";
+
+    /// <summary>
+    /// Bound of the spill file (with the file being drained). At the bound an append is refused: the
+    /// rows then wait in memory (up to <see cref="SpillMemoryCapacity"/>, beyond it the oldest are
+    /// dropped with an error line), events keep flowing, and PostgreSQL is retried on the back-off.
+    /// </summary>
+    public long SpillMaxBytes { get; set; } = 1L << 30;
 
     public TimeSpan RedisHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(5);
     public TimeSpan DatabaseHeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);

@@ -23,6 +23,8 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
     private UniqueKillSwitch? _killSwitch;
     private long _sent;
     private int _failures;
+    private bool _running;
+    private DateTimeOffset? _lastDeliveredAt;
 
     // 2 s after the first failure, doubling to at most 60 s. The stream's failures are counted for the stats, never
     // reset: a source that keeps failing stays at the slow end.
@@ -35,16 +37,25 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
         _region = region;
         _parallelism = parallelism;
         Receive<Start>(_ => Run());
-        Receive<Completed>(_ => _log.Info("Market data source {0} completed after {1} commands", _name, _sent));
+        Receive<Completed>(_ =>
+        {
+            _running = false;
+            _log.Info("Market data source {0} completed after {1} commands", _name, _sent);
+        });
         Receive<Failed>(f =>
         {
+            _running = false;
             _failures++;
             TimeSpan delay = _restartBackoff.Next();
             _log.Warning("Market data source {0} failed ({1}); restarting in {2}", _name, f.Cause.GetBaseException().Message, delay);
             Timers.StartSingleTimer("restart", Start.Instance, delay);
         });
-        Receive<Sent>(s => _sent += s.Count);
-        Receive<MarketDataFeedQueries.GetStats>(_ => Sender.Tell(new MarketDataFeedQueries.FeedStats(_name, _sent, _failures)));
+        Receive<Sent>(s =>
+        {
+            _sent += s.Count;
+            _lastDeliveredAt = DateTimeOffset.UtcNow;
+        });
+        Receive<MarketDataFeedQueries.GetStats>(_ => Sender.Tell(new MarketDataFeedQueries.FeedStats(_name, _sent, _failures, _running, _lastDeliveredAt)));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -70,6 +81,7 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
             .ToMaterialized(Sink.ForEach<Sent>(s => self.Tell(s)), Keep.Both)
             .Run(Context.Materializer());
         _killSwitch = killSwitch;
+        _running = true;
         done.PipeTo(self, success: () => Completed.Instance, failure: ex => new Failed(ex));
         _log.Info("Market data source {0} started", _name);
     }

@@ -9,6 +9,9 @@ public static class MarketDataFeedQueries
         public static readonly GetStats Instance = new();
     }
 
-    /// <summary>Commands delivered (acknowledged) so far and stream failures.</summary>
-    public sealed record FeedStats(string Source, long Sent, int Failures);
+    /// <summary>
+    /// Commands delivered (acknowledged) so far, stream failures, whether the stream runs now (not
+    /// waiting to restart, not completed), and when commands were last delivered (health reads these).
+    /// </summary>
+    public sealed record FeedStats(string Source, long Sent, int Failures, bool Running, DateTimeOffset? LastDeliveredAt);
 }

@@ -30,5 +30,15 @@ public static class HealthCheckRequest
         }
     }
 
+    /// <summary>The kind of a <see cref="Problem"/> (its fixed part), to count refusals per reason without the varying details.</summary>
+    public static string Kind(string problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return problem.StartsWith("message of ", StringComparison.Ordinal) ? "oversized"
+            : problem.StartsWith("malformed JSON", StringComparison.Ordinal) ? "malformed JSON"
+            : problem.StartsWith("type '", StringComparison.Ordinal) ? "not a health_check"
+            : problem;
+    }
+
     private static string Truncate(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
 }

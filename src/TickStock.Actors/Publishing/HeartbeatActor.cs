@@ -31,7 +31,7 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         _clock = clock ?? TimeProvider.System;
         Receive<RedisBeat>(_ => WriteKeysAsync(UnixTime.Now(_clock)).PipeTo(Self, success: () => new BeatWritten(null), failure: ex => new BeatWritten(ex)));
         Receive<BeatWritten>(OnBeatWritten);
-        Receive<DatabaseBeat>(_ => integrationLogger.Tell(new LogRow(AliveRow())));
+        Receive<DatabaseBeat>(_ => integrationLogger.Tell(new LogRow(IntegrationRow.System("heartbeat", "PRODUCER_ALIVE", AliveDetails(_stats), _clock.GetUtcNow()))));
         Receive<Started>(_ =>
         {
             integrationLogger.Tell(new LogRow(IntegrationRow.System("system_startup", "PRODUCER_STARTED", startupDetails, _clock.GetUtcNow())));
@@ -68,16 +68,17 @@ public sealed class HeartbeatActor : ReceiveActor, IWithTimers
         _lastBeatFailed = m.Error is not null;
     }
 
-    private IntegrationRow AliveRow()
+    /// <summary>details of a PRODUCER_ALIVE row (contract §3.2); last_pattern_time is a unix float or null.</summary>
+    public static string AliveDetails(ProducerStats stats)
     {
-        var details = WireFormat.Object(w =>
+        ArgumentNullException.ThrowIfNull(stats);
+        return WireFormat.Object(w =>
         {
-            w.WriteNumber("patterns_detected", _stats.PatternsDetected);
-            w.WriteNumber("uptime_seconds", _stats.UptimeSeconds);
-            if (_stats.LastPatternTime is { } last) w.WriteNumber("last_pattern_time", WireFormat.Round(last, 3));
+            w.WriteNumber("patterns_detected", stats.PatternsDetected);
+            w.WriteNumber("uptime_seconds", stats.UptimeSeconds);
+            if (stats.LastPatternTime is { } last) WireFormat.WriteUnixSeconds(w, "last_pattern_time", last, digits: 3);
             else w.WriteNull("last_pattern_time");
         });
-        return IntegrationRow.System("heartbeat", "PRODUCER_ALIVE", details, _clock.GetUtcNow());
     }
 
     private sealed record BeatWritten(Exception? Error);

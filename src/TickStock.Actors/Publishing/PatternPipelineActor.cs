@@ -22,11 +22,11 @@ public sealed class PatternPipelineActor : ReceiveActor
     private IActorRef? _heartbeat;
 
     public PatternPipelineActor(IIntegrationEventStore store, RedisConnectionProvider redis, ProducerStats stats, PipelineSettings settings,
-        string? startupDetails, string? dispatcher)
+        string? startupDetails, string? dispatcher, SpillFile? spill)
     {
         Props OnDispatcher(Props props) => dispatcher is null ? props : props.WithDispatcher(dispatcher);
         _publisher = Context.ActorOf(OnDispatcher(PublisherActor.Props(redis, stats, settings)), "publisher");
-        _integrationLogger = Context.ActorOf(OnDispatcher(IntegrationLoggerActor.Props(store, new SpillFile(settings.SpillPath), _publisher, stats, settings)),
+        _integrationLogger = Context.ActorOf(OnDispatcher(IntegrationLoggerActor.Props(store, spill ?? new SpillFile(settings.SpillPath, settings.SpillMaxBytes), _publisher, stats, settings)),
             "integration-logger");
         if (startupDetails is not null)
         {
@@ -49,9 +49,10 @@ public sealed class PatternPipelineActor : ReceiveActor
 
     /// <param name="startupDetails">PRODUCER_STARTED details; null for no heartbeat (tests and the bench).</param>
     /// <param name="dispatcher">Dispatcher of the publisher and the logger (the daemon's io-dispatcher).</param>
+    /// <param name="spill">The spill file (the daemon's is in its state directory); by default settings.SpillPath as it is.</param>
     public static Props Props(IIntegrationEventStore store, RedisConnectionProvider redis, ProducerStats stats, PipelineSettings settings,
-        string? startupDetails = null, string? dispatcher = null) =>
-        Akka.Actor.Props.Create(() => new PatternPipelineActor(store, redis, stats, settings, startupDetails, dispatcher));
+        string? startupDetails = null, string? dispatcher = null, SpillFile? spill = null) =>
+        Akka.Actor.Props.Create(() => new PatternPipelineActor(store, redis, stats, settings, startupDetails, dispatcher, spill));
 
     protected override void PreStart()
     {

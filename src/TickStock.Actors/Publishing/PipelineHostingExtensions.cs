@@ -32,7 +32,8 @@ public static class PipelineHostingExtensions
             // The publisher and the logger run on their own dispatcher (hocon: akka.actor.io-dispatcher):
             // the same .NET thread pool as the default one, but a larger throughput per mailbox run,
             // and it can be moved alone. The pipeline registers its children itself.
-            var pipeline = system.ActorOf(PatternPipelineActor.Props(store, redis, stats, options.Pipeline, startupDetails, IoDispatcher), "pattern-pipeline");
+            var spill = new SpillFile(options.StatePath(options.Pipeline.SpillPath), options.Pipeline.SpillMaxBytes);
+            var pipeline = system.ActorOf(PatternPipelineActor.Props(store, redis, stats, options.Pipeline, startupDetails, IoDispatcher, spill), "pattern-pipeline");
             var health = system.ActorOf(HealthActor.Props(redis, stats, options), "health");
             registry.Register<PatternPipelineActor>(pipeline);
             registry.Register<HealthActor>(health);

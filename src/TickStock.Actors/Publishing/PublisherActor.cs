@@ -100,6 +100,8 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
 
         if (batch is null)
         {
+            // Nothing left to prove Redis is back with (the backlog expired): the connection says so.
+            if (_redisDown && _redis.IsConnected) MarkRedisUp();
             CheckFlush();
             return;
         }
@@ -125,15 +127,16 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
     {
         _stats.Published(_queue.Acknowledge());
         _stats.SetBuffered(_queue.Count);
-        if (_redisDown)
-        {
-            _log.Info("Redis is reachable again at {0}; {1} buffered events being published", _redis.Endpoint, _queue.Count);
-            _redisDown = false;
-            _stats.SetRedisDown(false);
-        }
-
-        _retry.Reset();
+        MarkRedisUp();
         PublishNext();
+    }
+
+    private void MarkRedisUp()
+    {
+        if (_redisDown) _log.Info("Redis is reachable again at {0}; {1} buffered events being published", _redis.Endpoint, _queue.Count);
+        _redisDown = false;
+        _stats.SetRedisDown(false);
+        _retry.Reset();
     }
 
     private void OnFailed(BatchFailed m)

@@ -11,7 +11,8 @@ namespace TickStock.Actors.Publishing;
 /// the table, so such a retry — or a row spilled after a write whose commit answer was lost —
 /// is not inserted twice.
 /// </summary>
-public sealed class SpillFile(string path)
+/// <param name="maxBytes">Bound of the file and the one being drained together; an append past it throws <see cref="SpillFileFullException"/>.</param>
+public sealed class SpillFile(string path, long maxBytes = long.MaxValue)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim _appendGate = new(1, 1);
@@ -32,12 +33,16 @@ public sealed class SpillFile(string path)
             text.Append(JsonSerializer.Serialize(row, Json)).Append('\n');
         }
 
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
         // Two batches may fail at once; their lines must not interleave.
         await _appendGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            var held = SizeOf(Path) + SizeOf(DrainingPath);
+            if (held + bytes.Length > maxBytes) throw new SpillFileFullException(Path, held, maxBytes);
+
             await using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
-            await stream.WriteAsync(Encoding.UTF8.GetBytes(text.ToString()), ct).ConfigureAwait(false);
+            await stream.WriteAsync(bytes, ct).ConfigureAwait(false);
             await stream.FlushAsync(ct).ConfigureAwait(false);
             stream.Flush(flushToDisk: true);
         }
@@ -46,6 +51,8 @@ public sealed class SpillFile(string path)
             _appendGate.Release();
         }
     }
+
+    private static long SizeOf(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
 
     /// <summary>
     /// Inserts every spilled row not already present through <paramref name="store"/>, in batches;
@@ -114,4 +121,10 @@ public sealed class SpillFile(string path)
 
         return total + await store.InsertMissingAsync(batch, ct).ConfigureAwait(false);
     }
+}
+
+/// <summary>The spill file reached its bound (PipelineSettings.SpillMaxBytes): the append was refused, nothing written.</summary>
+public sealed class SpillFileFullException(string path, long size, long maxBytes)
+    : IOException($"spill file {path} holds {size} bytes; the bound is {maxBytes}")
+{
 }

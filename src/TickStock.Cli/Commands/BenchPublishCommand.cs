@@ -92,7 +92,7 @@ internal static class BenchPublishCommand
         var pipeline = system.ActorOf(PatternPipelineActor.Props(new IntegrationEventStore(db), redis, stats, settings, dispatcher: PipelineHostingExtensions.IoDispatcher),
             "pattern-pipeline");
         var logger = await ActorRegistry.For(system).GetAsync<PatternPipeline>(ct).ConfigureAwait(false);
-        var spill = new SpillFile(settings.SpillPath);
+        var spill = new SpillFile(settings.SpillPath, settings.SpillMaxBytes);
         await redis.GetAsync().ConfigureAwait(false);
 
         var measured = Events(count, offset: 0);

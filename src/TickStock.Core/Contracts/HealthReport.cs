@@ -6,15 +6,18 @@ public enum ComponentState
     Healthy,
     Degraded,
     Error,
+
+    /// <summary>Not ready yet and not failing (the cluster is still joining); counts as degraded overall.</summary>
+    Starting,
 }
 
 /// <summary>Contract §4 system_health message content.</summary>
 public sealed record HealthReport(IReadOnlyDictionary<string, ComponentHealth> Components, long PatternsDetected, long UptimeSeconds)
 {
-    /// <summary>error if any component is in error, degraded if any is degraded, else healthy.</summary>
+    /// <summary>error if any component is in error, degraded if any is degraded or starting, else healthy (contract §4's three values).</summary>
     public ComponentState Overall =>
         Components.Values.Any(c => c.State == ComponentState.Error) ? ComponentState.Error
-        : Components.Values.Any(c => c.State == ComponentState.Degraded) ? ComponentState.Degraded
+        : Components.Values.Any(c => c.State is ComponentState.Degraded or ComponentState.Starting) ? ComponentState.Degraded
         : ComponentState.Healthy;
 
     public byte[] ToMessage(double timestamp)
@@ -23,7 +26,7 @@ public sealed record HealthReport(IReadOnlyDictionary<string, ComponentHealth> C
         {
             w.WriteString("event_type", "system_health");
             w.WriteString("source", WireFormat.Source);
-            w.WriteNumber("timestamp", WireFormat.Round(timestamp, 6));
+            WireFormat.WriteUnixSeconds(w, "timestamp", timestamp);
             w.WriteStartObject("data");
             w.WriteString("overall_status", Name(Overall));
             w.WriteStartObject("components");
@@ -47,6 +50,7 @@ public sealed record HealthReport(IReadOnlyDictionary<string, ComponentHealth> C
     {
         ComponentState.Healthy => "healthy",
         ComponentState.Degraded => "degraded",
+        ComponentState.Starting => "starting",
         _ => "error",
     };
 }

@@ -28,7 +28,7 @@ public static class WireFormat
         w.WriteStartObject();
         w.WriteString("event_type", "pattern_detected");
         w.WriteString("source", Source);
-        w.WriteNumber("timestamp", Round(publishedAt, 6));
+        WriteUnixSeconds(w, "timestamp", publishedAt);
         w.WriteStartObject("data");
         w.WriteString("symbol", e.Symbol);
         w.WriteString("pattern", e.Pattern);
@@ -39,8 +39,8 @@ public static class WireFormat
         w.WriteNumber("price_change", Round(e.PriceChange, 4));
         w.WriteNumber("current_price", Round(e.CurrentPrice, 4));
         w.WriteNumber("volume", e.Volume);
-        w.WriteNumber("timestamp", Round(e.DetectedAt, 6));
-        w.WriteNumber("expires_at", Round(e.ExpiresAt, 6));
+        WriteUnixSeconds(w, "timestamp", e.DetectedAt);
+        WriteUnixSeconds(w, "expires_at", e.ExpiresAt);
         w.WriteString("timeframe", e.Timeframe);
         w.WriteStartObject("indicators");
         foreach (var (name, value) in e.Indicators)
@@ -63,7 +63,41 @@ public static class WireFormat
     {
         ArgumentNullException.ThrowIfNull(e);
         if (!PatternTier.IsKnown(e.Tier)) throw new ArgumentException($"unknown tier '{e.Tier}'", nameof(e));
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{{\"tier\":\"{e.Tier}\",\"timestamp\":{Round(e.DetectedAt, 6):R}}}");
+        Span<byte> timestamp = stackalloc byte[MaxNumberLength];
+        var length = FormatUnixSeconds(e.DetectedAt, 6, timestamp);
+        return $"{{\"tier\":\"{e.Tier}\",\"timestamp\":{System.Text.Encoding.ASCII.GetString(timestamp[..length])}}}";
+    }
+
+    // The longest "R" form of a double is 24 characters ("-1.7976931348623157E+308"), plus ".0".
+    private const int MaxNumberLength = 32;
+
+    /// <summary>
+    /// Writes a contract timestamp (unix seconds, contract §2/§4) as a JSON float, rounded to
+    /// <paramref name="digits"/> decimals: always with a decimal point, so a whole-second instant is
+    /// <c>1732812345.0</c> and never the integer <c>1732812345</c> (Utf8JsonWriter writes whole
+    /// doubles without one; a consumer that checks for a float would refuse it).
+    /// </summary>
+    public static void WriteUnixSeconds(Utf8JsonWriter writer, string name, double seconds, int digits = 6)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        Span<byte> text = stackalloc byte[MaxNumberLength];
+        var length = FormatUnixSeconds(seconds, digits, text);
+        writer.WritePropertyName(name);
+        writer.WriteRawValue(text[..length], skipInputValidation: true);
+    }
+
+    private static int FormatUnixSeconds(double seconds, int digits, Span<byte> text)
+    {
+        if (!double.IsFinite(seconds)) throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "a timestamp must be finite");
+        if (!Round(seconds, digits).TryFormat(text, out var length, "R", System.Globalization.CultureInfo.InvariantCulture))
+        {
+            throw new InvalidOperationException("a double did not fit its buffer");
+        }
+
+        if (text[..length].IndexOfAny((byte)'.', (byte)'E') >= 0) return length;
+        text[length] = (byte)'.';
+        text[length + 1] = (byte)'0';
+        return length + 2;
     }
 
     /// <summary>Writes one JSON object through <paramref name="body"/> and returns it as a string.</summary>

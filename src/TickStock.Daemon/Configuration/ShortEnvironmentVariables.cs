@@ -14,6 +14,7 @@ public static class ShortEnvironmentVariables
         ["TICKSTOCK_REDIS"] = "TickStock:Redis:Configuration",
         ["TICKSTOCK_PG"] = "TickStock:Postgres:ConnectionString",
         ["TICKSTOCK_DATA_DIR"] = "TickStock:DataDirectory",
+        ["TICKSTOCK_STATE_DIR"] = "TickStock:StateDirectory",
         ["POLYGON_API_KEY"] = "TickStock:Polygon:ApiKey",
         ["POLYGON_BASE_URL"] = "TickStock:Polygon:BaseUrl",
         ["POLYGON_RATE_PER_MIN"] = "TickStock:Polygon:RatePerMinute",

@@ -41,7 +41,8 @@ public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
             return fixture;
         }
 
-        public TickStockOptions Options() => new() { Pipeline = Rig.Settings };
+        // No market-data feed runs in these tests: a node without one reports market_data healthy.
+        public TickStockOptions Options() => new() { Pipeline = Rig.Settings, MarketData = { Source = MarketDataSource.None } };
 
         public async ValueTask DisposeAsync()
         {
@@ -147,5 +148,76 @@ public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal("degraded", data.GetProperty("overall_status").GetString());
         Assert.Equal("degraded", data.GetProperty("components").GetProperty("postgres").GetProperty("status").GetString());
         _rig.PostgresProxy.Restore();
+    }
+
+    [Fact]
+    public async Task With_Redis_down_at_start_the_health_check_subscription_is_retried_and_each_check_answered_once()
+    {
+        await using var f = await Fixture.CreateAsync();
+        var (rig, health) = (f.Rig, f.Health);
+        await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
+        rig.RedisProxy.Cut();
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(!rig.Redis.IsConnected), TimeSpan.FromSeconds(15)));
+        var warnings = CreateTestProbe();
+        Sys.EventStream.Subscribe(warnings.Ref, typeof(Akka.Event.Warning));
+
+        Sys.ActorOf(HealthActor.Props(rig.Redis, rig.Stats, f.Options()));
+        warnings.FishForMessage<Akka.Event.Warning>(w => w.Message?.ToString()?.Contains("Cannot subscribe", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(15));
+        rig.RedisProxy.Restore();
+
+        var subscriber = f.Observer.GetSubscriber();
+        var checkChannel = RedisChannel.Literal(rig.Settings.Channels.HealthCheck);
+        const string validCheck = """{"type":"health_check","timestamp":1732812345.0,"source":"TickStockAppV2"}""";
+        Assert.True(await PipelineRig.EventuallyAsync(async () =>
+        {
+            var seen = health.Count;
+            await subscriber.PublishAsync(checkChannel, validCheck);
+            await Task.Delay(200);
+            return health.Count > seen;
+        }, TimeSpan.FromSeconds(20)), "health checks were never answered after Redis came back");
+        var before = -1;
+        while (before != health.Count)
+        {
+            before = health.Count;
+            await Task.Delay(700);
+        }
+
+        await subscriber.PublishAsync(checkChannel, validCheck);
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(health.Count > before), TimeSpan.FromSeconds(10)));
+        await Task.Delay(500);
+        Assert.Equal(before + 1, health.Count); // one answer per check: the retried subscription is not doubled
+        Assert.Equal("healthy", health.Last().RootElement.GetProperty("data").GetProperty("components").GetProperty("redis").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_flood_of_hostile_health_checks_logs_the_first_few_of_each_kind_and_counts_the_rest()
+    {
+        await using var f = await Fixture.CreateAsync();
+        var rig = f.Rig;
+        var warnings = new ConcurrentQueue<string>();
+        var listener = CreateTestProbe();
+        Sys.EventStream.Subscribe(listener.Ref, typeof(Akka.Event.Warning));
+        Sys.ActorOf(HealthActor.Props(rig.Redis, rig.Stats, f.Options()));
+        var subscriber = f.Observer.GetSubscriber();
+        var checkChannel = RedisChannel.Literal(rig.Settings.Channels.HealthCheck);
+        // Wait until the subscription holds (a first hostile message is counted).
+        Assert.True(await PipelineRig.EventuallyAsync(async () =>
+        {
+            await subscriber.PublishAsync(checkChannel, "not json {");
+            await Task.Delay(100);
+            return rig.Stats.MalformedMessages > 0;
+        }, TimeSpan.FromSeconds(15)));
+        var sent = rig.Stats.MalformedMessages;
+
+        for (var i = 0; i < 100; i++)
+        {
+            await subscriber.PublishAsync(checkChannel, "not json {" + i);
+            await subscriber.PublishAsync(checkChannel, $$"""{"type":"drop_{{i}}"}""");
+        }
+
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(rig.Stats.MalformedMessages == sent + 200), TimeSpan.FromSeconds(15)));
+        while (listener.HasMessages) warnings.Enqueue(listener.ReceiveOne(TimeSpan.Zero)?.ToString() ?? "");
+        var ignored = warnings.Count(w => w.Contains("Ignored a message", StringComparison.Ordinal));
+        Assert.InRange(ignored, 2, 10); // five per kind at most, two kinds
     }
 }

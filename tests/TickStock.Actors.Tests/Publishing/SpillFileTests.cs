@@ -39,6 +39,42 @@ public class SpillFileTests
         }
     }
 
+    [Fact]
+    public async Task At_its_bound_the_file_refuses_an_append_whole_counting_the_file_being_drained_too()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "tickstock-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            var unbounded = new SpillFile(Path.Combine(dir, "probe.jsonl"));
+            await unbounded.AppendAsync(Rows(1, "probe"));
+            var oneRow = new FileInfo(unbounded.Path).Length;
+            var spill = new SpillFile(Path.Combine(dir, "spill.jsonl"), maxBytes: oneRow * 5 + oneRow / 2);
+
+            await spill.AppendAsync(Rows(3, "first"));
+            File.Move(spill.Path, spill.Path + ".draining");
+            await spill.AppendAsync(Rows(2, "second"));
+            var before = new FileInfo(spill.Path).Length;
+
+            await Assert.ThrowsAsync<SpillFileFullException>(() => spill.AppendAsync(Rows(1, "third")));
+
+            Assert.Equal(before, new FileInfo(spill.Path).Length); // nothing half-written
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_relative_spill_path_lives_in_the_state_directory_whatever_the_working_directory()
+    {
+        var options = new TickStock.Actors.Configuration.TickStockOptions { StateDirectory = "/var/lib/tickstock" };
+
+        Assert.Equal("/var/lib/tickstock/spill/integration_events.jsonl", options.StatePath(options.Pipeline.SpillPath));
+        Assert.Equal("/tmp/elsewhere.jsonl", options.StatePath("/tmp/elsewhere.jsonl"));
+        Assert.True(Path.IsPathRooted(new TickStock.Actors.Configuration.TickStockOptions().StateDirectory));
+    }
+
     private static List<IntegrationRow> Rows(int n, string eventType) =>
         Enumerable.Range(0, n).Select(i => IntegrationRow.System(eventType, "PRODUCER_ALIVE", "{}", DateTimeOffset.UtcNow.AddMilliseconds(i))).ToList();
 }

@@ -42,6 +42,32 @@ public sealed class WireFormatTests
     }
 
     [Fact]
+    public void Whole_second_instants_are_written_as_floats_in_every_timestamp()
+    {
+        var whole = Sample with { DetectedAt = 1732812345, ExpiresAt = 1732815945 };
+
+        var json = Encoding.UTF8.GetString(WireFormat.PatternMessage(whole, 1732812346));
+        var health = Encoding.UTF8.GetString(new HealthReport(new Dictionary<string, ComponentHealth>(), 0, 0).ToMessage(1732812347));
+
+        Assert.StartsWith("""{"event_type":"pattern_detected","source":"TickStockPL","timestamp":1732812346.0,""", json, StringComparison.Ordinal);
+        Assert.Contains("\"timestamp\":1732812345.0,\"expires_at\":1732815945.0,", json, StringComparison.Ordinal);
+        Assert.Equal("""{"tier":"intraday","timestamp":1732812345.0}""", WireFormat.PublishedRowDetails(whole));
+        Assert.Contains("\"timestamp\":1732812347.0,", health, StringComparison.Ordinal);
+        // Still one JSON number each, read back as the same instant.
+        Assert.Equal(1732812345.0, JsonDocument.Parse(json).RootElement.GetProperty("data").GetProperty("timestamp").GetDouble());
+    }
+
+    [Theory]
+    [InlineData(1732812345.0, 6, "1732812345.0")]
+    [InlineData(1732812345.1234567, 6, "1732812345.123457")]
+    [InlineData(1732812345.9996, 3, "1732812346.0")]
+    [InlineData(0.0, 6, "0.0")]
+    public void Unix_seconds_always_carry_a_decimal_point(double seconds, int digits, string expected)
+    {
+        Assert.Equal($$"""{"t":{{expected}}}""", WireFormat.Object(w => WireFormat.WriteUnixSeconds(w, "t", seconds, digits)));
+    }
+
+    [Fact]
     public void Published_row_details_carry_the_tier_and_detection_time()
     {
         Assert.Equal("""{"tier":"intraday","timestamp":1732812345.101}""", WireFormat.PublishedRowDetails(Sample));

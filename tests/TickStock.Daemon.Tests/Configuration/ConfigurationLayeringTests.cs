@@ -48,6 +48,7 @@ public class ConfigurationLayeringTests
             ["TICKSTOCK_REDIS"] = "redis.internal:6380",
             ["TICKSTOCK_PG"] = "Host=db;Port=5433;Database=tickstock;Username=app_readwrite",
             ["TICKSTOCK_DATA_DIR"] = "/srv/tickstock",
+            ["TICKSTOCK_STATE_DIR"] = "/var/lib/tickstock",
             ["POLYGON_API_KEY"] = "k3y",
             ["POLYGON_BASE_URL"] = "http://127.0.0.1:9999",
             ["POLYGON_RATE_PER_MIN"] = "100",
@@ -84,6 +85,7 @@ public class ConfigurationLayeringTests
         Assert.Equal("redis.internal:6380", options.Redis.Configuration);
         Assert.Equal("Host=db;Port=5433;Database=tickstock;Username=app_readwrite", options.Postgres.ConnectionString);
         Assert.Equal("/srv/tickstock", options.DataDirectory);
+        Assert.Equal("/var/lib/tickstock", options.StateDirectory);
         Assert.Equal("k3y", options.Polygon.ApiKey);
         Assert.False(options.Polygon.UsesEmbeddedStub);
         Assert.Equal("http://127.0.0.1:9999", options.Polygon.BaseUrl);
