@@ -1,4 +1,5 @@
 using System.CommandLine;
+using TickStock.Cli;
 using TickStock.Cli.Commands;
 
 var root = new RootCommand(
@@ -15,10 +16,15 @@ root.Subcommands.Add(DbCommand.Create());
 root.Subcommands.Add(TestPatternCommand.Create());
 root.Subcommands.Add(MonitorCommand.Create());
 root.Subcommands.Add(ScanCommand.Create());
+root.Subcommands.Add(BacktestCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(JobCommand.Create());
 root.Subcommands.Add(PolygonStubCommand.Create());
 
 // The daemon handles SIGINT/SIGTERM itself (coordinated shutdown); System.CommandLine must not
 // cut it short with its own termination timeout.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+ParseResult parsed = root.Parse(args);
+int exitCode = await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }).ConfigureAwait(false);
+
+// System.CommandLine answers a parse error (unknown option, missing argument) with 1; our table says 2.
+return parsed.Errors.Count > 0 ? ExitCodes.ConfigurationError : exitCode;

@@ -10,6 +10,7 @@ internal static class BenchCommand
         var bench = new Command("bench", "Benchmarks of the real code paths; each prints one JSON line (`detect` needs no services, `publish` uses the configured Redis/PostgreSQL).");
         bench.Subcommands.Add(BenchDetectCommand.Create());
         bench.Subcommands.Add(BenchPublishCommand.Create());
+        bench.Subcommands.Add(BenchBacktestCommand.Create());
         return bench;
     }
 }

@@ -20,6 +20,7 @@ public static class ShortEnvironmentVariables
         ["TICKSTOCK_MARKET_DATA"] = "TickStock:MarketData:Source",
         ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "TickStock:MarketData:SyntheticSymbols",
         ["TICKSTOCK_MARKET_SPEED"] = "TickStock:MarketData:Speed",
+        ["TICKSTOCK_SYNTHETIC_PACE"] = "TickStock:MarketData:SyntheticPace",
         ["TICKSTOCK_REPLAY_PATH"] = "TickStock:MarketData:ReplayPath",
         ["TICKSTOCK_TICK_CHANNEL"] = "TickStock:MarketData:TickChannel",
         ["TICKSTOCK_PATTERNS_CHANNEL"] = "TickStock:Pipeline:Channels:Patterns",

@@ -28,6 +28,7 @@ public class ConfigurationLayeringTests
         Assert.Equal(MarketDataSource.Synthetic, options.MarketData.Source);
         Assert.Equal("50", options.MarketData.SyntheticSymbols);
         Assert.Equal(60, options.MarketData.Speed);
+        Assert.Equal(SyntheticPace.Live, options.MarketData.SyntheticPace);
         Assert.Null(options.MarketData.ReplayPath);
         Assert.Null(options.Now);
         Assert.Equal(["symbols", "jobs"], options.Cluster.EffectiveRoles);
@@ -53,6 +54,7 @@ public class ConfigurationLayeringTests
             ["TICKSTOCK_MARKET_DATA"] = "none",
             ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "AAPL,MSFT",
             ["TICKSTOCK_MARKET_SPEED"] = "2.5",
+            ["TICKSTOCK_SYNTHETIC_PACE"] = "Fast",
             ["TICKSTOCK_REPLAY_PATH"] = "/srv/replay",
             ["TICKSTOCK_NOW"] = "2024-10-30T20:00:00Z",
             ["TICKSTOCK_AKKA_PORT"] = "4053",
@@ -89,6 +91,7 @@ public class ConfigurationLayeringTests
         Assert.Equal(MarketDataSource.None, options.MarketData.Source);
         Assert.Equal("AAPL,MSFT", options.MarketData.SyntheticSymbols);
         Assert.Equal(2.5, options.MarketData.Speed);
+        Assert.Equal(SyntheticPace.Fast, options.MarketData.SyntheticPace);
         Assert.Equal("/srv/replay", options.MarketData.ReplayPath);
         Assert.Equal(new DateTimeOffset(2024, 10, 30, 20, 0, 0, TimeSpan.Zero), options.Now);
         Assert.Equal(("t.jobs", "t.control", "t.status:", 2.0), (options.Jobs.DataLoadChannel, options.Jobs.ControlChannel, options.Jobs.StatusKeyPrefix, options.Jobs.IntradayCapYears));
@@ -106,6 +109,7 @@ public class ConfigurationLayeringTests
     [InlineData("TICKSTOCK_MARKET_DATA", "websocket", "TICKSTOCK_MARKET_DATA='websocket' is not one of synthetic, replay, redis, polygon, none")]
     [InlineData("TICKSTOCK_MARKET_DATA", "3", "TICKSTOCK_MARKET_DATA='3' is not one of")]
     [InlineData("TICKSTOCK_MARKET_DATA", "replay, redis", "TICKSTOCK_MARKET_DATA='replay, redis' is not one of")]
+    [InlineData("TICKSTOCK_SYNTHETIC_PACE", "slow", "TICKSTOCK_SYNTHETIC_PACE='slow' is not one of live, fast")]
     [InlineData("POLYGON_RATE_PER_MIN", "0", "POLYGON_RATE_PER_MIN must be a positive number")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "0", "TICKSTOCK_MARKET_SPEED must be a positive number")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "-3", "TICKSTOCK_MARKET_SPEED must be a positive number")]
