@@ -15,11 +15,11 @@ internal static class BacktestCommand
     public static Command Create()
     {
         var backtest = new Command("backtest", "Pattern backtests: how the detected patterns would have traded (spec/backtest.md).");
-        backtest.Subcommands.Add(File());
+        backtest.Subcommands.Add(FileCommand());
         return backtest;
     }
 
-    private static Command File()
+    private static Command FileCommand()
     {
         var paths = new Argument<string[]>("PATH")
         {
