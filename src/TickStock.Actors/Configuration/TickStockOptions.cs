@@ -81,6 +81,13 @@ public sealed class PolygonSettings
     /// <summary>Token-bucket size per API key for the whole cluster (POLYGON_RATE_PER_MIN).</summary>
     public int RatePerMinute { get; set; } = 5;
 
+    /// <summary>
+    /// Longest wait for one provider call (TickStock:Polygon:RequestTimeout, e.g. <c>00:01:00</c>). A provider
+    /// that accepts and never answers fails the symbol after 6 such waits plus the back-off between them
+    /// (≤ 15.5 s): about 6.3 minutes with the default.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     public const string PublicBaseUrl = "https://api.polygon.io";
 
     public bool UsesEmbeddedStub => string.IsNullOrWhiteSpace(ApiKey) && string.IsNullOrWhiteSpace(BaseUrl);
@@ -94,11 +101,25 @@ public sealed class MarketDataSettings
     /// <summary>How many symbols, or a comma list, the synthetic source streams (TICKSTOCK_SYNTHETIC_SYMBOLS).</summary>
     public string SyntheticSymbols { get; set; } = "50";
 
-    /// <summary>Synthetic: 1-minute bars per second per symbol; replay: multiple of real time (TICKSTOCK_MARKET_SPEED). Must be &gt; 0.</summary>
+    /// <summary>
+    /// How the synthetic source paces its minutes (TICKSTOCK_SYNTHETIC_PACE): <c>live</c> (the default: the session so
+    /// far quickly, then real time) or <c>fast</c> (every minute at <see cref="Speed"/>: demos, benchmarks).
+    /// </summary>
+    public SyntheticPace SyntheticPace { get; set; } = SyntheticPace.Live;
+
+    /// <summary>
+    /// Synthetic: 1-minute bars per second per symbol (the fast pace, and the live pace's catch-up); replay: multiple of
+    /// real time (TICKSTOCK_MARKET_SPEED). Must be &gt; 0.
+    /// </summary>
     public double Speed { get; set; } = 60;
 
     /// <summary>Replay: a CSV bar file or a folder of <c>SYMBOL[_…].csv</c> files; empty = stored ohlcv_1min (TICKSTOCK_REPLAY_PATH).</summary>
     public string? ReplayPath { get; set; }
+
+    /// <summary>Redis channel of forwarded ticks for the redis source (contract §1; TICKSTOCK_TICK_CHANNEL).</summary>
+    public string TickChannel { get; set; } = DefaultTickChannel;
+
+    public const string DefaultTickChannel = "tickstock.data.raw";
 }
 
 /// <summary>The values of TICKSTOCK_MARKET_DATA; configuration spells them in lower case (<see cref="MarketDataSourceNames.Name"/>).</summary>
@@ -120,12 +141,19 @@ public enum MarketDataSource
     None,
 }
 
+/// <summary>The values of TICKSTOCK_SYNTHETIC_PACE (configuration spells them in lower case).</summary>
+public enum SyntheticPace
+{
+    /// <summary>The session so far replayed quickly, then one minute bar per symbol per minute: a pace a person can follow.</summary>
+    Live,
+
+    /// <summary>Every minute at TICKSTOCK_MARKET_SPEED bars per second per symbol (an hour of bars per second by default).</summary>
+    Fast,
+}
+
 /// <summary>The configuration spelling of <see cref="MarketDataSource"/> (README, logs, health details).</summary>
 public static class MarketDataSourceNames
 {
-    /// <summary>Every source by its configuration name, in declaration order.</summary>
-    public static IReadOnlyList<string> All { get; } = Enum.GetValues<MarketDataSource>().Select(Name).ToArray();
-
     public static string Name(this MarketDataSource source) => source switch
     {
         MarketDataSource.Synthetic => "synthetic",
@@ -135,23 +163,6 @@ public static class MarketDataSourceNames
         MarketDataSource.None => "none",
         _ => throw new ArgumentOutOfRangeException(nameof(source), source, "not a market data source"),
     };
-
-    /// <summary>Parses a configuration name (case and surrounding spaces ignored); numbers are not names.</summary>
-    public static bool TryParse(string? text, out MarketDataSource source)
-    {
-        string name = text?.Trim() ?? string.Empty;
-        foreach (MarketDataSource candidate in Enum.GetValues<MarketDataSource>())
-        {
-            if (string.Equals(candidate.Name(), name, StringComparison.OrdinalIgnoreCase))
-            {
-                source = candidate;
-                return true;
-            }
-        }
-
-        source = default;
-        return false;
-    }
 }
 
 public sealed class NodeClusterSettings

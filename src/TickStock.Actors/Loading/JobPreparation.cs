@@ -121,7 +121,7 @@ public sealed class JobPreparation(IJobStore store, JobStatusKeys statusKeys, Hi
     {
         HistoricalLoadJob h => Task.FromResult(Listed(h.Symbols)),
         MultiTimeframeLoadJob m => Task.FromResult(Listed(m.Symbols)),
-        CsvUniverseLoadJob c => ReadUniverseAsync([c.CsvFile], c.UniverseType),
+        CsvUniverseLoadJob c => ReadUniverseAsync(UniverseFiles.CandidatesForFile(c.CsvFile), c.UniverseType),
         UniverseSeedJob u => ReadUniverseAsync(u.CandidateFiles, u.UniverseType),
         _ => Task.FromResult(new ResolvedSymbols([], [], null, $"unsupported job type {job.JobType}")),
     };

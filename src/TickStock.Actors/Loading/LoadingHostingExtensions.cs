@@ -90,7 +90,7 @@ public static class LoadingHostingExtensions
                 var loggerFactory = services.GetService<ILoggerFactory>();
                 var limiter = RedisTokenBucket.For(redis, polygon.ApiKey, polygon.RatePerMinute, embedded);
                 var client = new PolygonClient(
-                    new PolygonClientSettings { BaseUrl = ct => baseUrl.Task.WaitAsync(ct), ApiKey = embedded ? null : polygon.ApiKey },
+                    PolygonClientSettings.For(polygon, ct => baseUrl.Task.WaitAsync(ct)),
                     limiter,
                     loggerFactory?.CreateLogger<PolygonClient>());
                 var store = new JobStore(dataSource);

@@ -35,7 +35,13 @@ public sealed class SymbolLoader(PolygonClient client, OhlcvWriter writer, IJobS
         {
             return await FailAsync(command, ex.Message, ex.Kind == PolygonFailureKind.Unauthorized, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException or TimeoutException)
+        catch (Exception ex) when (Outage.Of(ex) is { } dependency)
+        {
+            // Not the symbol's fault: the coordinator pauses the job and the symbol is loaded again
+            // once the dependency is back (every write is an upsert, so nothing doubles).
+            return new SymbolInterrupted(command.JobId, command.Entry, Outage.Describe(dependency, ex));
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
             return await FailAsync(command, "database error: " + ex.Message.Split('\n')[0], false, ct).ConfigureAwait(false);
         }

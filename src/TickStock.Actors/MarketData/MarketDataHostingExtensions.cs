@@ -14,7 +14,8 @@ namespace TickStock.Actors.MarketData;
 public static class MarketDataHostingExtensions
 {
     /// <summary>
-    /// Starts the source named by <c>options.MarketData.Source</c>: <c>synthetic</c> (default), <c>replay</c>
+    /// Starts the source named by <c>options.MarketData.Source</c>: <c>synthetic</c> (default; paced by
+    /// TICKSTOCK_SYNTHETIC_PACE: <c>live</c> by default, or <c>fast</c>), <c>replay</c>
     /// (TICKSTOCK_REPLAY_PATH file/folder, else stored ohlcv_1min), <c>redis</c> (ticks on tickstock.data.raw) or
     /// <c>none</c>. <c>polygon</c> is not implemented yet and logs a warning. Needs <see cref="AddSymbolSharding"/>.
     /// </summary>
@@ -35,7 +36,11 @@ public static class MarketDataHostingExtensions
             var log = Logging.GetLogger(system, typeof(MarketDataFeedActor));
             Func<Source<IWithSymbol, NotUsed>>? source = settings.Source switch
             {
-                MarketDataSource.Synthetic => () => MarketDataSources.Synthetic(settings.SyntheticSymbols, settings.Speed, referenceIndex: settings.ReferenceIndex),
+                MarketDataSource.Synthetic when settings.SyntheticPace == SyntheticPace.Fast =>
+                    () => MarketDataSources.Synthetic(settings.SyntheticSymbols, settings.Speed, referenceIndex: settings.ReferenceIndex),
+                // Scheduled when (re)started: a restart catches up to the new "now".
+                MarketDataSource.Synthetic => () => MarketDataSources.SyntheticLive(settings.SyntheticSymbols,
+                    SyntheticSchedule.At(DateTimeOffset.UtcNow), settings.Speed, settings.ReferenceIndex),
                 MarketDataSource.Replay when settings.ReplayPath is { } path => () => MarketDataSources.ReplayFiles(path, settings.Speed),
                 MarketDataSource.Replay when resolver.GetService<NpgsqlDataSource>() is { } db => () => MarketDataSources.ReplayDatabase(db, settings.Speed),
                 MarketDataSource.Redis when resolver.GetService<RedisConnectionProvider>() is { } redis =>

@@ -22,7 +22,13 @@ public sealed record MarketDataSourceSettings
     /// <summary>Symbols of the synthetic source.</summary>
     public IReadOnlyList<string> SyntheticSymbols { get; init; } = [];
 
-    /// <summary>Synthetic: 1-minute bars per second per symbol. Replay: multiple of real time. Positive (checked once, when the configuration is bound).</summary>
+    /// <summary>Synthetic: live (the default: the session so far quickly, then real time) or fast (every minute at <see cref="Speed"/>).</summary>
+    public SyntheticPace SyntheticPace { get; init; } = SyntheticPace.Live;
+
+    /// <summary>
+    /// Synthetic: 1-minute bars per second per symbol (the fast pace, and the live pace's catch-up). Replay: multiple of
+    /// real time. Positive (checked once, when the configuration is bound).
+    /// </summary>
     public double Speed { get; init; } = 60;
 
     /// <summary>Replay: a CSV file or folder of <c>SYMBOL[_…].csv</c> files; null = stored <c>ohlcv_1min</c>.</summary>
@@ -32,7 +38,7 @@ public sealed record MarketDataSourceSettings
     public string? ReferenceIndex { get; init; } = "SPY";
 
     /// <summary>Redis channel of forwarded ticks (contract §1).</summary>
-    public string TickChannel { get; init; } = "tickstock.data.raw";
+    public string TickChannel { get; init; } = MarketDataSettings.DefaultTickChannel;
 
     /// <summary>Commands in flight to the shard region at once.</summary>
     public int Parallelism { get; init; } = 16;
@@ -49,8 +55,10 @@ public sealed record MarketDataSourceSettings
         {
             Source = market.Source,
             SyntheticSymbols = ResolveSymbols(market.SyntheticSymbols, options.DataDirectory),
+            SyntheticPace = market.SyntheticPace,
             Speed = market.Speed,
             ReplayPath = string.IsNullOrWhiteSpace(market.ReplayPath) ? null : market.ReplayPath.Trim(),
+            TickChannel = market.TickChannel,
         };
     }
 
@@ -95,15 +103,47 @@ public sealed class TickSourceCounters
 /// <summary>The Akka.Streams sources of symbol commands, one per TICKSTOCK_MARKET_DATA value.</summary>
 public static class MarketDataSources
 {
-    /// <summary>Synthetic: history first, then minute bars throttled to <c>speed × symbols</c> bars per second.</summary>
+    /// <summary>Synthetic at the fast pace: history first, then minute bars throttled to <c>speed × symbols</c> bars per second.</summary>
     /// <param name="referenceIndex">Also streamed (first in every minute) so relative strength has its closes; null = none.</param>
     public static Source<IWithSymbol, NotUsed> Synthetic(IReadOnlyList<string> symbols, double speed, DateOnly? firstSession = null, string? referenceIndex = "SPY")
     {
         var feed = new SyntheticFeed(symbols, firstSession, referenceIndex: referenceIndex);
-        int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, feed.Symbols.Count)));
-        return Source.From(feed.DailyHistory()).Select(m => (IWithSymbol)m)
-            .Concat(Source.From(feed.Minutes()).Select(m => (IWithSymbol)m)
-                .Throttle(perSecond, TimeSpan.FromSeconds(1), Math.Max(1, perSecond / 10), ThrottleMode.Shaping));
+        return History(feed).Concat(Fast(Source.From(feed.Minutes()), speed, feed.Symbols.Count));
+    }
+
+    /// <summary>
+    /// Synthetic at the live pace (<see cref="SyntheticSchedule"/>): history first, then the first
+    /// <see cref="SyntheticSchedule.CatchUpMinutes"/> of <see cref="SyntheticSchedule.FirstSession"/> at
+    /// <paramref name="catchUpSpeed"/> bars per second per symbol, then every symbol's next minute once per
+    /// <see cref="SyntheticSchedule.LiveInterval"/>, the first of them one interval after the catch-up.
+    /// </summary>
+    public static Source<IWithSymbol, NotUsed> SyntheticLive(IReadOnlyList<string> symbols, SyntheticSchedule schedule, double catchUpSpeed,
+        string? referenceIndex = "SPY")
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        var feed = new SyntheticFeed(symbols, schedule.FirstSession, referenceIndex: referenceIndex);
+        int perMinute = feed.Symbols.Count;
+        // One enumeration of the endless minutes (the walks are stateful), cut into whole minutes of every symbol.
+        return History(feed).Concat(Source.From(feed.Minutes().Chunk(perMinute))
+            .PrefixAndTail(schedule.CatchUpMinutes)
+            .ConcatMany(split =>
+            {
+                var (caughtUp, later) = split;
+                Source<IWithSymbol, NotUsed> live = later
+                    .InitialDelay(SyntheticSchedule.LiveInterval)
+                    .Throttle(1, SyntheticSchedule.LiveInterval, 1, ThrottleMode.Shaping)
+                    .SelectMany(minute => minute)
+                    .Select(m => (IWithSymbol)m);
+                return Fast(Source.From(caughtUp.SelectMany(minute => minute)), catchUpSpeed, perMinute).Concat(live);
+            }));
+    }
+
+    private static Source<IWithSymbol, NotUsed> History(SyntheticFeed feed) => Source.From(feed.DailyHistory()).Select(m => (IWithSymbol)m);
+
+    private static Source<IWithSymbol, NotUsed> Fast(Source<SymbolCommands.MinuteBar, NotUsed> minutes, double speed, int symbols)
+    {
+        int perSecond = Math.Max(1, (int)Math.Round(speed * Math.Max(1, symbols)));
+        return minutes.Select(m => (IWithSymbol)m).Throttle(perSecond, TimeSpan.FromSeconds(1), Math.Max(1, perSecond / 10), ThrottleMode.Shaping);
     }
 
     /// <summary>

@@ -58,6 +58,18 @@ public sealed record PolygonClientSettings
 
     /// <summary>Page size: the provider's maximum, so a year of minutes takes ~5 calls.</summary>
     public int Limit { get; init; } = 50_000;
+
+    /// <summary>The settings of the configured provider: its key (none for the embedded stub) and request timeout.</summary>
+    public static PolygonClientSettings For(Configuration.PolygonSettings polygon, Func<CancellationToken, Task<string>> baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(polygon);
+        return new PolygonClientSettings
+        {
+            BaseUrl = baseUrl,
+            ApiKey = polygon.UsesEmbeddedStub ? null : polygon.ApiKey,
+            RequestTimeout = polygon.RequestTimeout,
+        };
+    }
 }
 
 /// <summary>

@@ -27,6 +27,49 @@ public sealed class UnlimitedRateLimiter : IPolygonRateLimiter
 }
 
 /// <summary>
+/// The rate on this node alone, shared by all its fetchers: each call takes the next free slot,
+/// slots one interval (60 s / rate) apart, the first one interval out (the cluster's budget may
+/// already be spent). Used while Redis, which holds the cluster-wide bucket, cannot be reached;
+/// one instance per API key and node, so four fetchers together stay at the configured rate.
+/// </summary>
+public sealed class LocalRateLimiter(int ratePerMinute, TimeProvider? time = null) : IPolygonRateLimiter
+{
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly TimeSpan _interval = TimeSpan.FromMinutes(1) / Math.Max(1, ratePerMinute);
+    private DateTimeOffset _nextSlot = DateTimeOffset.MinValue;
+
+    /// <summary>Slots handed out so far.</summary>
+    public long Granted { get; private set; }
+
+    /// <summary>Takes the next free slot; returns how long to wait for it from <paramref name="now"/>.</summary>
+    public TimeSpan Reserve(DateTimeOffset now)
+    {
+        lock (_gate)
+        {
+            var slot = now + _interval > _nextSlot ? now + _interval : _nextSlot;
+            _nextSlot = slot + _interval;
+            Granted++;
+            return slot - now;
+        }
+    }
+
+    public Task AcquireAsync(CancellationToken cancellationToken) => Task.Delay(Reserve(_time.GetUtcNow()), _time, cancellationToken);
+
+    /// <summary>A 429: the provider's window is spent; the next slot is a full minute out.</summary>
+    public Task DrainAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var minute = _time.GetUtcNow() + TimeSpan.FromMinutes(1);
+            _nextSlot = minute > _nextSlot ? minute : _nextSlot;
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>
 /// A token bucket shared by the whole cluster: its state lives in Redis, updated atomically by a
 /// Lua script using the Redis server's clock, so every node and every fetcher draws from the same
 /// budget. The key is named after a hash of the API key, never the key itself. Capacity = one
@@ -66,6 +109,9 @@ public sealed class RedisTokenBucket(RedisConnectionProvider redis, string? apiK
     public const int UnlimitedThreshold = 100_000;
 
     private readonly RedisKey _key = KeyFor(apiKey);
+
+    /// <summary>The limiter used while Redis cannot be reached: one for all fetchers of this node.</summary>
+    public LocalRateLimiter Fallback { get; } = new(ratePerMinute);
     private readonly double _perMs = ratePerMinute / 60_000.0;
 
     public static string KeyFor(string? apiKey)
@@ -87,11 +133,11 @@ public sealed class RedisTokenBucket(RedisConnectionProvider redis, string? apiK
             {
                 waitMs = await RunAsync(drain: false).ConfigureAwait(false);
             }
-            catch (RedisException)
+            catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
             {
-                // Redis down: do not stall the load, but keep this node under the rate on its own.
-                waitMs = (long)Math.Ceiling(1 / _perMs);
-                await Task.Delay(TimeSpan.FromMilliseconds(waitMs), cancellationToken).ConfigureAwait(false);
+                // Redis down or hung (a timeout is not a RedisException): do not stall the load, but
+                // keep this node's fetchers together under the rate.
+                await Fallback.AcquireAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
 
@@ -110,9 +156,10 @@ public sealed class RedisTokenBucket(RedisConnectionProvider redis, string? apiK
         {
             await RunAsync(drain: true).ConfigureAwait(false);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or RedisTimeoutException)
         {
-            // Best effort: the caller waits for the window anyway.
+            // Best effort: the caller waits for the window anyway; the local limiter starts over from a full minute.
+            await Fallback.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -3,8 +3,7 @@ using TickStock.Core.Contracts;
 namespace TickStock.Actors.Publishing;
 
 /// <summary>An audit row waiting to be written, with the event to publish once it is (null for other rows).</summary>
-/// <param name="Retried">The row came back after a failure and may be in the table already: written only where missing.</param>
-public sealed record PendingRow(IntegrationRow Row, PatternEvent? Event, bool Retried = false)
+public sealed record PendingRow(IntegrationRow Row, PatternEvent? Event)
 {
     public static List<IntegrationRow> RowsOf(List<PendingRow> batch) => batch.ConvertAll(p => p.Row);
 
@@ -78,13 +77,13 @@ public sealed class AuditBacklog(int memoryCapacity)
         ArgumentNullException.ThrowIfNull(rows);
         var room = Math.Max(0, MemoryCapacity - _rows.Count);
         var dropped = Math.Max(0, rows.Count - room);
-        for (var i = dropped; i < rows.Count; i++) _rows.Enqueue(new PendingRow(rows[i], null, Retried: true));
+        for (var i = dropped; i < rows.Count; i++) _rows.Enqueue(new PendingRow(rows[i], null));
         return dropped;
     }
 
     /// <summary>
     /// Neither PostgreSQL nor the disk takes rows: the waiting events leave now (delivery beats
-    /// audit) and their rows stay, as retried rows, up to <see cref="MemoryCapacity"/> (the oldest
+    /// audit) and their rows stay, up to <see cref="MemoryCapacity"/> (the oldest
     /// beyond it are dropped and counted in <paramref name="dropped"/>). Returns the events.
     /// </summary>
     public List<PatternEvent> ReleaseEvents(out int dropped)
@@ -99,6 +98,14 @@ public sealed class AuditBacklog(int memoryCapacity)
 
         dropped = Requeue(rows);
         return events;
+    }
+
+    /// <summary>Every waiting row, handed elsewhere as it is (not counted in flight).</summary>
+    public List<PendingRow> TakeAll()
+    {
+        var rows = _rows.ToList();
+        _rows.Clear();
+        return rows;
     }
 
     /// <summary>Every waiting row (the node is stopping and writes them itself).</summary>

@@ -7,11 +7,11 @@ namespace TickStock.Actors.Publishing;
 /// The IntegrationLogger's watch over rows committed without waiting for PostgreSQL's WAL flush
 /// (<see cref="UnflushedRows"/>): while any are held a flush check is always coming (the write
 /// stream may pause at any time), and rows that may have been lost (the server restarted, or failed
-/// before reporting them flushed) go to the spill file, whose drain inserts them where missing.
-/// Runs on the logger's thread only; the answers of its I/O come back to the logger as the messages
-/// below, which the logger hands back to it.
+/// before reporting them flushed) go to the spill file (<see cref="AuditSpillActor"/>), whose drain
+/// inserts them where missing. Runs on the logger's thread only; the answers of its queries come
+/// back to the logger as the messages below, which the logger hands back to it.
 /// </summary>
-internal sealed class FlushWatch(IIntegrationEventStore store, SpillFile spill, ProducerStats stats, ILoggingAdapter log,
+internal sealed class FlushWatch(IIntegrationEventStore store, IActorRef spill, ProducerStats stats, ILoggingAdapter log,
     TimeSpan checkInterval, IActorRef self, ITimerScheduler timers)
 {
     private const string CheckTimer = "flush-check";
@@ -77,8 +77,9 @@ internal sealed class FlushWatch(IIntegrationEventStore store, SpillFile spill, 
         return _rows.TakeAll();
     }
 
+    /// <summary>Through the spill file, whose drain inserts only the rows not already in the table.</summary>
     private void SpillUncertain(List<IntegrationRow> rows) =>
-        spill.AppendAsync(rows).PipeTo(self, success: () => UncertainSpilled.Instance, failure: ex => new UncertainSpillFailed(rows, ex));
+        spill.Tell(new AuditSpillCommands.Spill(rows.ConvertAll(row => new PendingRow(row, null))));
 
     public sealed class Check
     {
@@ -88,11 +89,4 @@ internal sealed class FlushWatch(IIntegrationEventStore store, SpillFile spill, 
     public sealed record Observed(WalPoint Flushed);
 
     public sealed record CheckFailed(Exception Cause);
-
-    public sealed class UncertainSpilled
-    {
-        public static readonly UncertainSpilled Instance = new();
-    }
-
-    public sealed record UncertainSpillFailed(List<IntegrationRow> Rows, Exception Cause);
 }

@@ -40,6 +40,30 @@ public static class PipelineCommands
     public sealed record FlushCompleted(int UnpublishedEvents);
 }
 
+/// <summary>Between the IntegrationLogger and its <see cref="AuditSpillActor"/>.</summary>
+public static class AuditSpillCommands
+{
+    /// <summary>Rows PostgreSQL did not take (or may have lost): to the spill file; their events are published after.</summary>
+    public sealed record Spill(IReadOnlyList<PendingRow> Rows);
+
+    /// <summary>To the logger: PostgreSQL answered again (the spill file is being inserted).</summary>
+    public sealed class DatabaseBack
+    {
+        public static readonly DatabaseBack Instance = new();
+        private DatabaseBack() { }
+    }
+
+    /// <summary>The node stops: finish the append in flight, start nothing more, answer with <see cref="Stopped"/>.</summary>
+    public sealed class Stop
+    {
+        public static readonly Stop Instance = new();
+        private Stop() { }
+    }
+
+    /// <summary>Rows neither PostgreSQL nor the disk took, for the stop to try once more.</summary>
+    public sealed record Stopped(List<IntegrationRow> HeldRows);
+}
+
 /// <summary>What the Publisher tells its parent.</summary>
 public static class PublisherEvents
 {

@@ -6,11 +6,12 @@ using static TickStock.Actors.Publishing.PipelineCommands;
 namespace TickStock.Actors.Publishing;
 
 /// <summary>
-/// The IntegrationLogger's last act at a graceful stop: drain the Publisher (or give up on Redis),
-/// then write the PRODUCER_STOPPED row. Runs off the actor: everything it needs of the actor's state
+/// The IntegrationLogger's last act at a graceful stop: stop the spill actor (taking the rows it
+/// could not write anywhere), drain the Publisher (or give up on Redis), then write the
+/// PRODUCER_STOPPED row. Runs off the actor: everything it needs of the actor's state
 /// is passed in.
 /// </summary>
-internal sealed class ProducerStopRecorder(IIntegrationEventStore store, SpillFile spill, IActorRef publisher, ProducerStats stats,
+internal sealed class ProducerStopRecorder(IIntegrationEventStore store, SpillFile spill, IActorRef spillActor, IActorRef publisher, ProducerStats stats,
     TimeProvider clock, ILoggingAdapter log)
 {
     /// <summary>
@@ -21,6 +22,15 @@ internal sealed class ProducerStopRecorder(IIntegrationEventStore store, SpillFi
     /// </summary>
     public async Task<FlushCompleted> RecordAsync(List<IntegrationRow> unflushed, bool databaseDown)
     {
+        try
+        {
+            unflushed.AddRange((await spillActor.Ask<AuditSpillCommands.Stopped>(AuditSpillCommands.Stop.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false)).HeldRows);
+        }
+        catch (AskTimeoutException)
+        {
+            log.Warning("The spill actor did not finish in time; rows it still holds are not recorded");
+        }
+
         int unpublished;
         try
         {

@@ -267,6 +267,13 @@ public sealed class JobBoard(TimeSpan retryMin, TimeSpan retryMax)
             state = state.Complete(now);
         }
 
+        if (!state.IsTerminal && PausedFor is not null)
+        {
+            // A symbol that was in flight when the dependency went down may still finish; the
+            // job keeps saying what it waits for.
+            state = state with { Message = $"waiting for {PausedFor}" };
+        }
+
         if (state.IsTerminal)
         {
             _jobs.Remove(jobId);

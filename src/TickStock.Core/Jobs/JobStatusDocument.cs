@@ -55,12 +55,15 @@ public sealed record JobStatusDocument
     /// <summary>Echoed from the consumer's first status, when it carried one.</summary>
     public string? Description { get; init; }
 
-    /// <summary>Percent 0..100 (unlike backtests' fraction): processed / total, 100 once terminal.</summary>
+    /// <summary>
+    /// Percent 0..100 (unlike backtests' fraction): processed / total; 100 once completed. A job
+    /// that failed or was cancelled reports the share it actually processed.
+    /// </summary>
     public int Progress
     {
         get
         {
-            if (JobStatusValues.IsTerminal(Status))
+            if (Status is JobStatusValues.Completed or JobStatusValues.CompletedWithErrors)
             {
                 return 100;
             }

@@ -35,6 +35,20 @@ public static class UniverseFiles
         return [];
     }
 
+    // File names the consumer spells two ways (contract §6): either finds the file that exists.
+    private static readonly string[][] Spellings = [["curated_etfs.csv", "curated-etfs.csv"]];
+
+    /// <summary>
+    /// Candidate file names for a job's <c>csv_file</c>, in preference order: the name itself, then
+    /// its other accepted spelling (<c>curated_etfs.csv</c> ↔ <c>curated-etfs.csv</c>).
+    /// </summary>
+    public static IReadOnlyList<string> CandidatesForFile(string csvFile)
+    {
+        ArgumentNullException.ThrowIfNull(csvFile);
+        var spellings = Array.Find(Spellings, names => names.Contains(csvFile, StringComparer.OrdinalIgnoreCase));
+        return spellings is null ? [csvFile] : [csvFile, .. spellings.Where(n => !string.Equals(n, csvFile, StringComparison.OrdinalIgnoreCase))];
+    }
+
     /// <summary>
     /// Validates a job's <c>csv_file</c>: a bare file name (no separators, no '..', not rooted, no
     /// NUL or control characters, ending in .csv). Returns null when acceptable, else the reason.

@@ -10,8 +10,6 @@ namespace TickStock.Daemon.Configuration;
 /// </summary>
 public static class TickStockConfiguration
 {
-    private const string SourceKey = "TickStock:MarketData:Source";
-
     public static IConfigurationBuilder AddTickStockSources(this IConfigurationBuilder builder, string environmentName)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -33,12 +31,8 @@ public static class TickStockConfiguration
     public static TickStockOptions Bind(IConfiguration configuration)
     {
         var options = new TickStockOptions();
-        // Checked before binding: the binder would also take a number ("3") or a flag list ("replay, redis") as an enum.
-        string? source = configuration[SourceKey];
-        if (source is not null && !MarketDataSourceNames.TryParse(source, out _))
-        {
-            throw new OptionsException($"TICKSTOCK_MARKET_DATA='{source}' is not one of {string.Join(", ", MarketDataSourceNames.All)}");
-        }
+        RequireName<MarketDataSource>(configuration, "TickStock:MarketData:Source", "TICKSTOCK_MARKET_DATA");
+        RequireName<SyntheticPace>(configuration, "TickStock:MarketData:SyntheticPace", "TICKSTOCK_SYNTHETIC_PACE");
 
         // TICKSTOCK_NOW is parsed here, once, with "no offset means UTC" (the binder would read
         // such a value in the host's zone); everything else uses the typed value.
@@ -66,6 +60,21 @@ public static class TickStockConfiguration
         return options;
     }
 
+    /// <summary>
+    /// An enum setting must be one of its names, in any case. Checked before binding: the binder would also take a
+    /// number ("3") or a flag list ("replay, redis") and name no choices when it fails.
+    /// </summary>
+    private static void RequireName<TEnum>(IConfiguration configuration, string key, string variable)
+        where TEnum : struct, Enum
+    {
+        string? value = configuration[key];
+        string[] names = Enum.GetNames<TEnum>();
+        if (value is not null && !names.Any(n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new OptionsException($"{variable}='{value}' is not one of {string.Join(", ", names.Select(n => n.ToLowerInvariant()))}");
+        }
+    }
+
     private static void Validate(TickStockOptions options)
     {
         // The one check of the speed: the market data sources take it as given.
@@ -78,6 +87,11 @@ public static class TickStockConfiguration
         if (options.Polygon.RatePerMinute <= 0)
         {
             throw new OptionsException($"POLYGON_RATE_PER_MIN must be a positive number, got {options.Polygon.RatePerMinute}");
+        }
+
+        if (options.Polygon.RequestTimeout <= TimeSpan.Zero)
+        {
+            throw new OptionsException($"TickStock:Polygon:RequestTimeout must be positive, got {options.Polygon.RequestTimeout}");
         }
 
         if (!(options.Jobs.IntradayCapYears > 0) || options.Jobs.IntradayCapYears > 30)

@@ -23,6 +23,7 @@ public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
     private readonly string _tag = "jc" + Guid.NewGuid().ToString("N")[..10];
     private readonly FakeStore _store = new();
     private readonly FakeLoader _loader = new();
+    private readonly string _universes = Directory.CreateTempSubdirectory("jc-universes").FullName;
     private RedisConnectionProvider _redis = null!;
     private ConnectionMultiplexer _observer = null!;
 
@@ -45,6 +46,7 @@ public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
         await _observer.DisposeAsync();
         await _redis.DisposeAsync();
+        Directory.Delete(_universes, recursive: true);
         await base.AfterAllAsync();
     }
 
@@ -57,7 +59,7 @@ public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
             DataLoadChannel = JobChannel,
             ControlChannel = ControlChannel,
             StatusKeyPrefix = Prefix,
-            UniversesDirectory = Path.GetTempPath(),
+            UniversesDirectory = _universes,
             Now = DateTimeOffset.Parse("2024-07-05T21:00:00Z", System.Globalization.CultureInfo.InvariantCulture),
             StatusInterval = TimeSpan.FromMilliseconds(200),
             RetryMin = TimeSpan.FromMilliseconds(50),
@@ -83,7 +85,13 @@ public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
 
     private async Task<JsonElement> StatusAsync(string jobId)
     {
-        var value = await _observer.GetDatabase().StringGetAsync(Prefix + jobId);
+        var db = _observer.GetDatabase();
+        if (await db.KeyTypeAsync(Prefix + jobId) != RedisType.String)
+        {
+            return default; // absent, or the consumer's hash
+        }
+
+        var value = await db.StringGetAsync(Prefix + jobId);
         return value.IsNull ? default : JsonDocument.Parse(value.ToString()).RootElement.Clone();
     }
 
@@ -158,6 +166,61 @@ public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
         var status = await WaitForStatusAsync("ctl-1", Ended);
         Assert.Equal("cancelled by bob", status.GetProperty("error_message").GetString());
         _loader.Hold.SetResult();
+    }
+
+    [Fact]
+    public async Task A_status_the_consumer_sets_to_cancelling_is_acted_on_as_a_cancel_not_overwritten()
+    {
+        _loader.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await StartAsync();
+        await PublishJobAsync(Job("cc-string", "AAPL", "MSFT"));
+        await PublishJobAsync(Job("cc-hash", "NVDA"));
+        await WaitForStatusAsync("cc-string", s => s.GetProperty("status").GetString() == "running");
+        await WaitForStatusAsync("cc-hash", s => s.GetProperty("status").GetString() == "running");
+
+        // The consumer's two ways of asking: its own JSON string, or a hash it wrote over ours.
+        var db = _observer.GetDatabase();
+        await db.StringSetAsync(Prefix + "cc-string", """{"job_id":"cc-string","status":"cancelling"}""");
+        await db.KeyDeleteAsync(Prefix + "cc-hash");
+        await db.HashSetAsync(Prefix + "cc-hash", [new HashEntry("status", "cancelling")]);
+
+        foreach (var id in new[] { "cc-string", "cc-hash" })
+        {
+            var status = await WaitForStatusAsync(id, s => s.GetProperty("status").GetString() != "cancelling" && Ended(s));
+            Assert.Equal("failed", status.GetProperty("status").GetString());
+            Assert.True(status.GetProperty("cancelled").GetBoolean());
+            Assert.Contains("consumer", status.GetProperty("error_message").GetString(), StringComparison.Ordinal);
+        }
+
+        _loader.Hold.SetResult();
+    }
+
+    [Fact]
+    public async Task A_second_job_with_a_running_jobs_id_is_refused_and_the_running_jobs_status_is_kept()
+    {
+        _loader.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await StartAsync();
+        await PublishJobAsync(Job("dup-1", "AAPL", "MSFT", "NVDA"));
+        await WaitForStatusAsync("dup-1", s => s.GetProperty("status").GetString() == "running");
+
+        await PublishJobAsync(Job("dup-1", "TSLA"));
+        var status = await WaitForStatusAsync("dup-1", s => s.GetProperty("message").GetString()!.Contains("refused", StringComparison.Ordinal));
+        Assert.Equal("running", status.GetProperty("status").GetString());
+        Assert.Equal(3, status.GetProperty("total_symbols").GetInt32());
+        Assert.DoesNotContain(_loader.Calls, c => c.Entry.Symbol == "TSLA");
+        _loader.Hold.SetResult();
+        Assert.Equal("completed", (await WaitForStatusAsync("dup-1", Ended)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task A_csv_universe_load_of_curated_etfs_finds_the_file_under_either_spelling()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_universes, "curated_etfs.csv"), "symbol,name\nSPY,SPDR\nQQQ,Invesco\n", TestContext.Current.CancellationToken);
+        await StartAsync();
+        await PublishJobAsync(DataLoadJobMessage.CsvUniverseLoad("etf-1", "curated-etfs.csv", "ETF", 0.02, true, null, null));
+        var status = await WaitForStatusAsync("etf-1", Ended);
+        Assert.True(status.GetProperty("status").GetString() == "completed", status.ToString());
+        Assert.Equal(["QQQ", "SPY"], _loader.Calls.Select(c => c.Entry.Symbol).Order());
     }
 
     /// <summary>Store in memory; <see cref="HoldStart"/> keeps a job in preparation until released.</summary>

@@ -49,4 +49,28 @@ public class RedisTokenBucketTests
         Assert.Same(UnlimitedRateLimiter.Instance, RedisTokenBucket.For(redis, "k", RedisTokenBucket.UnlimitedThreshold, embeddedStub: false));
         Assert.IsType<RedisTokenBucket>(RedisTokenBucket.For(redis, "k", 5, embeddedStub: false));
     }
+
+    [Fact]
+    public void The_local_fallback_gives_all_fetchers_of_a_node_one_shared_rate()
+    {
+        // 60 calls/min: slots one second apart, whoever asks. Four fetchers asking at once wait
+        // 1, 2, 3 and 4 s (each waiting on its own would let all four go after 1 s: 4× the rate).
+        var limiter = new LocalRateLimiter(60);
+        var now = new DateTimeOffset(2024, 7, 5, 14, 0, 0, TimeSpan.Zero);
+        Assert.Equal([1, 2, 3, 4], Enumerable.Range(0, 4).Select(_ => limiter.Reserve(now).TotalSeconds));
+
+        // Idle for a while: the next call is one interval out again, not a burst.
+        Assert.Equal(1, limiter.Reserve(now.AddMinutes(5)).TotalSeconds);
+        Assert.Equal(5, limiter.Granted);
+    }
+
+    [Fact]
+    public async Task With_Redis_unreachable_the_bucket_falls_back_to_its_one_local_limiter()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var down = new RedisConnectionProvider(new RedisSettings { Configuration = "127.0.0.1:1,connectTimeout=500" }, "bucket-down");
+        var bucket = new RedisTokenBucket(down, "k-" + Guid.NewGuid().ToString("N"), ratePerMinute: 60_000);
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => bucket.AcquireAsync(ct)));
+        Assert.Equal(4, bucket.Fallback.Granted);
+    }
 }

@@ -11,7 +11,7 @@ using TickStock.Testing;
 
 namespace TickStock.Actors.Tests.MarketData;
 
-/// <summary>The redis tick source against the local Redis: parsing, rejects, and surviving a dropped connection.</summary>
+/// <summary>The redis tick source against the local Redis: parsing, rejects, and surviving a dropped connection (its own only).</summary>
 public class RedisTickSourceTests : Akka.Hosting.TestKit.TestKit
 {
     protected override void ConfigureAkka(Akka.Hosting.AkkaConfigurationBuilder builder, IServiceProvider provider)
@@ -21,11 +21,23 @@ public class RedisTickSourceTests : Akka.Hosting.TestKit.TestKit
     [Fact]
     public async Task Ticks_arrive_bad_messages_are_counted_and_the_subscription_survives_a_killed_connection()
     {
-        string channel = $"tickstock.data.raw.test-{Guid.NewGuid():N}";
-        await using var provider = new RedisConnectionProvider(new RedisSettings { Configuration = LocalServices.RedisConfiguration }, "tick-source-test");
+        string tag = Guid.NewGuid().ToString("N");
+        string channel = $"tickstock.data.raw.test-{tag}";
+        // A client name of its own, so the test can find (and cut) only its own connections on the shared server.
+        string clientName = $"tick-source-test-{tag}";
+        await using var provider = new RedisConnectionProvider(new RedisSettings { Configuration = LocalServices.RedisConfiguration }, clientName);
         var admin = ConfigurationOptions.Parse(LocalServices.RedisConfiguration);
         admin.AllowAdmin = true;
         await using var publisher = await ConnectionMultiplexer.ConnectAsync(admin);
+
+        // Another pub/sub client on the same server (as another test's would be): it must not be disturbed.
+        var bystanderOptions = ConfigurationOptions.Parse(LocalServices.RedisConfiguration);
+        bystanderOptions.ClientName = $"tick-source-bystander-{tag}";
+        await using var bystander = await ConnectionMultiplexer.ConnectAsync(bystanderOptions);
+        await bystander.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel + ".bystander"), (_, _) => { });
+        var server = publisher.GetServer(publisher.GetEndPoints()[0]);
+        long[] bystanderClients = await ClientIdsAsync(server, bystanderOptions.ClientName);
+        Assert.NotEmpty(bystanderClients);
         var counters = new TickSourceCounters();
         var received = new ConcurrentQueue<SymbolCommands.Tick>();
 
@@ -50,9 +62,15 @@ public class RedisTickSourceTests : Akka.Hosting.TestKit.TestKit
             await sub.PublishAsync(RedisChannel.Literal(channel), new string('x', TickMessageParser.MaxMessageBytes + 10));
             await AwaitConditionAsync(() => Task.FromResult(counters.Rejected == rejectedBefore + 2), TimeSpan.FromSeconds(20));
 
-            // Drop every pub/sub connection on the server; the multiplexer reconnects and re-subscribes.
-            var server = publisher.GetServer(publisher.GetEndPoints()[0]);
-            await server.ExecuteAsync("CLIENT", "KILL", "TYPE", "pubsub");
+            // Cut the source's own connections (never a server-wide CLIENT KILL TYPE pubsub: it would drop every other
+            // test's subscriptions too); the multiplexer reconnects and re-subscribes.
+            long[] own = await ClientIdsAsync(server, clientName);
+            Assert.NotEmpty(own);
+            foreach (long id in own)
+            {
+                await server.ExecuteAsync("CLIENT", "KILL", "ID", id);
+            }
+
             int before = received.Count;
             await AwaitConditionAsync(async () =>
             {
@@ -60,10 +78,16 @@ public class RedisTickSourceTests : Akka.Hosting.TestKit.TestKit
                 return received.Skip(before).Any(t => t.Symbol == "AFTER");
             }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(250));
             Assert.Contains(received, t => t.Symbol == "AFTER");
+            Assert.DoesNotContain(await ClientIdsAsync(server, clientName), own.Contains); // really cut, and reconnected
+            Assert.Equal(bystanderClients, await ClientIdsAsync(server, bystanderOptions.ClientName)); // untouched
         }
         finally
         {
             killSwitch.Shutdown();
         }
     }
+
+    /// <summary>The ids of the server's client connections named <paramref name="name"/>, in ascending order.</summary>
+    private static async Task<long[]> ClientIdsAsync(IServer server, string name) =>
+        (await server.ClientListAsync()).Where(c => c.Name == name).Select(c => c.Id).Order().ToArray();
 }

@@ -18,7 +18,7 @@ public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
     {
         var cluster = new NodeClusterSettings();
         builder.AddTickStockCluster(cluster).AddSymbolSharding(cluster)
-            .AddMarketData(new MarketDataSourceSettings { Source = MarketDataSource.Synthetic, SyntheticSymbols = ["FEEDA", "FEEDB"], Speed = 5_000 });
+            .AddMarketData(new MarketDataSourceSettings { Source = MarketDataSource.Synthetic, SyntheticPace = SyntheticPace.Fast, SyntheticSymbols = ["FEEDA", "FEEDB"], Speed = 5_000 });
     }
 
     [Fact]

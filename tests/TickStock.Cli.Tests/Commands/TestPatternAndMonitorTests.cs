@@ -18,17 +18,19 @@ public partial class TestPatternAndMonitorTests
         await using var schema = await ScratchSchema.CreateAsync("cli");
         await new SchemaMigrator(schema.DataSource).MigrateAsync();
         await using var redis = await ConnectionMultiplexer.ConnectAsync(LocalServices.RedisConfiguration);
+        var names = new IsolatedChannels("cli");
         var received = new ConcurrentQueue<string>();
-        (await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal("tickstock.events.patterns")))
+        (await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(names.Patterns)))
             .OnMessage(m => received.Enqueue((string)m.Message!));
 
         using var run = ChildProcess.StartCli(["test-pattern", "--symbol", "zzcli", "--pattern", "Hammer", "--confidence", "0.777", "--tier", "daily"],
-            new Dictionary<string, string?> { ["TICKSTOCK_PG"] = schema.ConnectionString });
+            names.Environment(new Dictionary<string, string?> { ["TICKSTOCK_PG"] = schema.ConnectionString }));
 
         Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         var flowId = FlowIdLine().Match(run.Output).Groups[1].Value;
         Assert.True(Guid.TryParse(flowId, out _), run.Output);
-        Assert.Matches(@"on tickstock\.events\.patterns: [1-9]\d* subscriber\(s\) received it", run.Output);
+        // Exactly one subscriber: this test's, on the test's own channel.
+        Assert.Contains($"on {names.Patterns}: 1 subscriber(s) received it", run.Output, StringComparison.Ordinal);
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!received.Any(m => m.Contains(flowId, StringComparison.Ordinal)) && DateTime.UtcNow < deadline) await Task.Delay(50);
         var message = JsonDocument.Parse(received.First(m => m.Contains(flowId, StringComparison.Ordinal))).RootElement.GetProperty("data");
@@ -65,14 +67,20 @@ public partial class TestPatternAndMonitorTests
                    ('{lost}', now() - interval '30 seconds', 'pattern_detected', 'TickStockPL', 'PATTERN_PUBLISHED', 'MONB', 'Hammer', 0.9);
             """);
 
-        using var run = ChildProcess.StartCli(["monitor"], new Dictionary<string, string?>
+        // The Redis heartbeat the monitor reads is this test's key (a running daemon's would make the row vary).
+        var names = new IsolatedChannels("mon");
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(LocalServices.RedisConfiguration);
+        await redis.GetDatabase().StringSetAsync(names.HeartbeatKey,
+            (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(60));
+
+        using var run = ChildProcess.StartCli(["monitor"], names.Environment(new Dictionary<string, string?>
         {
             ["TICKSTOCK_PG"] = schema.ConnectionString,
             ["COLUMNS"] = "200",
-        });
+        }));
 
         Assert.Equal(0, await run.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        foreach (var text in new[] { "Producer liveness", "PRODUCER_ALIVE (TickStockPL)", "Alive", "Recent pattern flows", "MONA", "42.0 ms",
+        foreach (var text in new[] { "Producer liveness", "Redis " + names.HeartbeatKey, "PRODUCER_ALIVE (TickStockPL)", "Alive", "Recent pattern flows", "MONA", "42.0 ms",
                      "PATTERN_PUBLISHED → EVENT_RECEIVED", "1 published pattern(s) never received", "MONB Hammer", "Checkpoints" })
         {
             Assert.Contains(text, run.Output, StringComparison.Ordinal);

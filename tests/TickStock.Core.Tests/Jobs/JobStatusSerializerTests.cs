@@ -43,15 +43,15 @@ public sealed class JobStatusSerializerTests
     }
 
     [Theory]
-    [InlineData(JobStatusValues.Completed)]
-    [InlineData(JobStatusValues.CompletedWithErrors)]
-    [InlineData(JobStatusValues.Failed)]
-    public void Terminal_status_has_completed_at_and_full_progress(string status)
+    [InlineData(JobStatusValues.Completed, 100)]
+    [InlineData(JobStatusValues.CompletedWithErrors, 100)]
+    [InlineData(JobStatusValues.Failed, 45)] // a failed (or cancelled) job reports the share it processed: 225 of 500
+    public void Terminal_status_has_completed_at_and_progress_100_only_when_completed(string status, int progress)
     {
         var json = JobStatusSerializer.Serialize(Running() with { Status = status });
         using var doc = JsonDocument.Parse(json);
         Assert.Equal("2024-10-30T15:01:02", doc.RootElement.GetProperty("completed_at").GetString());
-        Assert.Equal(100, doc.RootElement.GetProperty("progress").GetInt32());
+        Assert.Equal(progress, doc.RootElement.GetProperty("progress").GetInt32());
         Assert.False(doc.RootElement.TryGetProperty("cancelled", out _));
     }
 

@@ -62,6 +62,7 @@ public class LoadJobStateTests
         Assert.Equal("failed", doc.GetProperty("status").GetString());
         Assert.True(doc.GetProperty("cancelled").GetBoolean());
         Assert.Equal("cancelled by alice", doc.GetProperty("error_message").GetString());
+        Assert.Equal(33, doc.GetProperty("progress").GetInt32()); // 1 of 3 processed (the invalid symbol), not 100
         Assert.True(doc.TryGetProperty("completed_at", out _));
     }
 }

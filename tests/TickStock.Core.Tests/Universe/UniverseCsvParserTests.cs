@@ -89,6 +89,8 @@ public sealed class UniverseCsvParserTests
     [Theory]
     [InlineData("sp_500.csv", 503, "BRK.B")]
     [InlineData("nasdaq_100.csv", 101, "GOOGL")]
+    [InlineData("dow_30.csv", 30, "NVDA")]
+    [InlineData("curated_etfs.csv", 36, "SPY")]
     public void Real_universe_files_parse(string file, int count, string contains)
     {
         var path = Path.Combine(FindRepoRoot(), "data", "universes", file);
@@ -132,6 +134,24 @@ public sealed class UniverseCsvParserTests
         Assert.Equal(["nasdaq_100.csv"], UniverseFiles.CandidatesForType("NASDAQ100"));
         Assert.Equal(["russell_3000_part1.csv"], UniverseFiles.CandidatesForType("RUSSELL_3000_PART1"));
         Assert.Empty(UniverseFiles.CandidatesForType("../x"));
+    }
+
+    [Fact]
+    public void Both_spellings_of_the_etf_file_find_each_other_and_other_names_stay_as_given()
+    {
+        Assert.Equal(["curated-etfs.csv", "curated_etfs.csv"], UniverseFiles.CandidatesForFile("curated-etfs.csv"));
+        Assert.Equal(["curated_etfs.csv", "curated-etfs.csv"], UniverseFiles.CandidatesForFile("curated_etfs.csv"));
+        Assert.Equal(["sp_500.csv"], UniverseFiles.CandidatesForFile("sp_500.csv"));
+    }
+
+    [Fact]
+    public void The_universe_types_the_consumer_names_are_all_shipped()
+    {
+        var folder = Path.Combine(FindRepoRoot(), "data", "universes");
+        foreach (var type in new[] { "SP500", "NASDAQ100", "DOW30", "ETF" })
+        {
+            Assert.True(UniverseFiles.CandidatesForType(type).Any(f => File.Exists(Path.Combine(folder, f))), type + " has no file in data/universes");
+        }
     }
 
     internal static string FindRepoRoot()

@@ -24,13 +24,20 @@ public class ConfigurationLayeringTests
         Assert.Null(options.Polygon.ApiKey);
         Assert.True(options.Polygon.UsesEmbeddedStub);
         Assert.Equal(5, options.Polygon.RatePerMinute);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.Polygon.RequestTimeout);
         Assert.Equal(MarketDataSource.Synthetic, options.MarketData.Source);
         Assert.Equal("50", options.MarketData.SyntheticSymbols);
         Assert.Equal(60, options.MarketData.Speed);
+        Assert.Equal(SyntheticPace.Live, options.MarketData.SyntheticPace);
         Assert.Null(options.MarketData.ReplayPath);
         Assert.Null(options.Now);
         Assert.Equal(["symbols", "jobs"], options.Cluster.EffectiveRoles);
         Assert.Empty(options.Cluster.SeedNodes);
+        // The production names (contract §1–4), when nothing overrides them.
+        var channels = options.Pipeline.Channels;
+        Assert.Equal(("tickstock.events.patterns", "tickstock.health.status", "tickstock.health.check", "tickstock:producer:heartbeat", "tickstockpl:heartbeat"),
+            (channels.Patterns, channels.HealthStatus, channels.HealthCheck, channels.HeartbeatKey, channels.LegacyHeartbeatKey));
+        Assert.Equal("tickstock.data.raw", options.MarketData.TickChannel);
     }
 
     [Fact]
@@ -47,6 +54,7 @@ public class ConfigurationLayeringTests
             ["TICKSTOCK_MARKET_DATA"] = "none",
             ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "AAPL,MSFT",
             ["TICKSTOCK_MARKET_SPEED"] = "2.5",
+            ["TICKSTOCK_SYNTHETIC_PACE"] = "Fast",
             ["TICKSTOCK_REPLAY_PATH"] = "/srv/replay",
             ["TICKSTOCK_NOW"] = "2024-10-30T20:00:00Z",
             ["TICKSTOCK_AKKA_PORT"] = "4053",
@@ -54,12 +62,19 @@ public class ConfigurationLayeringTests
             ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = "t.control",
             ["TICKSTOCK_JOBS_STATUS_PREFIX"] = "t.status:",
             ["TICKSTOCK_INTRADAY_CAP_YEARS"] = "2",
+            ["TICKSTOCK_TICK_CHANNEL"] = "t.ticks",
+            ["TICKSTOCK_PATTERNS_CHANNEL"] = "t.patterns",
+            ["TICKSTOCK_HEALTH_CHANNEL"] = "t.health",
+            ["TICKSTOCK_HEALTH_CHECK_CHANNEL"] = "t.health.check",
+            ["TICKSTOCK_HEARTBEAT_KEY"] = "t:heartbeat",
+            ["TICKSTOCK_LEGACY_HEARTBEAT_KEY"] = "tpl:heartbeat",
             ["TICKSTOCK_SEED_NODES"] = "akka.tcp://tickstock@a:4053, akka.tcp://tickstock@b:4053",
         };
         var appsettings = new Dictionary<string, string?>
         {
             ["TickStock:Redis:Configuration"] = "from-appsettings:1",
             ["TickStock:Polygon:RatePerMinute"] = "7",
+            ["TickStock:Polygon:RequestTimeout"] = "00:00:05",
             ["TickStock:Cluster:Hostname"] = "node-a",
         };
 
@@ -72,12 +87,19 @@ public class ConfigurationLayeringTests
         Assert.False(options.Polygon.UsesEmbeddedStub);
         Assert.Equal("http://127.0.0.1:9999", options.Polygon.BaseUrl);
         Assert.Equal(100, options.Polygon.RatePerMinute);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.Polygon.RequestTimeout);
         Assert.Equal(MarketDataSource.None, options.MarketData.Source);
         Assert.Equal("AAPL,MSFT", options.MarketData.SyntheticSymbols);
         Assert.Equal(2.5, options.MarketData.Speed);
+        Assert.Equal(SyntheticPace.Fast, options.MarketData.SyntheticPace);
         Assert.Equal("/srv/replay", options.MarketData.ReplayPath);
         Assert.Equal(new DateTimeOffset(2024, 10, 30, 20, 0, 0, TimeSpan.Zero), options.Now);
         Assert.Equal(("t.jobs", "t.control", "t.status:", 2.0), (options.Jobs.DataLoadChannel, options.Jobs.ControlChannel, options.Jobs.StatusKeyPrefix, options.Jobs.IntradayCapYears));
+        var channels = options.Pipeline.Channels;
+        Assert.Equal(("t.patterns", "t.health", "t.health.check", "t:heartbeat", "tpl:heartbeat"),
+            (channels.Patterns, channels.HealthStatus, channels.HealthCheck, channels.HeartbeatKey, channels.LegacyHeartbeatKey));
+        Assert.Equal("t.ticks", options.MarketData.TickChannel);
+        Assert.Equal("t.ticks", TickStock.Actors.MarketData.MarketDataSourceSettings.From(options).TickChannel);
         Assert.Equal(4053, options.Cluster.Port);
         Assert.Equal("node-a", options.Cluster.Hostname); // appsettings value survives where no variable is set
         Assert.Equal(["akka.tcp://tickstock@a:4053", "akka.tcp://tickstock@b:4053"], options.Cluster.SeedNodes);
@@ -87,6 +109,7 @@ public class ConfigurationLayeringTests
     [InlineData("TICKSTOCK_MARKET_DATA", "websocket", "TICKSTOCK_MARKET_DATA='websocket' is not one of synthetic, replay, redis, polygon, none")]
     [InlineData("TICKSTOCK_MARKET_DATA", "3", "TICKSTOCK_MARKET_DATA='3' is not one of")]
     [InlineData("TICKSTOCK_MARKET_DATA", "replay, redis", "TICKSTOCK_MARKET_DATA='replay, redis' is not one of")]
+    [InlineData("TICKSTOCK_SYNTHETIC_PACE", "slow", "TICKSTOCK_SYNTHETIC_PACE='slow' is not one of live, fast")]
     [InlineData("POLYGON_RATE_PER_MIN", "0", "POLYGON_RATE_PER_MIN must be a positive number")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "0", "TICKSTOCK_MARKET_SPEED must be a positive number")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "-3", "TICKSTOCK_MARKET_SPEED must be a positive number")]
@@ -100,6 +123,15 @@ public class ConfigurationLayeringTests
     {
         var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { [variable] = value }));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("-00:00:01")]
+    public void A_provider_request_timeout_must_be_positive(string value)
+    {
+        var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable(), new Dictionary<string, string?> { ["TickStock:Polygon:RequestTimeout"] = value }));
+        Assert.Contains("TickStock:Polygon:RequestTimeout must be positive", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]
