@@ -15,11 +15,11 @@ internal static class BacktestCommand
     public static Command Create()
     {
         var backtest = new Command("backtest", "Pattern backtests: how the detected patterns would have traded (spec/backtest.md).");
-        backtest.Subcommands.Add(File());
+        backtest.Subcommands.Add(FileCommand());
         return backtest;
     }
 
-    private static Command File()
+    private static Command FileCommand()
     {
         var paths = new Argument<string[]>("PATH")
         {
@@ -27,17 +27,18 @@ internal static class BacktestCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         // Checked in the action rather than by the parser so that every argument error is one `tickstock:` line and exit 2.
-        var from = new Option<string?>("--from") { Description = "First date of the range, YYYY-MM-DD (up to 300 earlier bars warm the detectors up)." };
-        var to = new Option<string?>("--to") { Description = "Last date of the range, YYYY-MM-DD (open positions exit at its close)." };
-        var patterns = new Option<string?>("--patterns") { Description = "Comma list of patterns or groups (e.g. Engulfing,Gap_Up); default: the whole daily catalog." };
+        var from = new Option<string?>("--from") { HelpName = "YYYY-MM-DD", Description = "First date of the range, YYYY-MM-DD (up to 300 earlier bars warm the detectors up)." };
+        var to = new Option<string?>("--to") { HelpName = "YYYY-MM-DD", Description = "Last date of the range, YYYY-MM-DD (open positions exit at its close)." };
+        var patterns = new Option<string?>("--patterns") { HelpName = "a,b", Description = "Comma list of patterns or groups (e.g. Engulfing,Gap_Up); default: the whole daily catalog." };
         var parameters = new Option<string[]>("--param")
         {
-            Description = "name=value, repeatable: " + string.Join(", ", BacktestParameters.Names) + " (contract §5 defaults).",
+            HelpName = "name=value",
+            Description = "Repeatable: " + string.Join(", ", BacktestParameters.Names) + " (contract §5 defaults).",
             AllowMultipleArgumentsPerToken = false,
         };
         var trades = new Option<bool>("--trades") { Description = "Also list every trade (and, in json, the dated equity series)." };
-        var format = new Option<string>("--format") { Description = "table | json", DefaultValueFactory = _ => "table" };
-        var plot = new Option<string?>("--plot") { Description = "Write the equity curve and its drawdown to this PNG file." };
+        var format = new Option<string>("--format") { HelpName = "table|json", Description = "table: summary, per-pattern table, equity curve; json: one document.", DefaultValueFactory = _ => "table" };
+        var plot = new Option<string?>("--plot") { HelpName = "FILE.png", Description = "Write the equity curve and its drawdown to this PNG file." };
 
         var command = new Command("file", "Backtest over bar files (needs no Redis or PostgreSQL).")
         {

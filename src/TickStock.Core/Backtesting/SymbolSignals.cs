@@ -24,7 +24,10 @@ public sealed class SymbolSignals
     private readonly Signal[] _signals;
     private readonly int[] _firstSignalOfBar;
 
-    /// <summary>Creates the set; <paramref name="signals"/> must be ordered by bar index (their order within a bar is kept).</summary>
+    /// <summary>
+    /// Creates the set: <paramref name="rangeBars"/> one per date, ascending; <paramref name="signals"/> ordered by bar
+    /// index (their order within a bar is kept).
+    /// </summary>
     public SymbolSignals(string symbol, IEnumerable<Bar> rangeBars, IEnumerable<Signal> signals)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
@@ -32,6 +35,15 @@ public sealed class SymbolSignals
         ArgumentNullException.ThrowIfNull(signals);
         Symbol = symbol;
         _bars = rangeBars.ToArray();
+        for (int i = 1; i < _bars.Length; i++)
+        {
+            // The simulation walks each symbol's bars once, date by date: out of order, a bar would be silently skipped.
+            if (_bars[i].EpochDay <= _bars[i - 1].EpochDay)
+            {
+                throw new ArgumentException($"{symbol}: bars must be daily and ascending, one per date", nameof(rangeBars));
+            }
+        }
+
         _signals = signals.ToArray();
         _firstSignalOfBar = new int[_bars.Length + 1];
         int previous = 0;

@@ -98,4 +98,17 @@ public sealed class SignalDetectorTests
         Assert.True(SymbolHistory.TryCreate("X", [day with { TimeMs = day.TimeMs + 86_400_000 }, day], out SymbolHistory? sorted, out _));
         Assert.Equal(day, sorted!.Bars[0]);
     }
+
+    [Fact]
+    public void Signal_sets_refuse_unordered_bars_and_signals_outside_them()
+    {
+        Bar d1 = Bar.Daily(new DateOnly(2024, 1, 2), 10, 11, 9, 10, 100);
+        Bar d2 = Bar.Daily(new DateOnly(2024, 1, 3), 10, 11, 9, 10, 100);
+
+        Assert.Throws<ArgumentException>(() => new SymbolSignals("X", [d2, d1], []));
+        Assert.Throws<ArgumentException>(() => new SymbolSignals("X", [d1, d1], []));
+        Assert.Throws<ArgumentException>(() => new SymbolSignals("X", [d1, d2], [new Signal(2, PatternKind.Doji, Direction.Neutral)]));
+        Assert.Throws<ArgumentException>(() => new SymbolSignals("X", [d1, d2],
+            [new Signal(1, PatternKind.Doji, Direction.Neutral), new Signal(0, PatternKind.Doji, Direction.Neutral)]));
+    }
 }
