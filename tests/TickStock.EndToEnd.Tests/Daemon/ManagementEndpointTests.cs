@@ -1,0 +1,215 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TickStock.Testing;
+
+namespace TickStock.EndToEnd.Tests.Daemon;
+
+/// <summary>
+/// The management endpoint of a real daemon process (TICKSTOCK_HTTP on a free port): liveness, readiness with
+/// Redis cut behind a proxy, the Prometheus text while synthetic patterns flow, and the start-up rules.
+/// </summary>
+public partial class ManagementEndpointTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan ChangeTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Healthz_and_readyz_answer_200_and_readyz_names_redis_while_it_is_cut_but_healthz_stays_200()
+    {
+        await using var schema = await ScratchSchema.CreateAsync("mgmt");
+        await using var redisProxy = new TcpProxy(LocalServices.RedisPort);
+        var redisRest = LocalServices.RedisConfiguration.Contains(',', StringComparison.Ordinal)
+            ? LocalServices.RedisConfiguration[LocalServices.RedisConfiguration.IndexOf(',', StringComparison.Ordinal)..]
+            : string.Empty;
+        using var daemon = ChildProcess.StartCli(["run"], new IsolatedChannels("mgmt").Environment(new Dictionary<string, string?>
+        {
+            ["TICKSTOCK_PG"] = schema.ConnectionString,
+            ["TICKSTOCK_REDIS"] = $"127.0.0.1:{redisProxy.Port}{redisRest}",
+            ["TICKSTOCK_MARKET_DATA"] = "none",
+        }));
+        using var http = await ConnectAsync(daemon);
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", TestContext.Current.CancellationToken)).StatusCode);
+        var ready = await WaitForAsync(http, "/readyz", HttpStatusCode.OK);
+        Assert.True(ready.Status == HttpStatusCode.OK, ready.Body + "\n" + daemon.Output);
+        using (var body = JsonDocument.Parse(ready.Body))
+        {
+            Assert.Equal("healthy", body.RootElement.GetProperty("status").GetString());
+            var checks = body.RootElement.GetProperty("checks");
+            foreach (var name in new[] { "cluster", "redis", "postgres" })
+            {
+                Assert.Equal("healthy", checks.GetProperty(name).GetProperty("status").GetString());
+            }
+        }
+
+        redisProxy.Cut();
+        var notReady = await WaitForAsync(http, "/readyz", HttpStatusCode.ServiceUnavailable);
+        Assert.True(notReady.Status == HttpStatusCode.ServiceUnavailable, notReady.Body + "\n" + daemon.Output);
+        using (var body = JsonDocument.Parse(notReady.Body))
+        {
+            Assert.Equal("unhealthy", body.RootElement.GetProperty("status").GetString());
+            var failing = body.RootElement.GetProperty("failing").EnumerateArray().Select(e => e.GetString()).ToList();
+            Assert.Equal(["redis"], failing);
+        }
+
+        // Liveness never depends on Redis: a probe must not restart a node because a service is away.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", TestContext.Current.CancellationToken)).StatusCode);
+
+        redisProxy.Restore();
+        var readyAgain = await WaitForAsync(http, "/readyz", HttpStatusCode.OK);
+        Assert.True(readyAgain.Status == HttpStatusCode.OK, readyAgain.Body + "\n" + daemon.Output);
+
+        daemon.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task Metrics_is_Prometheus_text_and_its_counters_rise_while_patterns_flow()
+    {
+        await using var schema = await ScratchSchema.CreateAsync("mgmt");
+        using var daemon = ChildProcess.StartCli(["run"], new IsolatedChannels("mgmt").Environment(new Dictionary<string, string?>
+        {
+            ["TICKSTOCK_PG"] = schema.ConnectionString,
+            ["TICKSTOCK_MARKET_DATA"] = "synthetic",
+            ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "8",
+            ["TICKSTOCK_SYNTHETIC_PACE"] = "fast",
+            ["TICKSTOCK_MARKET_SPEED"] = "30",
+        }));
+        using var http = await ConnectAsync(daemon);
+
+        var first = await ScrapeAsync(http);
+        // Every family the issue names (except the live feed's reconnects: no live feed yet) is present.
+        foreach (var family in new[]
+                 {
+                     "tickstock_patterns_published_total", "tickstock_audit_rows_spilled_total",
+                     "tickstock_redis_buffered_events", "tickstock_bars_processed_total", "tickstock_symbols_active",
+                     "tickstock_job_symbols_total", "tickstock_cluster_members",
+                 })
+        {
+            Assert.True(first.Keys.Any(k => k.Name == family), $"no {family} in /metrics:\n" + string.Join('\n', first.Keys.Select(k => k.Name).Distinct()));
+        }
+
+        Assert.Equal(1, first[new Sample("tickstock_cluster_members", "status=\"up\"")]);
+        Assert.Contains(first.Keys, k => k.Name.StartsWith("dotnet_", StringComparison.Ordinal) || k.Name.StartsWith("process_", StringComparison.Ordinal));
+
+        // Poll (no fixed sleep) until both counters rose above the first scrape.
+        var published0 = Sum(first, "tickstock_patterns_published_total");
+        var bars0 = Sum(first, "tickstock_bars_processed_total");
+        var deadline = DateTime.UtcNow + ChangeTimeout;
+        Dictionary<Sample, double> later;
+        do
+        {
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+            later = await ScrapeAsync(http);
+        }
+        while ((Sum(later, "tickstock_patterns_published_total") <= published0 || Sum(later, "tickstock_bars_processed_total") <= bars0) && DateTime.UtcNow < deadline);
+
+        Assert.True(Sum(later, "tickstock_bars_processed_total") > bars0, daemon.Output);
+        Assert.True(Sum(later, "tickstock_patterns_published_total") > published0, daemon.Output);
+        Assert.True(later[new Sample("tickstock_bars_processed_total", "timeframe=\"1min\"")] > 0);
+        // The 8 streamed symbols, plus the reference index's actor when the universe has one.
+        Assert.InRange(later[new Sample("tickstock_symbols_active", string.Empty)], 8, 9);
+        // The latency histogram appears with its first observation; every published event is observed.
+        Assert.Contains(later.Keys, k => k.Name == "tickstock_publish_latency_seconds_bucket" && k.Labels == "le=\"+Inf\"");
+        Assert.True(Sum(later, "tickstock_publish_latency_seconds_count") > 0);
+
+        daemon.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task Refuses_to_start_on_a_non_loopback_address_without_a_token()
+    {
+        using var daemon = ChildProcess.StartCli(["run"], new IsolatedChannels("mgmt").Environment(new Dictionary<string, string?>
+        {
+            ["TICKSTOCK_HTTP"] = "0.0.0.0:0",
+            ["TICKSTOCK_CTL_TOKEN"] = null,
+            ["TICKSTOCK_MARKET_DATA"] = "none",
+        }));
+
+        Assert.Equal(2, await daemon.WaitForExitAsync(StartTimeout));
+        Assert.Contains("TICKSTOCK_CTL_TOKEN", daemon.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Management endpoint listening", daemon.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Off_starts_no_endpoint()
+    {
+        await using var schema = await ScratchSchema.CreateAsync("mgmt");
+        using var daemon = ChildProcess.StartCli(["run"], new IsolatedChannels("mgmt").Environment(new Dictionary<string, string?>
+        {
+            ["TICKSTOCK_PG"] = schema.ConnectionString,
+            ["TICKSTOCK_HTTP"] = "off",
+            ["TICKSTOCK_MARKET_DATA"] = "none",
+        }));
+
+        Assert.True(await daemon.WaitForLineAsync("TickStock daemon started", StartTimeout), daemon.Output);
+        daemon.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.DoesNotContain("Management endpoint listening", daemon.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpClient> ConnectAsync(ChildProcess daemon)
+    {
+        Assert.True(await daemon.WaitForLineAsync("Management endpoint listening on", StartTimeout), daemon.Output);
+        var address = ListeningOn().Match(daemon.Output);
+        Assert.True(address.Success, daemon.Output);
+        return new HttpClient { BaseAddress = new Uri(address.Groups[1].Value), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> WaitForAsync(HttpClient http, string path, HttpStatusCode wanted)
+    {
+        var deadline = DateTime.UtcNow + ChangeTimeout;
+        while (true)
+        {
+            using var response = await http.GetAsync(path, TestContext.Current.CancellationToken);
+            var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            if (response.StatusCode == wanted || DateTime.UtcNow > deadline) return (response.StatusCode, body);
+            await Task.Delay(200, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>/metrics parsed line by line: every sample line is <c>name{labels} value</c>; comments are HELP/TYPE.</summary>
+    private static async Task<Dictionary<Sample, double>> ScrapeAsync(HttpClient http)
+    {
+        using var response = await http.GetAsync("/metrics", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        var samples = new Dictionary<Sample, double>();
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.Length == 0) continue;
+            if (line.StartsWith('#'))
+            {
+                Assert.Matches(@"^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* ", line);
+                continue;
+            }
+
+            var match = SampleLine().Match(line);
+            Assert.True(match.Success, "not a Prometheus sample line: " + line);
+            var value = match.Groups[3].Value switch
+            {
+                "+Inf" => double.PositiveInfinity,
+                "-Inf" => double.NegativeInfinity,
+                var v => double.Parse(v, NumberStyles.Float, CultureInfo.InvariantCulture),
+            };
+            samples[new Sample(match.Groups[1].Value, match.Groups[2].Value)] = value;
+        }
+
+        return samples;
+    }
+
+    private static double Sum(Dictionary<Sample, double> samples, string name) =>
+        samples.Where(s => s.Key.Name == name).Sum(s => s.Value);
+
+    private sealed record Sample(string Name, string Labels);
+
+    [GeneratedRegex(@"listening on (http://\S+?) \(")]
+    private static partial Regex ListeningOn();
+
+    [GeneratedRegex(@"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: \d+)?$")]
+    private static partial Regex SampleLine();
+}
