@@ -5,8 +5,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Serilog;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Loading;
@@ -71,6 +75,16 @@ public static class DaemonHost
         });
 
         builder.Services.AddTickStockServiceChecks();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("tickstock", serviceVersion: Version))
+            .WithMetrics(metrics => metrics
+            // The TickStock instruments, the runtime's own meter (GC, JIT, thread pool, CPU, memory) and Npgsql's.
+            .AddMeter(TickStockMetrics.MeterName, "System.Runtime", "Npgsql")
+            .AddPrometheusExporter(prometheus =>
+            {
+                prometheus.ScopeInfoEnabled = false;
+                prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+            }));
         // Registered after AddAkka: hosted services start in order, so the actor system runs before the endpoint
         // answers, and the endpoint stops before the actor system does.
         if (ManagementBinding.From(options.Management) is { } management)

@@ -14,13 +14,16 @@ public static class TickStockMetrics
 {
     public const string MeterName = "TickStock";
 
-    // Instrument names are the Prometheus names without the "tickstock_" the exporter takes from the meter name.
+    // OpenTelemetry names; the Prometheus exporter writes them with underscores, "_total" after a counter and the
+    // unit after a histogram (tickstock.publish.latency in s → tickstock_publish_latency_seconds).
 
     // Static, as .NET's guidance has it for code without a meter factory: one process is one node, and the
     // instruments are reached from actors deep in the tree that should not carry a metrics object around.
     private static readonly Meter Meter = new(MeterName);
-    private static readonly Histogram<double> PublishLatency = Meter.CreateHistogram<double>("publish_latency_seconds", unit: "s",
-        description: "Time from a pattern's detection to Redis acknowledging its event.");
+    // Buckets from half a millisecond (a batch published at once) to a minute (an event held while Redis was down).
+    private static readonly Histogram<double> PublishLatency = Meter.CreateHistogram<double>("tickstock.publish.latency", unit: "s",
+        description: "Time from a pattern's detection to Redis acknowledging its event.", tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
 
     private static volatile ProducerStats? _stats;
     private static volatile Cluster? _cluster;
@@ -29,21 +32,21 @@ public static class TickStockMetrics
     static TickStockMetrics()
 #pragma warning restore CA1810
     {
-        Meter.CreateObservableCounter("patterns_published_total", ObservePublished, unit: null,
+        Meter.CreateObservableCounter("tickstock.patterns.published", ObservePublished, unit: null,
             description: "Pattern events Redis acknowledged, by tier.");
-        Meter.CreateObservableCounter("audit_rows_spilled_total", () => _stats?.RowsSpilled ?? 0, unit: null,
+        Meter.CreateObservableCounter("tickstock.audit.rows.spilled", () => _stats?.RowsSpilled ?? 0, unit: null,
             description: "Audit rows appended to the spill file because PostgreSQL was unreachable (since start).");
-        Meter.CreateObservableGauge("redis_buffered_events", () => _stats?.BufferedEvents ?? 0, unit: null,
+        Meter.CreateObservableGauge("tickstock.redis.buffered.events", () => _stats?.BufferedEvents ?? 0, unit: null,
             description: "Pattern events waiting for Redis (in flight or queued).");
-        Meter.CreateObservableCounter("bars_processed_total", ObserveBars, unit: null,
+        Meter.CreateObservableCounter("tickstock.bars.processed", ObserveBars, unit: null,
             description: "Bars fed to the detectors of the symbols on this node, by timeframe.");
-        Meter.CreateObservableGauge("symbols_active", () => PipelineCounters.SymbolsActive, unit: null,
+        Meter.CreateObservableGauge("tickstock.symbols.active", () => PipelineCounters.SymbolsActive, unit: null,
             description: "Symbol actors running on this node.");
-        Meter.CreateObservableCounter("job_symbols_total", ObserveJobSymbols, unit: null,
+        Meter.CreateObservableCounter("tickstock.job.symbols", ObserveJobSymbols, unit: null,
             description: "Symbols finished by historical data-load jobs on this node, by result.");
-        Meter.CreateObservableCounter("polygon_requests_total", PipelineCounters.PolygonRequests, unit: null,
+        Meter.CreateObservableCounter("tickstock.polygon.requests", PipelineCounters.PolygonRequests, unit: null,
             description: "Requests to the market-data provider, by HTTP status (0 = no answer).");
-        Meter.CreateObservableGauge("cluster_members", ObserveMembers, unit: null,
+        Meter.CreateObservableGauge("tickstock.cluster.members", ObserveMembers, unit: null,
             description: "Cluster members this node sees, by status.");
     }
 

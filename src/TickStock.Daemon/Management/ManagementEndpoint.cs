@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Prometheus;
+using OpenTelemetry.Metrics;
 using Serilog;
 using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Publishing;
@@ -28,6 +28,7 @@ internal sealed class ManagementEndpoint(
     HealthCheckService health,
     ActorSystem system,
     ProducerStats stats,
+    MeterProvider meters,
     ILogger<ManagementEndpoint> log) : IHostedService
 {
     private WebApplication? _app;
@@ -88,7 +89,8 @@ internal sealed class ManagementEndpoint(
             await WriteReportAsync(http, report).ConfigureAwait(false);
         });
 
-        app.MapMetrics("/metrics");
+        // The daemon's meter provider (its DI, not this application's), exported in the Prometheus text format.
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(meters, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
     }
 
     /// <summary><c>{"status":"healthy|unhealthy","failing":[names],"checks":{name:{"status","description"}}}</c>; 200 or 503.</summary>

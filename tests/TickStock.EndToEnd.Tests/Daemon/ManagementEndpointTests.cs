@@ -111,6 +111,15 @@ public partial class ManagementEndpointTests
         Assert.True(later[new Sample("tickstock_bars_processed_total", "timeframe=\"1min\"")] > 0);
         // The 8 streamed symbols, plus the reference index's actor when the universe has one.
         Assert.InRange(later[new Sample("tickstock_symbols_active", string.Empty)], 8, 9);
+        // Counters are typed as counters (rate() and counter resets), the latency as a histogram.
+        foreach (var counter in new[] { "tickstock_patterns_published_total", "tickstock_bars_processed_total", "tickstock_audit_rows_spilled_total", "tickstock_job_symbols_total" })
+        {
+            Assert.Equal("counter", Types[counter]);
+        }
+
+        Assert.Equal("gauge", Types["tickstock_redis_buffered_events"]);
+        Assert.Equal("histogram", Types["tickstock_publish_latency_seconds"]);
+
         // The latency histogram appears with its first observation; every published event is observed.
         Assert.Contains(later.Keys, k => k.Name == "tickstock_publish_latency_seconds_bucket" && k.Labels == "le=\"+Inf\"");
         Assert.True(Sum(later, "tickstock_publish_latency_seconds_count") > 0);
@@ -184,7 +193,9 @@ public partial class ManagementEndpointTests
             if (line.Length == 0) continue;
             if (line.StartsWith('#'))
             {
-                Assert.Matches(@"^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* ", line);
+                Assert.Matches(@"^# (HELP|TYPE|EOF)", line);
+                var type = TypeLine().Match(line);
+                if (type.Success) Types[type.Groups[1].Value] = type.Groups[2].Value;
                 continue;
             }
 
@@ -206,6 +217,12 @@ public partial class ManagementEndpointTests
         samples.Where(s => s.Key.Name == name).Sum(s => s.Value);
 
     private sealed record Sample(string Name, string Labels);
+
+    /// <summary>The <c># TYPE</c> of each family seen by the last scrapes.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Types = new(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$")]
+    private static partial Regex TypeLine();
 
     [GeneratedRegex(@"listening on (http://\S+?) \(")]
     private static partial Regex ListeningOn();
