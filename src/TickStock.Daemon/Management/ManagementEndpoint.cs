@@ -13,7 +13,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using Serilog;
+using TickStock.Actors.Configuration;
 using TickStock.Actors.Diagnostics;
+using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Publishing;
 
 namespace TickStock.Daemon.Management;
@@ -29,6 +31,8 @@ internal sealed class ManagementEndpoint(
     ActorSystem system,
     ProducerStats stats,
     MeterProvider meters,
+    TickStockOptions options,
+    RedisConnectionProvider redis,
     ILogger<ManagementEndpoint> log) : IHostedService
 {
     private WebApplication? _app;
@@ -59,7 +63,7 @@ internal sealed class ManagementEndpoint(
 
         _app = app;
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? binding.ToString();
-        log.LogInformation("Management endpoint listening on {Address} (/healthz, /readyz, /metrics)", address);
+        log.LogInformation("Management endpoint listening on {Address} (/healthz, /readyz, /metrics, /v1/)", address);
     }
 
     // Stopped and disposed here: the daemon's host disposes its services synchronously, and the web application is
@@ -88,6 +92,8 @@ internal sealed class ManagementEndpoint(
             var report = await health.CheckHealthAsync(r => r.Tags.Contains(ReadinessChecks.Ready), http.RequestAborted).ConfigureAwait(false);
             await WriteReportAsync(http, report).ConfigureAwait(false);
         });
+
+        ManagementApi.Map(app, binding, options, system, stats, redis);
 
         // The daemon's meter provider (its DI, not this application's), exported in the Prometheus text format.
         app.UseOpenTelemetryPrometheusScrapingEndpoint(meters, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);

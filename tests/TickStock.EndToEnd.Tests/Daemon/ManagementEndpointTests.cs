@@ -160,12 +160,145 @@ public partial class ManagementEndpointTests
         Assert.DoesNotContain("Management endpoint listening", daemon.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task V1_documents_have_the_fixed_keys_and_ctl_prints_them_as_json_and_tables()
+    {
+        await using var schema = await ScratchSchema.CreateAsync("mgmt");
+        var names = new IsolatedChannels("mgmt");
+        using var daemon = ChildProcess.StartCli(["run"], names.Environment(new Dictionary<string, string?>
+        {
+            ["TICKSTOCK_PG"] = schema.ConnectionString,
+            ["TICKSTOCK_MARKET_DATA"] = "none",
+        }));
+        using var http = await ConnectAsync(daemon);
+        var node = http.BaseAddress!.Authority;
+        Assert.Equal(HttpStatusCode.OK, (await WaitForAsync(http, "/readyz", HttpStatusCode.OK)).Status);
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(LocalServices.RedisConfiguration))
+        {
+            await redis.GetDatabase().StringSetAsync(names.JobStatusPrefix + "ctl-test-1",
+                """{"job_id":"ctl-test-1","status":"completed","progress":100,"total_symbols":2,"processed_symbols":2,"message":"done"}""",
+                TimeSpan.FromMinutes(5));
+        }
+
+        using (var cluster = JsonDocument.Parse(await RunCtlAsync(node, ["--json", "cluster", "show"], ExitCodes.Ok)))
+        {
+            var root = cluster.RootElement;
+            var self = root.GetProperty("self").GetString();
+            Assert.StartsWith("akka.tcp://tickstock@", self, StringComparison.Ordinal);
+            Assert.Equal(self, root.GetProperty("leader").GetString());
+            var member = Assert.Single(root.GetProperty("members").EnumerateArray());
+            Assert.Equal(self, member.GetProperty("address").GetString());
+            Assert.Equal("up", member.GetProperty("status").GetString());
+            Assert.Equal(["jobs", "symbols"], member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+            Assert.True(member.GetProperty("reachable").GetBoolean());
+        }
+
+        using (var pipeline = JsonDocument.Parse(await RunCtlAsync(node, ["pipeline", "--json"], ExitCodes.Ok)))
+        {
+            var root = pipeline.RootElement;
+            foreach (var key in new[] { "published", "rows_committed", "redis_buffered", "spill_rows" })
+            {
+                Assert.Equal(JsonValueKind.Number, root.GetProperty(key).ValueKind);
+            }
+
+            Assert.Equal("ok", root.GetProperty("state").GetString());
+        }
+
+        using (var jobs = JsonDocument.Parse(await RunCtlAsync(node, ["jobs", "--json"], ExitCodes.Ok)))
+        {
+            var job = Assert.Single(jobs.RootElement.GetProperty("jobs").EnumerateArray());
+            Assert.Equal("ctl-test-1", job.GetProperty("job_id").GetString());
+            Assert.Equal("completed", job.GetProperty("status").GetString());
+        }
+
+        // The tables name what they show.
+        Assert.Contains("up", await RunCtlAsync(node, ["cluster", "show"], ExitCodes.Ok), StringComparison.Ordinal);
+        Assert.Contains("rows_committed", await RunCtlAsync(node, ["pipeline"], ExitCodes.Ok), StringComparison.Ordinal);
+        Assert.Contains("ctl-test-1", await RunCtlAsync(node, ["jobs"], ExitCodes.Ok), StringComparison.Ordinal);
+
+        daemon.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task Ctl_says_in_one_line_that_a_node_is_unreachable_and_exits_with_its_own_code()
+    {
+        // Port 9 (discard) is closed on loopback.
+        var output = await RunCtlAsync("127.0.0.1:9", ["pipeline"], ExitCodes.NodeUnreachable);
+        Assert.Contains("tickstock: node 127.0.0.1:9 unreachable", output, StringComparison.Ordinal);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Off_loopback_every_v1_call_needs_the_token_compared_exactly_and_the_probes_stay_open()
+    {
+        const string Token = "ops-test-token-9f3c";
+        await using var schema = await ScratchSchema.CreateAsync("mgmt");
+        using var daemon = ChildProcess.StartCli(["run"], new IsolatedChannels("mgmt").Environment(new Dictionary<string, string?>
+        {
+            ["TICKSTOCK_PG"] = schema.ConnectionString,
+            ["TICKSTOCK_MARKET_DATA"] = "none",
+            ["TICKSTOCK_HTTP"] = "0.0.0.0:0",
+            ["TICKSTOCK_CTL_TOKEN"] = Token,
+        }));
+        using var http = await ConnectAsync(daemon);
+        var node = http.BaseAddress!.Authority;
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetStatusAsync(http, "/v1/cluster", null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetStatusAsync(http, "/v1/cluster", Token + "x"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await GetStatusAsync(http, "/v1/pipeline", Token[..^1]));
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(http, "/v1/cluster", Token));
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(http, "/healthz", null));
+        Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(http, "/metrics", null));
+
+        Assert.Contains("TICKSTOCK_CTL_TOKEN", await RunCtlAsync(node, ["pipeline"], ExitCodes.ConfigurationError), StringComparison.Ordinal);
+        using (JsonDocument.Parse(await RunCtlAsync(node, ["pipeline", "--json"], ExitCodes.Ok, Token)))
+        {
+        }
+
+        daemon.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
+        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.DoesNotContain(Token, daemon.Output, StringComparison.Ordinal);
+    }
+
+    private static async Task<HttpStatusCode> GetStatusAsync(HttpClient http, string path, string? token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null) request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    /// <summary>Runs <c>tickstock ctl --node NODE ARGS</c> as a process; asserts its exit code; returns its output.</summary>
+    private static async Task<string> RunCtlAsync(string node, string[] args, int expectedExit, string? token = null)
+    {
+        using var ctl = ChildProcess.StartCli(["ctl", "--node", node, .. args], new Dictionary<string, string?>
+        {
+            ["TICKSTOCK_CTL_TOKEN"] = token,
+            ["COLUMNS"] = "200",
+        });
+        var exit = await ctl.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit == expectedExit, $"ctl {string.Join(' ', args)}: exit {exit}, expected {expectedExit}\n{ctl.Output}");
+        return ctl.Output;
+    }
+
+    /// <summary>The exit codes of the CLI's table (README) these tests expect.</summary>
+    private static class ExitCodes
+    {
+        public const int Ok = 0;
+        public const int ConfigurationError = 2;
+        public const int NodeUnreachable = 9;
+    }
+
     private static async Task<HttpClient> ConnectAsync(ChildProcess daemon)
     {
         Assert.True(await daemon.WaitForLineAsync("Management endpoint listening on", StartTimeout), daemon.Output);
         var address = ListeningOn().Match(daemon.Output);
         Assert.True(address.Success, daemon.Output);
-        return new HttpClient { BaseAddress = new Uri(address.Groups[1].Value), Timeout = TimeSpan.FromSeconds(10) };
+        // A wildcard binding is reached on loopback.
+        var uri = new UriBuilder(address.Groups[1].Value);
+        if (uri.Host is "0.0.0.0" or "[::]") uri.Host = "127.0.0.1";
+        return new HttpClient { BaseAddress = uri.Uri, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> WaitForAsync(HttpClient http, string path, HttpStatusCode wanted)
