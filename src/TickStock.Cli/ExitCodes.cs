@@ -32,4 +32,7 @@ internal static class ExitCodes
 
     /// <summary><c>--wait</c> gave up at its <c>--timeout</c>; the job keeps running.</summary>
     public const int WaitTimedOut = 8;
+
+    /// <summary><c>ctl</c>: the node's management endpoint did not answer (not running, wrong address, TICKSTOCK_HTTP=off).</summary>
+    public const int NodeUnreachable = 9;
 }

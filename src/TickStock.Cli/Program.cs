@@ -20,6 +20,7 @@ root.Subcommands.Add(BacktestCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(JobCommand.Create());
 root.Subcommands.Add(PolygonStubCommand.Create());
+root.Subcommands.Add(CtlCommand.Create());
 
 // The daemon handles SIGINT/SIGTERM itself (coordinated shutdown); System.CommandLine must not
 // cut it short with its own termination timeout.

@@ -5,8 +5,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Serilog;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Loading;
@@ -15,6 +19,7 @@ using TickStock.Actors.Publishing;
 using TickStock.Actors.Symbols;
 using TickStock.Core.Contracts;
 using TickStock.Daemon.Configuration;
+using TickStock.Daemon.Management;
 using TickStock.Daemon.Startup;
 
 namespace TickStock.Daemon;
@@ -65,8 +70,28 @@ public static class DaemonHost
                 .AddSymbolSharding(options.Cluster)
                 .AddPatternPipeline(options, StartupDetails(options))
                 .AddHistoricalLoading(options, EmbeddedPolygonStub.Starter(options))
-                .AddMarketData(options);
+                .AddMarketData(options)
+                .WithTickStockHealthChecks();
         });
+
+        builder.Services.AddTickStockServiceChecks();
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("tickstock", serviceVersion: Version))
+            .WithMetrics(metrics => metrics
+            // The TickStock instruments, the runtime's own meter (GC, JIT, thread pool, CPU, memory) and Npgsql's.
+            .AddMeter(TickStockMetrics.MeterName, "System.Runtime", "Npgsql")
+            .AddPrometheusExporter(prometheus =>
+            {
+                prometheus.ScopeInfoEnabled = false;
+                prometheus.ScrapeResponseCacheDurationMilliseconds = 0;
+            }));
+        // Registered after AddAkka: hosted services start in order, so the actor system runs before the endpoint
+        // answers, and the endpoint stops before the actor system does.
+        if (ManagementBinding.From(options.Management) is { } management)
+        {
+            builder.Services.AddSingleton(management);
+            builder.Services.AddHostedService<ManagementEndpoint>();
+        }
 
         configureServices?.Invoke(builder.Services);
         return builder.Build();
@@ -89,6 +114,12 @@ public static class DaemonHost
         try
         {
             await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (OperationCanceledException)
+        {
+            // SIGINT/SIGTERM while the host was still starting: a requested stop, not a failure.
+            Log.Information("TickStock daemon stopped before it finished starting");
             return 0;
         }
 #pragma warning disable CA1031 // last-chance handler of the process: log and exit non-zero

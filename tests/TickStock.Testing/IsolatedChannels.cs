@@ -37,6 +37,8 @@ public sealed class IsolatedChannels
         ["TICKSTOCK_JOBS_CHANNEL"] = JobChannel,
         ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = JobControlChannel,
         ["TICKSTOCK_JOBS_STATUS_PREFIX"] = JobStatusPrefix,
+        // Any free port: the default 127.0.0.1:9110 would collide between daemons of parallel tests.
+        ["TICKSTOCK_HTTP"] = "127.0.0.1:0",
     };
 
     /// <summary><see cref="Environment()"/> plus <paramref name="more"/> (which wins).</summary>

@@ -16,6 +16,7 @@ public sealed class TickStockOptions
     public MarketDataSettings MarketData { get; set; } = new();
     public NodeClusterSettings Cluster { get; set; } = new();
     public PipelineSettings Pipeline { get; set; } = new();
+    public ManagementSettings Management { get; set; } = new();
 
     /// <summary>Folder holding <c>universes/</c> (TICKSTOCK_DATA_DIR).</summary>
     public string DataDirectory { get; set; } = "data";
@@ -45,6 +46,18 @@ public sealed class TickStockOptions
             System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var now)
             ? now
             : null;
+}
+
+/// <summary>The node's HTTP management endpoint (/healthz, /readyz, /metrics).</summary>
+public sealed class ManagementSettings
+{
+    public const string DefaultHttp = "127.0.0.1:9110";
+
+    /// <summary><c>host:port</c> the endpoint listens on; <c>off</c> disables it; port 0 = any free port (TICKSTOCK_HTTP).</summary>
+    public string Http { get; set; } = DefaultHttp;
+
+    /// <summary>Bearer token of state-changing calls, required with a non-loopback binding (TICKSTOCK_CTL_TOKEN). Never logged.</summary>
+    public string? Token { get; set; }
 }
 
 /// <summary>Names and bounds of the data-load jobs (contract §6). Tests rename the channels and keys to isolate themselves.</summary>

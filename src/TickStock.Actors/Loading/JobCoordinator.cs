@@ -1,6 +1,7 @@
 using System.Text;
 using Akka.Actor;
 using Akka.Event;
+using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Infrastructure;
 using TickStock.Core.Jobs;
 using static TickStock.Actors.Loading.JobCoordinatorMessages;
@@ -157,8 +158,16 @@ public sealed class JobCoordinator : ReceiveActor, IWithTimers, IWithStash
 
             Prepare(job, retry.Waiting.RawMessage);
         });
-        Receive<SymbolLoaded>(loaded => FetcherDone(_board.SymbolLoaded(loaded.JobId, loaded.Symbol, loaded.Rows, _clock.Now(), loaded.Warning)));
-        Receive<SymbolFailed>(failed => FetcherDone(_board.SymbolFailed(failed.JobId, failed.Symbol, failed.Reason, failed.FailsJob, _clock.Now())));
+        Receive<SymbolLoaded>(loaded =>
+        {
+            PipelineCounters.JobSymbolFinished(JobSymbolResult.Loaded);
+            FetcherDone(_board.SymbolLoaded(loaded.JobId, loaded.Symbol, loaded.Rows, _clock.Now(), loaded.Warning));
+        });
+        Receive<SymbolFailed>(failed =>
+        {
+            PipelineCounters.JobSymbolFinished(JobSymbolResult.Failed);
+            FetcherDone(_board.SymbolFailed(failed.JobId, failed.Symbol, failed.Reason, failed.FailsJob, _clock.Now()));
+        });
         Receive<SymbolInterrupted>(interrupted =>
         {
             _fetchers.Release(Sender);

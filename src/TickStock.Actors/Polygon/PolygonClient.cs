@@ -4,6 +4,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using RestSharp;
+using TickStock.Actors.Diagnostics;
 using TickStock.Core.Market;
 using TickStock.Core.Polygon;
 using TickStock.Core.Retry;
@@ -182,6 +183,7 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
             using var body = pooled;
             ct.ThrowIfCancellationRequested();
             var status = (int)response.StatusCode;
+            PipelineCounters.PolygonRequest(status);
 
             // RestSharp marks any non-2xx as ResponseStatus.Error; only "no HTTP status" (or a body
             // that broke off) is a network failure.

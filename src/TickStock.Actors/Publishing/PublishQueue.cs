@@ -32,6 +32,9 @@ public sealed class PublishQueue
 
     public bool IsInFlight => _inFlight is not null;
 
+    /// <summary>The batch Redis has not acknowledged yet (empty when none).</summary>
+    public IReadOnlyList<PatternEvent> InFlight => (IReadOnlyList<PatternEvent>?)_inFlight ?? [];
+
     /// <summary>
     /// Queues <paramref name="events"/>; returns the events dropped to stay within the bound, oldest
     /// waiting first (null when none was). Events in flight are never dropped.

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using StackExchange.Redis;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Infrastructure;
 using TickStock.Core.Contracts;
 using TickStock.Core.Retry;
@@ -125,6 +126,7 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
 
     private void OnPublished(BatchPublished m)
     {
+        RecordAcknowledged(_queue.InFlight);
         _stats.Published(_queue.Acknowledge());
         _stats.SetBuffered(_queue.Count);
         MarkRedisUp();
@@ -137,6 +139,22 @@ public sealed class PublisherActor : ReceiveActor, IWithTimers
         _redisDown = false;
         _stats.SetRedisDown(false);
         _retry.Reset();
+    }
+
+    /// <summary>Per-tier counts and detection → acknowledgement latency: one pass over the batch, a handful of interlocked adds.</summary>
+    private void RecordAcknowledged(IReadOnlyList<PatternEvent> batch)
+    {
+        Span<int> byTier = stackalloc int[PipelineCounters.Tiers.Count];
+        var now = UnixTime.Now(_clock);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var e = batch[i];
+            var tier = PipelineCounters.TierIndex(e.Tier);
+            if (tier >= 0) byTier[tier]++;
+            TickStockMetrics.RecordPublishLatency(now - e.DetectedAt);
+        }
+
+        for (var i = 0; i < byTier.Length; i++) PipelineCounters.PublishedAdd(i, byTier[i]);
     }
 
     private void OnFailed(BatchFailed m)

@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Hosting;
+using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Hosting;
 using TickStock.Actors.Publishing;
 using TickStock.Core.Bars;
@@ -89,6 +90,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 
     protected override void PreStart()
     {
+        PipelineCounters.SymbolStarted();
         if (_state.IsReferenceIndex)
         {
             _mediator = DistributedPubSub.Get(Context.System).Mediator;
@@ -111,6 +113,8 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
                 failure: ex => new SeedFailed(ex));
         }
     }
+
+    protected override void PostStop() => PipelineCounters.SymbolStopped();
 
     private void Seeding()
     {
@@ -136,6 +140,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Receive<SymbolCommands.MinuteBar>(m =>
         {
             _state.OnMinuteBar(m.Bar, _publications);
+            PipelineCounters.BarsProcessedAdd(Timeframe.OneMinute, 1);
             PublishAndAck();
         });
         Receive<SymbolCommands.MinuteBars>(m =>
@@ -151,11 +156,14 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
                 for (int i = 0; i < m.Bars.Count; i++) _state.OnMinuteBar(m.Bars[i], _publications);
             }
 
+            PipelineCounters.BarsProcessedAdd(Timeframe.OneMinute, m.Bars.Count);
+
             PublishAndAck();
         });
         Receive<SymbolCommands.DailyBar>(m =>
         {
             _state.OnDailyBar(m.Bar, _publications);
+            PipelineCounters.BarsProcessedAdd(Timeframe.Daily, 1);
             PublishAndAck();
         });
         Receive<SymbolCommands.SeedDailyBars>(m =>

@@ -37,6 +37,8 @@ public static class ShortEnvironmentVariables
         ["TICKSTOCK_INTRADAY_CAP_YEARS"] = "TickStock:Jobs:IntradayCapYears",
         ["TICKSTOCK_AKKA_HOST"] = "TickStock:Cluster:Hostname",
         ["TICKSTOCK_AKKA_PORT"] = "TickStock:Cluster:Port",
+        ["TICKSTOCK_HTTP"] = "TickStock:Management:Http",
+        ["TICKSTOCK_CTL_TOKEN"] = "TickStock:Management:Token",
     };
 
     /// <summary>Comma-separated seed node list (TICKSTOCK_SEED_NODES) becomes TickStock:Cluster:SeedNodes:N.</summary>

@@ -99,6 +99,9 @@ public static class TickStockConfiguration
             throw new OptionsException($"TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years in (0, 30], got {options.Jobs.IntradayCapYears}");
         }
 
+        // TICKSTOCK_HTTP parses and, off loopback, comes with TICKSTOCK_CTL_TOKEN: the node refuses to start otherwise.
+        _ = Management.ManagementBinding.From(options.Management);
+
         foreach (var (variable, value) in new[]
                  {
                      ("TICKSTOCK_JOBS_CHANNEL", options.Jobs.DataLoadChannel),

@@ -50,7 +50,7 @@ public class DaemonLifecycleTests
         Assert.Contains("Exiting completed", daemon.Output, StringComparison.Ordinal); // left the cluster
         Assert.Contains("TickStock daemon stopped", daemon.Output, StringComparison.Ordinal);
         // The pipeline said hello and goodbye in the audit log, goodbye last (after its flush).
-        Assert.True(await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PRODUCER_STARTED'") >= 1);
+        Assert.True(await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PRODUCER_STARTED'") >= 1, daemon.Output);
         Assert.Equal("deferred", await schema.ScalarAsync<string>("SELECT details->>'audit_commit' FROM integration_events WHERE checkpoint = 'PRODUCER_STARTED' ORDER BY id DESC LIMIT 1"));
         Assert.True(await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PRODUCER_ALIVE'") >= 1);
         Assert.Equal("PRODUCER_STOPPED", await schema.ScalarAsync<string>("SELECT checkpoint FROM integration_events ORDER BY \"timestamp\" DESC, id DESC LIMIT 1"));
@@ -71,7 +71,8 @@ public class DaemonLifecycleTests
         Assert.True(await daemon.WaitForLineAsync("Connected to Redis at", StartTimeout), daemon.Output);
 
         daemon.Signal(PosixSignal.SIGTERM);
-        Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        var exit = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15));
+        Assert.True(exit == 0, $"exit {exit}\n" + daemon.Output);
         Assert.DoesNotContain("s3cret-Never-Logged", daemon.Output, StringComparison.Ordinal);
     }
 

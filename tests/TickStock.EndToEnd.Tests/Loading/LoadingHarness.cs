@@ -68,6 +68,7 @@ internal sealed class LoadingHarness : IAsyncDisposable
             ["TICKSTOCK_JOBS_CHANNEL"] = JobChannel,
             ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = ControlChannel,
             ["TICKSTOCK_JOBS_STATUS_PREFIX"] = StatusPrefix,
+            ["TICKSTOCK_HTTP"] = "127.0.0.1:0",
             ["POLYGON_API_KEY"] = null,
             ["POLYGON_BASE_URL"] = null,
         };

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Spectre.Console;
+
+namespace TickStock.Cli.Commands;
+
+/// <summary>
+/// `tickstock ctl …`: asks a running node through its management endpoint (TICKSTOCK_HTTP), the way Petabridge.Cmd
+/// asks an Akka node. Tables for people, <c>--json</c> (the endpoint's document, unchanged) for scripts.
+/// </summary>
+internal static class CtlCommand
+{
+    private const string DefaultNode = "127.0.0.1:9110";
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    public static Command Create()
+    {
+        var node = new Option<string?>("--node") { Description = $"host:port of the node's management endpoint (default TICKSTOCK_CTL_NODE, else {DefaultNode}).", Recursive = true };
+        var json = new Option<bool>("--json") { Description = "Print the endpoint's JSON document instead of a table.", Recursive = true };
+        var ctl = new Command("ctl", "Inspect a running node through its management endpoint (TICKSTOCK_HTTP); TICKSTOCK_CTL_TOKEN is sent as the bearer token.");
+        ctl.Options.Add(node);
+        ctl.Options.Add(json);
+
+        var cluster = new Command("cluster", "Cluster membership.");
+        var show = new Command("show", "This node, the leader and every member with its status, roles and reachability.");
+        show.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/cluster", p.GetValue(json), RenderCluster, ct));
+        cluster.Subcommands.Add(show);
+        ctl.Subcommands.Add(cluster);
+
+        var pipeline = new Command("pipeline", "The node's pattern pipeline: published events, committed rows, events buffered for Redis, spilled rows.");
+        pipeline.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/pipeline", p.GetValue(json), RenderPipeline, ct));
+        ctl.Subcommands.Add(pipeline);
+
+        var jobs = new Command("jobs", "Data-load jobs: their status documents (running and recent).");
+        jobs.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/jobs", p.GetValue(json), RenderJobs, ct));
+        ctl.Subcommands.Add(jobs);
+        return ctl;
+    }
+
+    private static Task<int> AskAsync(string? node, string path, bool json, Action<JsonElement> render, CancellationToken ct) => CliServices.RunAsync(async () =>
+    {
+        node ??= Environment.GetEnvironmentVariable("TICKSTOCK_CTL_NODE") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultNode;
+        if (!Uri.TryCreate("http://" + node, UriKind.Absolute, out var baseAddress) || baseAddress.AbsolutePath != "/")
+        {
+            throw new CliException($"--node '{node}' is not host:port", ExitCodes.ConfigurationError);
+        }
+
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = RequestTimeout };
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (Environment.GetEnvironmentVariable("TICKSTOCK_CTL_TOKEN") is { Length: > 0 } token)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        HttpResponseMessage response;
+        string body;
+        try
+        {
+            response = await http.SendAsync(request, ct).ConfigureAwait(false);
+            body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            var reason = ex is TaskCanceledException ? $"no answer within {RequestTimeout.TotalSeconds:0} s" : ex.Message;
+            throw new CliException($"node {node} unreachable: {reason} (is the daemon running with TICKSTOCK_HTTP={node}?)", ExitCodes.NodeUnreachable);
+        }
+
+        using (response)
+        {
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw new CliException($"node {node} refused the call: set TICKSTOCK_CTL_TOKEN to the node's token", ExitCodes.ConfigurationError);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new CliException($"node {node} answered {(int)response.StatusCode}: {body}", ExitCodes.ResultFailed);
+            }
+        }
+
+        if (json)
+        {
+            Console.WriteLine(body);
+            return ExitCodes.Ok;
+        }
+
+        using var document = JsonDocument.Parse(body);
+        render(document.RootElement);
+        return ExitCodes.Ok;
+    });
+
+    private static void RenderCluster(JsonElement cluster)
+    {
+        var leader = cluster.GetProperty("leader");
+        AnsiConsole.MarkupLineInterpolated($"self [bold]{cluster.GetProperty("self").GetString()}[/], leader {(leader.ValueKind == JsonValueKind.Null ? "none" : leader.GetString())}");
+        var table = new Table().AddColumns("address", "status", "roles", "reachable");
+        foreach (var member in cluster.GetProperty("members").EnumerateArray())
+        {
+            table.AddRow(
+                Markup.Escape(member.GetProperty("address").GetString() ?? string.Empty),
+                Markup.Escape(member.GetProperty("status").GetString() ?? string.Empty),
+                Markup.Escape(string.Join(",", member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()))),
+                member.GetProperty("reachable").GetBoolean() ? "yes" : "[red]no[/]");
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static void RenderPipeline(JsonElement pipeline)
+    {
+        var table = new Table().AddColumns("", "");
+        table.HideHeaders();
+        foreach (var name in new[] { "published", "rows_committed", "redis_buffered", "spill_rows" })
+        {
+            table.AddRow(name, pipeline.GetProperty(name).GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var state = pipeline.GetProperty("state").GetString() ?? string.Empty;
+        var degraded = string.Join(", ", pipeline.GetProperty("degraded").EnumerateArray().Select(d => d.GetString()));
+        table.AddRow("state", state == "ok" ? "ok" : $"[yellow]{Markup.Escape(state)}[/] ({Markup.Escape(degraded)})");
+        AnsiConsole.Write(table);
+    }
+
+    private static void RenderJobs(JsonElement jobs)
+    {
+        var table = new Table().AddColumns("job", "status", "progress", "symbols", "message");
+        foreach (var job in jobs.GetProperty("jobs").EnumerateArray())
+        {
+            table.AddRow(
+                Markup.Escape(Text(job, "job_id")),
+                Markup.Escape(Text(job, "status")),
+                Markup.Escape(Text(job, "progress")),
+                Markup.Escape($"{Text(job, "processed_symbols")}/{Text(job, "total_symbols")}"),
+                Markup.Escape(Text(job, "message")));
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    private static string Text(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) ? value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString() ?? string.Empty,
+            JsonValueKind.Null or JsonValueKind.Undefined => string.Empty,
+            _ => value.GetRawText(),
+        } : string.Empty;
+}

@@ -1,0 +1,155 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using StackExchange.Redis;
+using TickStock.Actors.Configuration;
+using TickStock.Actors.Infrastructure;
+using TickStock.Actors.Publishing;
+
+namespace TickStock.Daemon.Management;
+
+/// <summary>
+/// The JSON routes under <c>/v1/</c> that <c>tickstock ctl</c> reads. Key names are fixed (scripts depend on them).
+/// Off loopback every call needs the bearer token; on loopback only state-changing calls (none yet) do.
+/// </summary>
+internal static class ManagementApi
+{
+    /// <summary>Status documents returned by <c>/v1/jobs</c> at most (newest keys are not known without reading them all).</summary>
+    private const int MaxJobs = 200;
+
+    public static void Map(WebApplication app, ManagementBinding binding, TickStockOptions options, ActorSystem system, ProducerStats stats, RedisConnectionProvider redis)
+    {
+        var token = options.Management.Token;
+        var v1 = app.MapGroup("/v1");
+        v1.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var needsToken = !binding.IsLoopback || !HttpMethods.IsGet(http.Request.Method);
+            if (needsToken && !Authorized(http.Request, token)) return Results.Json(new { error = "a valid bearer token (TICKSTOCK_CTL_TOKEN) is required" }, statusCode: StatusCodes.Status401Unauthorized);
+            return await next(context).ConfigureAwait(false);
+        });
+
+        v1.MapGet("/cluster", () => Results.Text(ClusterJson(Cluster.Get(system)), "application/json"));
+        v1.MapGet("/pipeline", () => Results.Text(PipelineJson(stats), "application/json"));
+        v1.MapGet("/jobs", async (CancellationToken ct) =>
+        {
+            try
+            {
+                return Results.Text(await JobsJsonAsync(redis, options.Jobs, ct).ConfigureAwait(false), "application/json");
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                return Results.Json(new { error = $"Redis at {redis.Endpoint} did not answer: {ex.Message.Split('\n')[0]}" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+    }
+
+    /// <summary>Bearer token check in constant time: both sides are hashed first, so neither length nor prefix leaks.</summary>
+    internal static bool Authorized(HttpRequest request, string? expected)
+    {
+        if (string.IsNullOrEmpty(expected)) return false;
+        var header = request.Headers.Authorization.ToString();
+        const string Scheme = "Bearer ";
+        if (!header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase)) return false;
+        var presented = SHA256.HashData(Encoding.UTF8.GetBytes(header[Scheme.Length..].Trim()));
+        var wanted = SHA256.HashData(Encoding.UTF8.GetBytes(expected));
+        return CryptographicOperations.FixedTimeEquals(presented, wanted);
+    }
+
+    /// <summary><c>{"self","leader","members":[{"address","status","roles","reachable"}]}</c> from the cluster's current view.</summary>
+    private static string ClusterJson(Cluster cluster)
+    {
+        var state = cluster.State;
+        var unreachable = state.Unreachable;
+        return Write(json =>
+        {
+            json.WriteString("self", cluster.SelfAddress.ToString());
+            if (state.Leader is { } leader) json.WriteString("leader", leader.ToString());
+            else json.WriteNull("leader");
+            json.WriteStartArray("members");
+            foreach (var member in state.Members)
+            {
+                json.WriteStartObject();
+                json.WriteString("address", member.Address.ToString());
+                json.WriteString("status", member.Status.ToString().ToLowerInvariant());
+                json.WriteStartArray("roles");
+                foreach (var role in member.Roles.Order(StringComparer.Ordinal)) json.WriteStringValue(role);
+                json.WriteEndArray();
+                json.WriteBoolean("reachable", !unreachable.Contains(member));
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        });
+    }
+
+    /// <summary><c>{"published","rows_committed","redis_buffered","spill_rows","state"}</c>; state is ok or degraded (which service, in <c>degraded</c>).</summary>
+    private static string PipelineJson(ProducerStats stats) => Write(json =>
+    {
+        json.WriteNumber("published", stats.PatternsPublished);
+        json.WriteNumber("rows_committed", stats.RowsWritten);
+        json.WriteNumber("redis_buffered", stats.BufferedEvents);
+        json.WriteNumber("spill_rows", stats.RowsSpilled);
+        var degraded = new List<string>();
+        if (stats.RedisDown) degraded.Add("redis");
+        if (stats.PostgresDown) degraded.Add("postgres");
+        if (stats.SpillFailing) degraded.Add("spill");
+        json.WriteString("state", degraded.Count == 0 ? "ok" : "degraded");
+        json.WriteStartArray("degraded");
+        foreach (var what in degraded) json.WriteStringValue(what);
+        json.WriteEndArray();
+    });
+
+    /// <summary><c>{"jobs":[status document…]}</c>: the status keys (contract §6) as the jobs wrote them.</summary>
+    private static async Task<string> JobsJsonAsync(RedisConnectionProvider redis, JobSettings jobs, CancellationToken ct)
+    {
+        var connection = await redis.GetAsync().ConfigureAwait(false);
+        var db = connection.GetDatabase();
+        var documents = new List<string>();
+        foreach (var server in connection.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        {
+            await foreach (var key in server.KeysAsync(db.Database, jobs.StatusKeyPrefix + "*", pageSize: 500).WithCancellation(ct).ConfigureAwait(false))
+            {
+                if (await db.StringGetAsync(key).ConfigureAwait(false) is { HasValue: true } value) documents.Add(value.ToString());
+                if (documents.Count >= MaxJobs) break;
+            }
+        }
+
+        return Write(json =>
+        {
+            json.WriteStartArray("jobs");
+            foreach (var document in documents)
+            {
+                try
+                {
+                    using var parsed = JsonDocument.Parse(document);
+                    parsed.RootElement.WriteTo(json);
+                }
+                catch (JsonException)
+                {
+                    // A foreign or damaged value under the prefix: skipped, not fatal to the listing.
+                }
+            }
+
+            json.WriteEndArray();
+        });
+    }
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}
