@@ -1,0 +1,4 @@
+global using Xunit;
+
+// Each test runs three daemons: one test at a time keeps the machine (2 cores in CI) able to run them.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]
