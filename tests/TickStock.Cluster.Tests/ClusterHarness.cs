@@ -68,7 +68,7 @@ internal sealed partial class ClusterHarness : IAsyncDisposable
         for (var i = 0; i < count; i++)
         {
             var host = hosts?[i] ?? "127.0.0.1";
-            _nodes.Add(new ClusterNode(this, $"n{i + 1}", host, FreePort(host), Path.Combine(_root, $"state-n{i + 1}")));
+            _nodes.Add(new ClusterNode(this, $"n{i + 1}", host, FreePort(), Path.Combine(_root, $"state-n{i + 1}")));
         }
 
         return _nodes;
@@ -183,10 +183,13 @@ internal sealed partial class ClusterHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>A port free now on <paramref name="host"/> (released at once: the node binds it a moment later).</summary>
-    private static int FreePort(string host)
+    /// <summary>
+    /// A port free now (released at once: the node binds it a moment later). Taken on loopback: a node in a fresh
+    /// network namespace has every port free, and the test's veth address is as free as loopback.
+    /// </summary>
+    private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Parse(host), 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
