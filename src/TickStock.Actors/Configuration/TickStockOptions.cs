@@ -217,12 +217,17 @@ public sealed class NodeClusterSettings
     /// <summary>Seed node addresses (akka.tcp://tickstock@host:port); empty → join itself.</summary>
     public IList<string> SeedNodes { get; set; } = new List<string>();
 
-    /// <summary>Roles of this node: symbols host SymbolActor shards, jobs may host the job singleton. Empty = both.</summary>
+    /// <summary>
+    /// Roles of this node (TICKSTOCK_ROLES): any of <see cref="Hosting.NodeRoles.All"/>. Empty = all of them, so a single
+    /// node runs everything.
+    /// </summary>
     public IList<string> Roles { get; set; } = new List<string>();
 
-    public static readonly IReadOnlyList<string> DefaultRoles = ["symbols", "jobs"];
+    /// <summary>The roles this node takes: <see cref="Roles"/> normalized, or every role when none is set. An unknown role is a <see cref="FormatException"/>.</summary>
+    public IReadOnlyList<string> EffectiveRoles => Hosting.NodeRoles.Normalize(Roles);
 
-    public IReadOnlyList<string> EffectiveRoles => Roles.Count == 0 ? DefaultRoles : Roles.ToList();
+    /// <summary>Whether this node takes <paramref name="role"/> (one of <see cref="Hosting.NodeRoles"/>).</summary>
+    public bool HasRole(string role) => EffectiveRoles.Contains(role, StringComparer.Ordinal);
 
     /// <summary>Shard count for symbol sharding: ~10× the largest expected node count.</summary>
     public int SymbolShards { get; set; } = 100;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Hosting;
 
 namespace TickStock.Daemon.Configuration;
 
@@ -97,6 +98,27 @@ public static class TickStockConfiguration
         if (!(options.Jobs.IntradayCapYears > 0) || options.Jobs.IntradayCapYears > 30)
         {
             throw new OptionsException($"TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years in (0, 30], got {options.Jobs.IntradayCapYears}");
+        }
+
+        IReadOnlyList<string> roles;
+        try
+        {
+            roles = options.Cluster.EffectiveRoles;
+        }
+        catch (FormatException ex)
+        {
+            throw new OptionsException($"{ShortEnvironmentVariables.RolesVariable}: {ex.Message}");
+        }
+
+        if (options.MarketData.Source == MarketDataSource.None)
+        {
+            // The oldest feed node hosts the cluster's feed; a node with no source must not be that node.
+            if (options.Cluster.Roles.Count > 0 && roles.Contains(NodeRoles.Feed))
+            {
+                throw new OptionsException($"{ShortEnvironmentVariables.RolesVariable} includes {NodeRoles.Feed} but TICKSTOCK_MARKET_DATA=none: drop the role or name a source");
+            }
+
+            options.Cluster.Roles = roles.Where(r => r != NodeRoles.Feed).ToList();
         }
 
         // TICKSTOCK_HTTP parses and, off loopback, comes with TICKSTOCK_CTL_TOKEN: the node refuses to start otherwise.

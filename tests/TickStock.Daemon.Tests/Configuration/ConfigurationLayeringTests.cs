@@ -31,7 +31,7 @@ public class ConfigurationLayeringTests
         Assert.Equal(SyntheticPace.Live, options.MarketData.SyntheticPace);
         Assert.Null(options.MarketData.ReplayPath);
         Assert.Null(options.Now);
-        Assert.Equal(["symbols", "jobs"], options.Cluster.EffectiveRoles);
+        Assert.Equal(["symbols", "jobs", "feed", "backtest"], options.Cluster.EffectiveRoles);
         Assert.Empty(options.Cluster.SeedNodes);
         // The production names (contract §1–4), when nothing overrides them.
         var channels = options.Pipeline.Channels;
@@ -123,6 +123,7 @@ public class ConfigurationLayeringTests
     [InlineData("TICKSTOCK_INTRADAY_CAP_YEARS", "0", "TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years")]
     [InlineData("POLYGON_RATE_PER_MIN", "off", "POLYGON_RATE_PER_MIN: Failed to convert configuration value 'off'")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "fast", "TICKSTOCK_MARKET_SPEED: Failed to convert configuration value 'fast'")]
+    [InlineData("TICKSTOCK_ROLES", "symbols,shards", "TICKSTOCK_ROLES: unknown role 'shards'; the roles are symbols, jobs, feed, backtest")]
     public void Unusable_values_are_rejected_with_the_variable_named(string variable, string value, string message)
     {
         var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { [variable] = value }));
@@ -166,6 +167,27 @@ public class ConfigurationLayeringTests
         var environment = new Hashtable { ["TICKSTOCK_MARKET_DATA"] = source };
         if (pace is not null) environment["TICKSTOCK_SYNTHETIC_PACE"] = pace;
         Assert.Equal(expected, Bind(environment).MarketData.Describe());
+    }
+
+    [Theory]
+    [InlineData("symbols", new[] { "symbols" })]
+    [InlineData(" Feed , symbols,feed", new[] { "feed", "symbols" })]
+    [InlineData("jobs,backtest", new[] { "jobs", "backtest" })]
+    [InlineData(",", new[] { "symbols", "jobs", "feed", "backtest" })]
+    public void TICKSTOCK_ROLES_names_the_node_roles_in_any_case(string value, string[] expected)
+    {
+        var options = Bind(new Hashtable { ["TICKSTOCK_ROLES"] = value });
+        Assert.Equal(expected, options.Cluster.EffectiveRoles);
+    }
+
+    [Fact]
+    public void A_node_without_a_market_data_source_takes_every_role_but_feed()
+    {
+        var options = Bind(new Hashtable { ["TICKSTOCK_MARKET_DATA"] = "none" });
+        Assert.Equal(["symbols", "jobs", "backtest"], options.Cluster.EffectiveRoles);
+
+        var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { ["TICKSTOCK_MARKET_DATA"] = "none", ["TICKSTOCK_ROLES"] = "symbols,feed" }));
+        Assert.Contains("TICKSTOCK_ROLES includes feed but TICKSTOCK_MARKET_DATA=none", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
