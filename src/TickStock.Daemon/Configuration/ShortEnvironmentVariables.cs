@@ -37,6 +37,9 @@ public static class ShortEnvironmentVariables
         ["TICKSTOCK_INTRADAY_CAP_YEARS"] = "TickStock:Jobs:IntradayCapYears",
         ["TICKSTOCK_AKKA_HOST"] = "TickStock:Cluster:Hostname",
         ["TICKSTOCK_AKKA_PORT"] = "TickStock:Cluster:Port",
+        ["TICKSTOCK_AKKA_PUBLIC_HOST"] = "TickStock:Cluster:PublicHostname",
+        ["TICKSTOCK_AKKA_TLS_CERT"] = "TickStock:Cluster:Tls:CertificatePath",
+        ["TICKSTOCK_AKKA_TLS_PASSWORD_FILE"] = "TickStock:Cluster:Tls:PasswordFile",
         ["TICKSTOCK_HTTP"] = "TickStock:Management:Http",
         ["TICKSTOCK_CTL_TOKEN"] = "TickStock:Management:Token",
     };
