@@ -4,13 +4,15 @@
 # bars/s through the sharded SymbolActors (tickstock_bars_processed_total summed over the nodes), patterns/s published
 # (tickstock_patterns_published_total), CPU per bar (user+system time of every node's process over bars processed)
 # and RSS per node, plus the load average; a last line compares the runs (goal: 3-node bars/s >= 0.6x 1-node on the
-# same cores, i.e. what remoting and sharding across processes cost). With MEMORY=1 it also measures the RSS per
-# SymbolActor: one node with SYMBOLS symbols against one with none, the difference over SYMBOLS.
+# same cores, i.e. what remoting and sharding across processes cost). MODE=memory (or all) measures the RSS per
+# SymbolActor instead (or too): one node with SYMBOLS symbols against one with none, the difference over SYMBOLS,
+# and the largest universe that fits in 2 GB at that rate.
 #
 # Every node gets its own remoting and management ports, state directory and scratch schema (dropped afterwards) and
 # channel names of its own, so a running daemon or monitor is not disturbed. Uses the services of TICKSTOCK_REDIS /
 # TICKSTOCK_PG when set, else starts the local ones (deploy/services.sh up).
-# Usage: deploy/bench-cluster.sh [SYMBOLS=3000] [DURATION=60] [WARMUP=30] [SPEED=1]   (SPEED: bars/s per symbol)
+# Usage: [MODE=throughput|memory|all] deploy/bench-cluster.sh [SYMBOLS=3000] [DURATION=60] [WARMUP=30] [SPEED=1]
+#        (SPEED: bars/s per symbol; MODE defaults to throughput)
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO"
@@ -18,7 +20,8 @@ SYMBOLS=${1:-3000}
 DURATION=${2:-60}
 WARMUP=${3:-30}
 SPEED=${4:-1}
-MEMORY=${MEMORY:-0}
+MODE=${MODE:-throughput}
+RUNS=0
 dotnet build src/TickStock.Cli -c Release -nologo -v quiet -clp:ErrorsOnly >/dev/null
 if [ -z "${TICKSTOCK_REDIS:-}" ] || [ -z "${TICKSTOCK_PG:-}" ]; then
   deploy/services.sh up >/dev/null 2>&1
@@ -46,7 +49,8 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 
 # start_cluster NODES MARKET_DATA: starts NODES daemons (the first is every node's seed); sets NODE_PIDS and NODE_HTTP.
 start_cluster() {
-  local nodes=$1 market=$2 run="${RUN_ID}n$1$2" seeds="" ports=() i
+  RUNS=$((RUNS + 1))
+  local nodes=$1 market=$2 run="${RUN_ID}r${RUNS}n$1" seeds="" ports=() i
   NODE_PIDS=()
   NODE_HTTP=()
   local schema="${run}"
@@ -137,18 +141,20 @@ print(json.dumps({"nodes": nodes, "symbols": symbols, "offered_bars_per_sec": sy
 PY
 }
 
-one=$(measure 1)
-echo "$one"
-three=$(measure 3)
-echo "$three"
-python3 - "$one" "$three" <<'PY'
+if [ "$MODE" != memory ]; then
+  one=$(measure 1)
+  echo "$one"
+  three=$(measure 3)
+  echo "$three"
+  python3 - "$one" "$three" <<'PY'
 import json, sys
 one, three = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 print(json.dumps({"three_over_one_bars_per_sec": round(three["bars_per_sec"] / one["bars_per_sec"], 2) if one["bars_per_sec"] else None,
                   "goal": ">= 0.6"}))
 PY
+fi
 
-if [ "$MEMORY" = 1 ]; then
+if [ "$MODE" != throughput ]; then
   # RSS per SymbolActor: one node streaming SYMBOLS symbols against one with no market data, both after WARMUP.
   start_cluster 1 none
   sleep "$WARMUP"
