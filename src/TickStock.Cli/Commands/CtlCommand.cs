@@ -112,7 +112,7 @@ internal static class CtlCommand
     {
         var table = new Table().AddColumns("", "");
         table.HideHeaders();
-        foreach (var name in new[] { "published", "rows_committed", "redis_buffered", "spill_rows" })
+        foreach (var name in new[] { "published", "rows_committed", "redis_buffered", "spill_rows", "spilled_total" })
         {
             table.AddRow(name, pipeline.GetProperty(name).GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         }
