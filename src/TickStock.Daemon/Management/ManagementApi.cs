@@ -36,6 +36,13 @@ internal static class ManagementApi
 
         v1.MapGet("/cluster", () => Results.Text(ClusterJson(Cluster.Get(system)), "application/json"));
         v1.MapGet("/pipeline", () => Results.Text(PipelineJson(stats), "application/json"));
+        v1.MapGet("/actors", async (string? path, int? depth, CancellationToken ct) =>
+        {
+            var root = string.IsNullOrEmpty(path) ? "/user" : path;
+            var levels = depth ?? 3;
+            if (ActorTree.Problem(root, levels) is { } problem) return Results.Json(new { error = problem }, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Text(await ActorTree.JsonAsync(system, root, levels, ct).ConfigureAwait(false), "application/json");
+        });
         v1.MapGet("/jobs", async (CancellationToken ct) =>
         {
             try
