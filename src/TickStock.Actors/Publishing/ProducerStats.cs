@@ -1,3 +1,5 @@
+using TickStock.Core.Polygon;
+
 namespace TickStock.Actors.Publishing;
 
 /// <summary>
@@ -21,8 +23,12 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     private int _postgresDown;
     private int _spillFailing;
     private long _spillFailures;
+    private long _spillRowsHeld;
 
     public DateTimeOffset StartedAt { get; } = (clock ?? TimeProvider.System).GetUtcNow();
+
+    /// <summary>The provider's recent answers to this process's requests (the <c>polygon</c> health component).</summary>
+    public ProviderAnswers Provider { get; } = new();
 
     public long PatternsDetected => Interlocked.Read(ref _patternsDetected);
     public long PatternsPublished => Interlocked.Read(ref _patternsPublished);
@@ -60,6 +66,11 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     public void Rejected() => Interlocked.Increment(ref _patternsRejected);
     public void RowsCommitted(int count) => Interlocked.Add(ref _rowsWritten, count);
     public void Spilled(int count) => Interlocked.Add(ref _rowsSpilled, count);
+
+    /// <summary>Rows in the spill file now, waiting for PostgreSQL (set by the spill actor after each append and drain).</summary>
+    public long SpillRowsHeld => Interlocked.Read(ref _spillRowsHeld);
+
+    public void SetSpillRowsHeld(long rows) => Interlocked.Exchange(ref _spillRowsHeld, rows);
     public void Malformed() => Interlocked.Increment(ref _malformedMessages);
     public void SetBuffered(long count) => Interlocked.Exchange(ref _bufferedEvents, count);
     public void SetUnflushedRows(long count) => Interlocked.Exchange(ref _unflushedRows, count);
