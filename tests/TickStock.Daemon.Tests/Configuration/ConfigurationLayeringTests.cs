@@ -31,7 +31,7 @@ public class ConfigurationLayeringTests
         Assert.Equal(SyntheticPace.Live, options.MarketData.SyntheticPace);
         Assert.Null(options.MarketData.ReplayPath);
         Assert.Null(options.Now);
-        Assert.Equal(["symbols", "jobs"], options.Cluster.EffectiveRoles);
+        Assert.Equal(["symbols", "jobs", "backtest"], options.Cluster.EffectiveRoles);
         Assert.Empty(options.Cluster.SeedNodes);
         // The production names (contract §1–4), when nothing overrides them.
         var channels = options.Pipeline.Channels;

@@ -189,7 +189,7 @@ public partial class ManagementEndpointTests
             var member = Assert.Single(root.GetProperty("members").EnumerateArray());
             Assert.Equal(self, member.GetProperty("address").GetString());
             Assert.Equal("up", member.GetProperty("status").GetString());
-            Assert.Equal(["jobs", "symbols"], member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+            Assert.Equal(["backtest", "jobs", "symbols"], member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
             Assert.True(member.GetProperty("reachable").GetBoolean());
         }
 
