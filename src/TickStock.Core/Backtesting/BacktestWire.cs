@@ -89,3 +89,58 @@ public static class BacktestWire
             }
         });
 }
+
+/// <summary>The consumer's <c>backtest_job</c> and <c>cancel_job</c> messages, as <c>tickstock backtest run|cancel</c> send them.</summary>
+public static class BacktestJobMessage
+{
+    /// <summary>A <c>backtest_job</c> with every parameter written out (the defaults included).</summary>
+    public static string Create(string jobId, string? userId, IReadOnlyList<string> symbols, BacktestRequest request, bool includeTrades, DateTimeOffset now, string source)
+    {
+        ArgumentNullException.ThrowIfNull(symbols);
+        ArgumentNullException.ThrowIfNull(request);
+        return WireFormat.Object(w =>
+        {
+            w.WriteString("type", BacktestJobParser.MessageType);
+            w.WriteString("job_id", jobId);
+            if (userId is not null)
+            {
+                w.WriteString("user_id", userId);
+            }
+
+            w.WriteStartArray("symbols");
+            foreach (string symbol in symbols)
+            {
+                w.WriteStringValue(symbol);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("start_date", BacktestJson.Date(request.Start));
+            w.WriteString("end_date", BacktestJson.Date(request.End));
+            w.WriteStartArray("patterns");
+            foreach (var kind in request.Patterns)
+            {
+                w.WriteStringValue(Detectors.PatternCatalog.Name(kind));
+            }
+
+            w.WriteEndArray();
+            w.WritePropertyName("parameters");
+            BacktestJson.WriteParameters(w, request.Parameters);
+            if (includeTrades)
+            {
+                w.WriteBoolean("include_trades", true);
+            }
+
+            WireFormat.WriteUnixSeconds(w, "timestamp", UnixTime.Seconds(now), 3);
+            w.WriteString("source", source);
+        });
+    }
+
+    /// <summary><c>{"type":"cancel_job","job_id":…,"timestamp":…,"source":…}</c>.</summary>
+    public static string Cancel(string jobId, DateTimeOffset now, string source) => WireFormat.Object(w =>
+    {
+        w.WriteString("type", BacktestCancelParser.MessageType);
+        w.WriteString("job_id", jobId);
+        WireFormat.WriteUnixSeconds(w, "timestamp", UnixTime.Seconds(now), 3);
+        w.WriteString("source", source);
+    });
+}
