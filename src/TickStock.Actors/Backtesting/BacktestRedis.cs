@@ -50,11 +50,11 @@ public interface IBacktestLedger
 }
 
 /// <summary>The Redis side of daemon backtests: the two output channels, the history-load jobs and the ledger.</summary>
-public sealed class BacktestRedis(RedisConnectionProvider redis, BacktestSettings backtest, JobSettings jobs, string ledgerKey = BacktestRedis.DefaultLedgerKey)
+/// <remarks>The ledger is the hash <see cref="BacktestSettings.LedgerKey"/>: field = job id, value = <c>{"attempt":n,"message":…}</c>.</remarks>
+public sealed class BacktestRedis(RedisConnectionProvider redis, BacktestSettings backtest, JobSettings jobs)
     : IBacktestPublisher, IHistoryLoadRequests, IBacktestLedger
 {
-    /// <summary>The hash of accepted, unanswered backtests: field = job id, value = <c>{"attempt":n,"message":…}</c>.</summary>
-    public const string DefaultLedgerKey = "tickstock:backtest:jobs";
+    private readonly string _ledgerKey = backtest.LedgerKey;
 
     public async Task PublishProgressAsync(string json) =>
         await (await DatabaseAsync().ConfigureAwait(false)).PublishAsync(RedisChannel.Literal(backtest.ProgressChannel), json).ConfigureAwait(false);
@@ -92,16 +92,16 @@ public sealed class BacktestRedis(RedisConnectionProvider redis, BacktestSetting
             w.WriteNumber("attempt", entry.Attempt);
             w.WriteString("message", entry.Message);
         });
-        await (await DatabaseAsync().ConfigureAwait(false)).HashSetAsync(ledgerKey, entry.JobId, value).ConfigureAwait(false);
+        await (await DatabaseAsync().ConfigureAwait(false)).HashSetAsync(_ledgerKey, entry.JobId, value).ConfigureAwait(false);
     }
 
     public async Task RemoveAsync(string jobId) =>
-        await (await DatabaseAsync().ConfigureAwait(false)).HashDeleteAsync(ledgerKey, jobId).ConfigureAwait(false);
+        await (await DatabaseAsync().ConfigureAwait(false)).HashDeleteAsync(_ledgerKey, jobId).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<LedgerEntry>> LoadAsync()
     {
         var entries = new List<LedgerEntry>();
-        foreach (var field in await (await DatabaseAsync().ConfigureAwait(false)).HashGetAllAsync(ledgerKey).ConfigureAwait(false))
+        foreach (var field in await (await DatabaseAsync().ConfigureAwait(false)).HashGetAllAsync(_ledgerKey).ConfigureAwait(false))
         {
             entries.Add(ParseEntry(field.Name!, field.Value!));
         }

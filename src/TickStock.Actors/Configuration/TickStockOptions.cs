@@ -103,6 +103,14 @@ public sealed class BacktestSettings
     /// <summary>Where results are published (TICKSTOCK_BACKTEST_RESULTS_CHANNEL).</summary>
     public string ResultsChannel { get; set; } = DefaultResultsChannel;
 
+    /// <summary>
+    /// Redis hash of accepted, unanswered backtests (TICKSTOCK_BACKTEST_LEDGER_KEY): what the singleton's next incarnation
+    /// re-runs after a node stop.
+    /// </summary>
+    public string LedgerKey { get; set; } = DefaultLedgerKey;
+
+    public const string DefaultLedgerKey = "tickstock:backtest:jobs";
+
     /// <summary>Backtests running at once; a job beyond that is answered <c>failed</c> (busy) rather than queued without bound.</summary>
     public int MaxConcurrentJobs { get; set; } = 4;
 }

@@ -116,6 +116,7 @@ public static class TickStockConfiguration
                      ("TICKSTOCK_BACKTEST_CANCEL_CHANNEL", options.Backtest.CancelChannel),
                      ("TICKSTOCK_BACKTEST_PROGRESS_CHANNEL", options.Backtest.ProgressChannel),
                      ("TICKSTOCK_BACKTEST_RESULTS_CHANNEL", options.Backtest.ResultsChannel),
+                     ("TICKSTOCK_BACKTEST_LEDGER_KEY", options.Backtest.LedgerKey),
                  })
         {
             if (string.IsNullOrWhiteSpace(value))
