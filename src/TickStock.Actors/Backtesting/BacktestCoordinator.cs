@@ -123,7 +123,6 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
                 Context.Unwatch(run);
             }
 
-            Forget(ended.JobId);
         });
         Receive<Terminated>(terminated =>
         {
@@ -136,7 +135,6 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
             _jobs.Remove(lost.Key);
             _log.Error("Backtest {0}: its run stopped without a result; answering it failed", lost.Key);
             Answer(lost.Key, BacktestStatus.Failed, "internal error: the backtest stopped unexpectedly (see the daemon log)");
-            Forget(lost.Key);
         });
         Receive<BacktestQueries.GetRunning>(_ =>
             Sender.Tell(new BacktestQueries.RunningBacktests(_jobs.ToDictionary(j => j.Key, j => j.Value.Progress, StringComparer.Ordinal))));
@@ -209,7 +207,6 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
         {
             _log.Warning("Backtest {0} was left unanswered by a stopped node, and its stored message no longer parses: answering it failed", entry.JobId);
             Answer(entry.JobId, BacktestStatus.Failed, "the node running this backtest stopped, and the job could not be re-read: submit it again");
-            Forget(entry.JobId);
             return;
         }
 
@@ -217,7 +214,6 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
         {
             _log.Warning("Backtest {0} was interrupted by a node stop {1} times: answering it failed", entry.JobId, entry.Attempt);
             Answer(entry.JobId, BacktestStatus.Failed, $"the node running this backtest stopped {entry.Attempt} times during it; not run again");
-            Forget(entry.JobId);
             return;
         }
 
@@ -237,16 +233,8 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
     {
         var message = BacktestWire.Ended(jobId, status, error, _services.Clock.GetUtcNow());
         var log = _log;
-        _services.Publisher.PublishResultAsync(message).ContinueWith(
+        _services.Publisher.PublishResultAsync(jobId, message).ContinueWith(
             t => log.Warning("Backtest {0}: the {1} result could not be published: {2}", jobId, status, t.Exception?.GetBaseException().Message),
-            CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-    }
-
-    private void Forget(string jobId)
-    {
-        var log = _log;
-        _services.Ledger.RemoveAsync(jobId).ContinueWith(
-            t => log.Warning("Backtest {0}: could not remove it from the ledger (a restart would run it again): {1}", jobId, t.Exception?.GetBaseException().Message),
             CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 

@@ -12,7 +12,12 @@ public interface IBacktestPublisher
 {
     Task PublishProgressAsync(string json);
 
-    Task PublishResultAsync(string json);
+    /// <summary>
+    /// Publishes the job's result and removes the job from the ledger as one atomic step, so a node killed at any
+    /// moment leaves either no result and the job in the ledger (it is run again), or the result and no entry —
+    /// never a result and an entry (a second result after the re-run) or neither.
+    /// </summary>
+    Task PublishResultAsync(string jobId, string json);
 }
 
 /// <summary>
@@ -23,7 +28,10 @@ public interface IBacktestPublisher
 /// </summary>
 public interface IHistoryLoadRequests
 {
-    /// <summary>Publishes the job; false when no node listens on the data-load channel.</summary>
+    /// <summary>
+    /// Publishes the job, after deleting any status key an older job of the same id left (so that status cannot be
+    /// taken for this job's end); false when no node listens on the data-load channel.
+    /// </summary>
     Task<bool> SubmitAsync(string loadJobId, IReadOnlyList<string> symbols, double years);
 
     /// <summary>The job's status document, null while it has none.</summary>
@@ -42,9 +50,8 @@ public sealed record LedgerEntry(string JobId, int Attempt, string Message);
 /// </summary>
 public interface IBacktestLedger
 {
+    /// <summary>Records (or re-records, with a higher attempt) an accepted job; its removal is part of <see cref="IBacktestPublisher.PublishResultAsync"/>.</summary>
     Task RecordAsync(LedgerEntry entry);
-
-    Task RemoveAsync(string jobId);
 
     Task<IReadOnlyList<LedgerEntry>> LoadAsync();
 }
@@ -59,13 +66,22 @@ public sealed class BacktestRedis(RedisConnectionProvider redis, BacktestSetting
     public async Task PublishProgressAsync(string json) =>
         await (await DatabaseAsync().ConfigureAwait(false)).PublishAsync(RedisChannel.Literal(backtest.ProgressChannel), json).ConfigureAwait(false);
 
-    public async Task PublishResultAsync(string json) =>
-        await (await DatabaseAsync().ConfigureAwait(false)).PublishAsync(RedisChannel.Literal(backtest.ResultsChannel), json).ConfigureAwait(false);
+    public async Task PublishResultAsync(string jobId, string json)
+    {
+        var transaction = (await DatabaseAsync().ConfigureAwait(false)).CreateTransaction();
+        _ = transaction.HashDeleteAsync(_ledgerKey, jobId);
+        _ = transaction.PublishAsync(RedisChannel.Literal(backtest.ResultsChannel), json);
+        if (!await transaction.ExecuteAsync().ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("the result transaction was not executed");
+        }
+    }
 
     public async Task<bool> SubmitAsync(string loadJobId, IReadOnlyList<string> symbols, double years)
     {
         string message = DataLoadJobMessage.HistoricalLoad(loadJobId, symbols, years, "day", "backtest", LocalNow());
         var db = await DatabaseAsync().ConfigureAwait(false);
+        await db.KeyDeleteAsync(jobs.StatusKeyPrefix + loadJobId).ConfigureAwait(false);
         return await db.PublishAsync(RedisChannel.Literal(jobs.DataLoadChannel), message).ConfigureAwait(false) > 0;
     }
 
@@ -94,9 +110,6 @@ public sealed class BacktestRedis(RedisConnectionProvider redis, BacktestSetting
         });
         await (await DatabaseAsync().ConfigureAwait(false)).HashSetAsync(_ledgerKey, entry.JobId, value).ConfigureAwait(false);
     }
-
-    public async Task RemoveAsync(string jobId) =>
-        await (await DatabaseAsync().ConfigureAwait(false)).HashDeleteAsync(_ledgerKey, jobId).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<LedgerEntry>> LoadAsync()
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Akka.Actor;
 using Akka.Event;
 using TickStock.Core.Backtesting;
@@ -198,9 +197,10 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
             return;
         }
 
-        // ':' is not allowed in a job id; the suffix keeps a re-run from reading an older load's status key.
-        var id = _job.JobId.Length > 150 ? _job.JobId[..150] : _job.JobId;
-        _loadJobId = string.Create(CultureInfo.InvariantCulture, $"bt-{id}-history-{Guid.NewGuid():N}"); // ≤ 194 characters
+        // One load id per backtest job: when a re-run (after a node stop) finds the load it asked for resumed by the
+        // loader, its submission is refused as a duplicate and it follows the resumed load, instead of a second load
+        // writing the same symbols at the same time.
+        _loadJobId = "bt-" + (_job.JobId.Length > 150 ? _job.JobId[..150] : _job.JobId) + "-history";
         _log.Info("Backtest {0}: {1} symbols lack daily rows for {2:yyyy-MM-dd} … {3:yyyy-MM-dd}; loading them as job {4} ({5} years)",
             _job.JobId, _missing, window.FirstDate, window.LastDate, _loadJobId, years);
         var history = _services.History;
@@ -317,7 +317,8 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
     {
         var publisher = _services.Publisher;
         var message = _result;
-        publisher.PublishResultAsync(message).PipeTo(Self, success: () => ResultPublished.Instance, failure: ex => new PublishFailed(Describe(ex)));
+        var jobId = _job.JobId;
+        publisher.PublishResultAsync(jobId, message).PipeTo(Self, success: () => ResultPublished.Instance, failure: ex => new PublishFailed(Describe(ex)));
     }
 
     private void PublishProgress()
