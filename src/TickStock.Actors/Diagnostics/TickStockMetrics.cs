@@ -46,6 +46,8 @@ public static class TickStockMetrics
             description: "Symbols finished by historical data-load jobs on this node, by result.");
         Meter.CreateObservableCounter("tickstock.polygon.requests", PipelineCounters.PolygonRequests, unit: null,
             description: "Requests to the market-data provider, by HTTP status (0 = no answer).");
+        Meter.CreateObservableCounter("tickstock.inbound.refused", PipelineCounters.InboundRefusals, unit: null,
+            description: "Messages from outside (job control, health checks, ticks) refused as malformed or invalid, by channel and reason.");
         Meter.CreateObservableGauge("tickstock.cluster.members", ObserveMembers, unit: null,
             description: "Cluster members this node sees, by status.");
     }

@@ -1,5 +1,6 @@
 using Akka.Cluster;
 using TickStock.Core.Contracts;
+using TickStock.Core.Polygon;
 
 namespace TickStock.Actors.Publishing;
 
@@ -16,8 +17,8 @@ public sealed record HealthSnapshot(
     string ClusterAddress,
     string MarketDataSource,
     MarketDataState? MarketData,
-    string PolygonDetail,
-    long MalformedHealthChecks,
+    ProviderVerdict Polygon,
+    long RefusedInbound,
     long PatternsDetected,
     long UptimeSeconds);
 
@@ -39,7 +40,7 @@ public static class HealthAssessment
             ["redis"] = Redis(s),
             ["postgres"] = Postgres(s),
             ["market_data"] = MarketData(s),
-            ["polygon"] = new(ComponentState.Healthy, s.PolygonDetail),
+            ["polygon"] = new(s.Polygon.State, s.Polygon.Detail),
             ["cluster"] = Cluster(s.ClusterStatus, s.ClusterAddress),
         };
         return new HealthReport(components, s.PatternsDetected, s.UptimeSeconds);
@@ -48,7 +49,7 @@ public static class HealthAssessment
     public static ComponentHealth Redis(HealthSnapshot s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var checks = s.MalformedHealthChecks > 0 ? $"; {s.MalformedHealthChecks} malformed health checks ignored" : "";
+        var checks = s.RefusedInbound > 0 ? $"; {s.RefusedInbound} malformed messages refused on the daemon's channels" : "";
         if (!s.RedisConnected) return new(ComponentState.Degraded, $"unreachable at {s.RedisEndpoint}; {s.BufferedEvents} events buffered{checks}");
         return s.RedisPublishFailing && s.BufferedEvents > 0
             ? new(ComponentState.Degraded, $"connected to {s.RedisEndpoint}; {s.BufferedEvents} events waiting to be published{checks}")
