@@ -7,27 +7,26 @@ using TickStock.Testing;
 namespace TickStock.EndToEnd.Tests.Backtesting;
 
 /// <summary>
-/// A <see cref="LoadingHarness"/> (scratch schema, job channels of its own) plus backtest channels and ledger of its
-/// own, and a recorder of every message the daemon publishes on the progress and results channels.
+/// A <see cref="LoadingHarness"/> (scratch schema, every channel and key of its own, the backtest ones included) and a recorder of every message the daemon publishes on the progress and results channels.
 /// </summary>
 internal sealed class BacktestHarness : IAsyncDisposable
 {
     private readonly ConcurrentQueue<(string Channel, string Json)> _published = new();
 
-    private BacktestHarness(LoadingHarness loading, IsolatedChannels channels)
+    private BacktestHarness(LoadingHarness loading)
     {
         Loading = loading;
-        Channels = channels;
     }
 
     public LoadingHarness Loading { get; }
 
-    public IsolatedChannels Channels { get; }
+    /// <summary>The scenario's names, backtest channels and ledger key included (the loading harness's).</summary>
+    public IsolatedChannels Channels => Loading.Names;
 
     public static async Task<BacktestHarness> CreateAsync(string prefix)
     {
         var loading = await LoadingHarness.CreateAsync(prefix);
-        var harness = new BacktestHarness(loading, new IsolatedChannels("bt"));
+        var harness = new BacktestHarness(loading);
         var subscriber = loading.Redis.GetSubscriber();
         foreach (var channel in new[] { harness.Channels.BacktestProgress, harness.Channels.BacktestResults })
         {
@@ -37,21 +36,9 @@ internal sealed class BacktestHarness : IAsyncDisposable
         return harness;
     }
 
-    /// <summary>The daemon's environment: the loading harness's plus the backtest names (and <paramref name="extra"/>).</summary>
-    public Dictionary<string, string?> Environment(string now, IReadOnlyDictionary<string, string?>? extra = null)
-    {
-        var env = Loading.Environment(now, extra);
-        foreach (var key in new[] { "TICKSTOCK_BACKTEST_CHANNEL", "TICKSTOCK_BACKTEST_CANCEL_CHANNEL", "TICKSTOCK_BACKTEST_PROGRESS_CHANNEL", "TICKSTOCK_BACKTEST_RESULTS_CHANNEL", "TICKSTOCK_BACKTEST_LEDGER_KEY" })
-        {
-            env[key] = Channels.Environment()[key];
-        }
-
-        return env;
-    }
-
     public async Task<ChildProcess> StartDaemonAsync(string now, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var daemon = await Loading.StartDaemonAsync(now, Environment(now, extra));
+        var daemon = await Loading.StartDaemonAsync(now, extra);
         Assert.True(await daemon.WaitForLineAsync("Backtest coordinator listening on " + Channels.BacktestJobs, LoadingHarness.StartTimeout), daemon.Output);
         return daemon;
     }
