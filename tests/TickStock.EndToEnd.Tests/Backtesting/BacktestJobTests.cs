@@ -65,6 +65,16 @@ public class BacktestJobTests
             Assert.Equal(offline.RootElement.GetProperty("results").GetRawText(), results.GetRawText());
         }
 
+        // The CLI's daemon path: the consumer's message, the result followed on the channel, exit 0 when completed.
+        using (var cli = ChildProcess.StartCli(["backtest", "run", "--symbols", "AAPL,MSFT,NVDA", "--from", "2024-01-02", "--to", "2024-06-28", "--wait", "--json", "--job-id", "bt-cli"],
+                   h.Loading.Environment(Now)))
+        {
+            Assert.Equal(0, await cli.WaitForExitAsync(JobTimeout));
+            using var printed = JsonDocument.Parse(cli.Output.Split('\n').Single(l => l.StartsWith("{\"event_type\":\"backtest_result\"", StringComparison.Ordinal)));
+            Assert.Equal("bt-cli", printed.RootElement.Str("job_id"));
+            Assert.Equal(results.GetRawText(), printed.RootElement.GetProperty("results").GetRawText());
+        }
+
         // Hostile jobs: each answered once, failed, with a reason; none stops the coordinator.
         var hostile = new (string Id, string Json, string Reason)[]
         {
