@@ -29,6 +29,7 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
     private readonly Dictionary<string, Slot> _jobs = new(StringComparer.Ordinal);
     private Backoff _startBackoff;
     private ChannelSubscriptions? _subscriptions;
+    private long _runs;
 
     public BacktestCoordinator(BacktestServices services, BacktestCoordinatorSettings settings)
     {
@@ -101,7 +102,8 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
                 _log.Warning("Backtest {0} runs without a ledger entry (a node stop would lose it): {1}", recorded.Job.JobId, recorded.LedgerError);
             }
 
-            var run = Context.ActorOf(BacktestRun.PropsFor(recorded.Job, _services, _settings), "run-" + Uri.EscapeDataString(recorded.Job.JobId) + "-" + recorded.Attempt);
+            // A counter, not the job id: a job re-submitted as soon as it ended must not meet its old run's name.
+            var run = Context.ActorOf(BacktestRun.PropsFor(recorded.Job, _services, _settings), "run-" + ++_runs);
             Context.Watch(run);
             _jobs[recorded.Job.JobId] = _jobs[recorded.Job.JobId] with { Run = run };
             if (_jobs[recorded.Job.JobId].CancelRequested)
