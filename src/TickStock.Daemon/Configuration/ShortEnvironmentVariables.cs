@@ -40,6 +40,7 @@ public static class ShortEnvironmentVariables
         ["TICKSTOCK_BACKTEST_PROGRESS_CHANNEL"] = "TickStock:Backtest:ProgressChannel",
         ["TICKSTOCK_BACKTEST_RESULTS_CHANNEL"] = "TickStock:Backtest:ResultsChannel",
         ["TICKSTOCK_BACKTEST_LEDGER_KEY"] = "TickStock:Backtest:LedgerKey",
+        ["TICKSTOCK_BACKTEST_MAX_JOBS"] = "TickStock:Backtest:MaxConcurrentJobs",
         ["TICKSTOCK_AKKA_HOST"] = "TickStock:Cluster:Hostname",
         ["TICKSTOCK_AKKA_PORT"] = "TickStock:Cluster:Port",
         ["TICKSTOCK_HTTP"] = "TickStock:Management:Http",

@@ -101,7 +101,7 @@ public static class TickStockConfiguration
 
         if (options.Backtest.MaxConcurrentJobs is < 1 or > 64)
         {
-            throw new OptionsException($"TickStock:Backtest:MaxConcurrentJobs must be 1..64, got {options.Backtest.MaxConcurrentJobs}");
+            throw new OptionsException($"TICKSTOCK_BACKTEST_MAX_JOBS must be 1..64, got {options.Backtest.MaxConcurrentJobs}");
         }
 
         // TICKSTOCK_HTTP parses and, off loopback, comes with TICKSTOCK_CTL_TOKEN: the node refuses to start otherwise.
