@@ -10,7 +10,7 @@ using static TickStock.Actors.Backtesting.BacktestRunMessages;
 namespace TickStock.Actors.Backtesting;
 
 /// <summary>
-/// The cluster singleton (role <see cref="BacktestRole.Name"/>) that takes <c>backtest_job</c> messages from
+/// The cluster singleton (role <see cref="Hosting.NodeRoles.Backtest"/>) that takes <c>backtest_job</c> messages from
 /// <c>tickstock.jobs.backtest</c> and <c>cancel_job</c> messages from <c>tickstock.jobs.cancel</c> (contract §5). A bad
 /// job is answered <c>failed</c> with the reason; a good one is recorded in the ledger and run by a
 /// <see cref="BacktestRun"/> child. Jobs a previous incarnation accepted but never answered (its node was killed, or

@@ -1,17 +1,20 @@
-using Akka.Cluster.Hosting;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
 
 namespace TickStock.Actors.Backtesting;
 
 public static class BacktestHostingExtensions
 {
+    /// <summary>The singleton's name: manager <c>/user/backtest-coordinator</c>, actor <c>/user/backtest-coordinator/backtest-coordinator</c>.</summary>
+    public const string SingletonName = "backtest-coordinator";
+
     /// <summary>
-    /// Daemon backtests: the <see cref="BacktestCoordinator"/> cluster singleton on role <see cref="BacktestRole.Name"/>
-    /// (a node without the role hosts only the proxy, registered as <see cref="BacktestCoordinatorKey"/>).
+    /// Daemon backtests: the <see cref="BacktestCoordinator"/> cluster singleton on the <see cref="NodeRoles.Backtest"/>
+    /// nodes; every node registers its proxy as <see cref="BacktestCoordinatorKey"/>.
     /// </summary>
     public static AkkaConfigurationBuilder AddBacktesting(this AkkaConfigurationBuilder builder, TickStockOptions options, BacktestCoordinatorSettings? settings = null)
     {
@@ -25,8 +28,10 @@ public static class BacktestHostingExtensions
             Now = options.Now,
         };
 
-        return builder.WithSingleton<BacktestCoordinatorKey>(
-            "backtest-coordinator",
+        return builder.AddRoleSingleton<BacktestCoordinatorKey>(
+            options.Cluster,
+            NodeRoles.Backtest,
+            SingletonName,
             (_, _, resolver) =>
             {
                 var services = resolver.GetService<IServiceProvider>();
@@ -34,7 +39,6 @@ public static class BacktestHostingExtensions
                 var onRedis = new BacktestRedis(redis, options.Backtest, options.Jobs);
                 var backtestServices = new BacktestServices(redis, new PostgresBacktestBars(services.GetRequiredService<NpgsqlDataSource>()), onRedis, onRedis, onRedis);
                 return BacktestCoordinator.PropsFor(backtestServices, settings);
-            },
-            new ClusterSingletonOptions { Role = BacktestRole.Name });
+            });
     }
 }

@@ -5,12 +5,6 @@ namespace TickStock.Actors.Backtesting;
 /// <summary>Registry key of the backtest coordinator's singleton proxy: <c>registry.Get&lt;BacktestCoordinatorKey&gt;()</c>.</summary>
 public sealed class BacktestCoordinatorKey;
 
-/// <summary>The cluster role that hosts the <see cref="BacktestCoordinator"/> singleton (one place, so cluster wiring can move it).</summary>
-public static class BacktestRole
-{
-    public const string Name = "backtest";
-}
-
 /// <summary>
 /// Marker of the backtest messages that may cross nodes (sent to the singleton through its proxy), for a
 /// serializer binding.

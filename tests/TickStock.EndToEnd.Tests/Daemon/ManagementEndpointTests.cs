@@ -217,6 +217,7 @@ public partial class ManagementEndpointTests
             var member = Assert.Single(root.GetProperty("members").EnumerateArray());
             Assert.Equal(self, member.GetProperty("address").GetString());
             Assert.Equal("up", member.GetProperty("status").GetString());
+            // Every role by default, less `feed`: this daemon runs with TICKSTOCK_MARKET_DATA=none.
             Assert.Equal(["backtest", "jobs", "symbols"], member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
             Assert.True(member.GetProperty("reachable").GetBoolean());
         }
