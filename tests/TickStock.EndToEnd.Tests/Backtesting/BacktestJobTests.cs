@@ -143,6 +143,11 @@ public class BacktestJobTests
         Assert.Equal(JsonValueKind.Null, cancelled.GetProperty("results").ValueKind);
         Assert.Contains("cancel", cancelled.Str("error_message"), StringComparison.Ordinal);
 
+        // The history load it was waiting for is cancelled with it (the loader ends it failed, cancelled, naming the backtest).
+        var load = (await h.Loading.WaitForEndAsync("bt-bt-cancel-history", JobTimeout, first))[^1];
+        Assert.True(load.GetProperty("cancelled").GetBoolean(), load.ToString());
+        Assert.Contains("backtest bt-cancel", load.Str("error_message"), StringComparison.Ordinal);
+
         await h.WaitForProgressAsync("bt-kill", 2, JobTimeout, first);
         Assert.Empty(h.Results("bt-kill"));
         System.Diagnostics.Process.GetProcessById(first.Id).Kill(entireProcessTree: true);
