@@ -225,7 +225,7 @@ public partial class ManagementEndpointTests
         using (var pipeline = JsonDocument.Parse(await RunCtlAsync(node, ["pipeline", "--json"], ExitCodes.Ok)))
         {
             var root = pipeline.RootElement;
-            foreach (var key in new[] { "published", "rows_committed", "redis_buffered", "spill_rows" })
+            foreach (var key in new[] { "published", "rows_committed", "redis_buffered", "spill_rows", "spilled_total" })
             {
                 Assert.Equal(JsonValueKind.Number, root.GetProperty(key).ValueKind);
             }
