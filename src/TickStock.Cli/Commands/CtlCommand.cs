@@ -12,7 +12,7 @@ namespace TickStock.Cli.Commands;
 /// </summary>
 internal static class CtlCommand
 {
-    private const string DefaultNode = "127.0.0.1:9110";
+    internal const string DefaultNode = "127.0.0.1:9110";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     public static Command Create()
@@ -50,6 +50,12 @@ internal static class CtlCommand
         var pipeline = new Command("pipeline", "The node's pattern pipeline: published events, committed rows, events buffered for Redis, spilled rows.");
         pipeline.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/pipeline", p.GetValue(json), RenderPipeline, ct));
         ctl.Subcommands.Add(pipeline);
+
+        var actorPath = new Option<string>("--path") { Description = "Where the tree starts: /user (the application's actors) or /system (sharding, singletons, …), or a path below.", DefaultValueFactory = _ => "/user" };
+        var depth = new Option<int>("--depth") { Description = "Levels below --path (1..6).", DefaultValueFactory = _ => 3 };
+        var actors = new Command("actors", "The actor tree of the node asked (found by Identify; at most 2,000 actors).") { actorPath, depth };
+        actors.SetAction((p, ct) => AskAsync(p.GetValue(node), $"/v1/actors?path={Uri.EscapeDataString(p.GetValue(actorPath)!)}&depth={p.GetValue(depth)}", p.GetValue(json), RenderActors, ct));
+        ctl.Subcommands.Add(actors);
 
         var jobs = new Command("jobs", "Data-load jobs: their status documents (running and recent).");
         jobs.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/jobs", p.GetValue(json), RenderJobs, ct));
@@ -194,6 +200,27 @@ internal static class CtlCommand
 
     private static string Number(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
+    private static void RenderActors(JsonElement tree)
+    {
+        var root = new Tree($"[bold]{Markup.Escape(tree.GetProperty("path").GetString() ?? string.Empty)}[/] on {Markup.Escape(tree.GetProperty("address").GetString() ?? string.Empty)}");
+        var count = AddActors(root, tree.GetProperty("actors"));
+        AnsiConsole.Write(root);
+        var truncated = tree.GetProperty("truncated").GetBoolean() ? " (truncated: ask a deeper --path or a smaller --depth)" : string.Empty;
+        AnsiConsole.MarkupLineInterpolated($"{count} actors, {tree.GetProperty("depth").GetInt32()} levels{truncated}");
+    }
+
+    private static int AddActors(IHasTreeNodes parent, JsonElement actors)
+    {
+        var count = 0;
+        foreach (var actor in actors.EnumerateArray())
+        {
+            var node = parent.AddNode(Markup.Escape(actor.GetProperty("name").GetString() ?? string.Empty));
+            count += 1 + AddActors(node, actor.GetProperty("children"));
+        }
+
+        return count;
+    }
+
     private static void RenderCluster(JsonElement cluster)
     {
         var leader = cluster.GetProperty("leader");
@@ -215,7 +242,7 @@ internal static class CtlCommand
     {
         var table = new Table().AddColumns("", "");
         table.HideHeaders();
-        foreach (var name in new[] { "published", "rows_committed", "redis_buffered", "spill_rows" })
+        foreach (var name in new[] { "published", "rows_committed", "redis_buffered", "spill_rows", "spilled_total" })
         {
             table.AddRow(name, pipeline.GetProperty(name).GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         }
