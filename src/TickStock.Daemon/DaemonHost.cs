@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Serilog;
+using TickStock.Actors.Backtesting;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Hosting;
@@ -72,6 +73,7 @@ public static class DaemonHost
                 .AddSymbolSharding(options.Cluster)
                 .AddPatternPipeline(options, node => StartupDetails(options, node))
                 .AddHistoricalLoading(options, EmbeddedPolygonStub.Starter(options))
+                .AddBacktesting(options)
                 .AddMarketData(options)
                 .WithTickStockHealthChecks();
         });
