@@ -13,6 +13,9 @@ namespace TickStock.Cluster.Tests;
 /// </summary>
 public class PartitionTests
 {
+    /// <summary>The exit code of a node the cluster removed (README's exit-code table; DaemonHost.ExitRemovedFromCluster).</summary>
+    private const int RemovedFromCluster = 10;
+
     [Fact(Timeout = 300_000)]
     public async Task The_majority_downs_a_cut_off_node_and_carries_on_the_node_exits_and_rejoins_after_healing()
     {
@@ -53,7 +56,7 @@ public class PartitionTests
         // The minority of one downs itself, shuts down and exits with a failure code, for its supervisor to restart it.
         var exit = await cutOff.Process.WaitForExitAsync(ClusterHarness.MembershipTimeout);
         Assert.True(exit is not null, $"the cut-off node is still running\n{cutOff.Output}");
-        Assert.True(exit != 0, $"the cut-off node exited {exit}: a downed node must exit non-zero\n{cutOff.Output}");
+        Assert.True(exit == RemovedFromCluster, $"the cut-off node exited {exit}, not {RemovedFromCluster} (removed from the cluster)\n{cutOff.Output}");
 
         await ns.HealAsync();
         await cutOff.StartAsync();
