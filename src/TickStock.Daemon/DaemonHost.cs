@@ -59,6 +59,7 @@ public static class DaemonHost
         builder.Services.AddHostedService<ServiceConnectivityMonitor>();
         builder.Services.AddHostedService<LifecycleLogger>();
 
+        var embeddedStub = EmbeddedPolygonStub.Starter(options);
         builder.Services.AddAkka(ClusterHostingExtensions.ActorSystemName, (akka, _) =>
         {
             akka.ConfigureLoggers(loggers =>
@@ -69,8 +70,8 @@ public static class DaemonHost
                 .AddTickStockCluster(options.Cluster)
                 .AddSymbolSharding(options.Cluster)
                 .AddPatternPipeline(options, StartupDetails(options))
-                .AddHistoricalLoading(options, EmbeddedPolygonStub.Starter(options))
-                .AddMarketData(options)
+                .AddHistoricalLoading(options, embeddedStub)
+                .AddMarketData(options, embeddedStub)
                 .WithTickStockHealthChecks();
         });
 

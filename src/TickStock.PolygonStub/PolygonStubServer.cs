@@ -14,9 +14,9 @@ using TickStock.Core.Calendar;
 namespace TickStock.PolygonStub;
 
 /// <summary>
-/// A local Polygon/Massive-compatible REST server (see shared/spec/polygon-api.md §6): aggregates,
+/// A local Polygon/Massive-compatible server (see shared/spec/polygon-api.md §6 and §7): aggregates,
 /// grouped daily, upcoming market holidays and the v3 tickers reference, with both auth styles and
-/// fault injection. Start it with <see cref="StartAsync"/>, or map it into another app with
+/// fault injection, and the stocks WebSocket (<c>/stocks</c>, minute aggregates) with its own faults. Start it with <see cref="StartAsync"/>, or map it into another app with
 /// <see cref="MapPolygonStub"/>.
 /// </summary>
 public sealed class PolygonStubServer : IAsyncDisposable
@@ -77,6 +77,15 @@ public static class PolygonStubEndpoints
         var stats = new PolygonStubStats();
         var faults = new FaultInjector(options.Faults, options.Time);
         var data = new MarketData(options.DataDirectory);
+        if (options.ClockSpeed is { } speed && options.Now is { } start)
+        {
+            // The market's clock (REST horizon and stream minutes) runs from Now; the rate-limit window keeps real time.
+            options = options with { Now = null, Time = new ScaledTimeProvider(start, speed, options.Time) };
+        }
+
+        var stream = new StreamEndpoint(options, data, stats);
+        app.UseWebSockets();
+        app.Map("/stocks", stream.AcceptAsync);
 
         app.Use(async (context, next) =>
         {

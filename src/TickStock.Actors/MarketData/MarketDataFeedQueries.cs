@@ -13,5 +13,9 @@ public static class MarketDataFeedQueries
     /// Commands delivered (acknowledged) so far, stream failures, whether the stream runs now (not
     /// waiting to restart, not completed), and when commands were last delivered (health reads these).
     /// </summary>
-    public sealed record FeedStats(string Source, long Sent, int Failures, bool Running, DateTimeOffset? LastDeliveredAt);
+    public sealed record FeedStats(string Source, long Sent, int Failures, bool Running, DateTimeOffset? LastDeliveredAt)
+    {
+        /// <summary>The provider stream's connection and counters (the polygon source only).</summary>
+        public LiveFeedStatus? Live { get; init; }
+    }
 }

@@ -17,13 +17,15 @@ public static class MarketDataHostingExtensions
     /// Starts the source named by <c>options.MarketData.Source</c>: <c>synthetic</c> (default; paced by
     /// TICKSTOCK_SYNTHETIC_PACE: <c>live</c> by default, or <c>fast</c>), <c>replay</c>
     /// (TICKSTOCK_REPLAY_PATH file/folder, else stored ohlcv_1min), <c>redis</c> (ticks on tickstock.data.raw) or
-    /// <c>none</c>. <c>polygon</c> is not implemented yet and logs a warning. Needs <see cref="AddSymbolSharding"/>.
+    /// <c>none</c>, or <c>polygon</c> (the provider's WebSocket; without POLYGON_API_KEY the embedded stub's, started
+    /// by <paramref name="embeddedStub"/>). Needs <see cref="AddSymbolSharding"/>.
     /// </summary>
-    public static AkkaConfigurationBuilder AddMarketData(this AkkaConfigurationBuilder builder, TickStockOptions options)
+    public static AkkaConfigurationBuilder AddMarketData(this AkkaConfigurationBuilder builder, TickStockOptions options,
+        Func<CancellationToken, Task<Loading.EmbeddedProvider>>? embeddedStub = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        return builder.AddMarketData(MarketDataSourceSettings.From(options));
+        return builder.AddMarketData(MarketDataSourceSettings.From(options, embeddedStub));
     }
 
     /// <summary>As <see cref="AddMarketData(AkkaConfigurationBuilder, TickStockOptions)"/> with explicit settings.</summary>
@@ -34,6 +36,8 @@ public static class MarketDataHostingExtensions
         return builder.WithActors((system, registry, resolver) =>
         {
             var log = Logging.GetLogger(system, typeof(MarketDataFeedActor));
+            // One stream source per node: its state (what was delivered, what is back-filling) outlives stream restarts.
+            var polygon = settings.Source == MarketDataSource.Polygon ? settings.PolygonStream?.Invoke(resolver, Logging.GetLogger(system, typeof(PolygonStreamSource))) : null;
             Func<Source<IWithSymbol, NotUsed>>? source = settings.Source switch
             {
                 MarketDataSource.Synthetic when settings.SyntheticPace == SyntheticPace.Fast =>
@@ -45,6 +49,7 @@ public static class MarketDataHostingExtensions
                 MarketDataSource.Replay when resolver.GetService<NpgsqlDataSource>() is { } db => () => MarketDataSources.ReplayDatabase(db, settings.Speed),
                 MarketDataSource.Redis when resolver.GetService<RedisConnectionProvider>() is { } redis =>
                     () => MarketDataSources.RedisTicks(redis, settings.TickChannel, log, new TickSourceCounters()),
+                MarketDataSource.Polygon when polygon is not null => polygon.Create,
                 _ => null,
             };
             if (source is null)
@@ -58,7 +63,7 @@ public static class MarketDataHostingExtensions
             }
 
             var region = registry.Get<SymbolRegion>();
-            var feed = system.ActorOf(MarketDataFeedActor.Props(settings.Source.Name(), source, region, settings.Parallelism), "market-data-feed");
+            var feed = system.ActorOf(MarketDataFeedActor.Props(settings.Source.Name(), source, region, settings.Parallelism, polygon?.Monitor), "market-data-feed");
             registry.Register<MarketDataFeedActor>(feed);
 
             // Stop feeding before shards hand off, so no bar is dropped by a region that is shutting down.
