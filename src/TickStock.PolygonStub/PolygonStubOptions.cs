@@ -81,8 +81,8 @@ public sealed record PolygonStubStreamFaults
     /// <summary>Cut every stream connection (no close frame) this long after it opened; null = never.</summary>
     public TimeSpan? DropEvery { get; init; }
 
-    /// <summary>Stop answering anything, pings included, this long after a connection opened (a silent socket); null = never.</summary>
-    public TimeSpan? SilentAfter { get; init; }
+    /// <summary>Stop answering anything, pings included, once a subscription is acknowledged (a connection gone silent).</summary>
+    public bool SilentAfterSubscribe { get; init; }
 
     /// <summary>Frames sent as they are right after each subscription is acknowledged: malformed JSON, unknown events, …</summary>
     public IReadOnlyList<string> InjectFrames { get; init; } = [];

@@ -13,42 +13,42 @@ internal sealed class StreamSession(WebSocket socket, PolygonStubOptions options
     private readonly Dictionary<string, SymbolCursor> _subscribed = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stop = new();
-    private string? _evictedWith;
+    private readonly TaskCompletionSource<string> _evicted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _silent;
 
     /// <summary>The key this session authenticated with (null before).</summary>
     public string? Key { get; private set; }
 
     public async Task RunAsync(CancellationToken aborted)
     {
+        // Cancelling a pending receive aborts a WebSocket, so the loops are only cancelled on the way out; eviction
+        // and the faults are signalled beside them.
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, _stop.Token);
         var ct = linked.Token;
-        var faults = options.Stream;
-        var started = DateTimeOffset.UtcNow;
         try
         {
             await SendAsync([Status("connected", "Connected Successfully")], ct).ConfigureAwait(false);
             var receive = ReceiveLoopAsync(ct);
             var minutes = MinuteLoopAsync(ct);
-            var drop = faults.DropEvery is { } every ? Task.Delay(every, ct) : Task.Delay(Timeout.Infinite, ct);
-            var silent = faults.SilentAfter is { } after ? Task.Delay(after, ct) : Task.Delay(Timeout.Infinite, ct);
-            var first = await Task.WhenAny(receive, minutes, drop, silent).ConfigureAwait(false);
-            if (first == silent && !ct.IsCancellationRequested)
+            var drop = options.Stream.DropEvery is { } every ? Task.Delay(every, ct) : Task.Delay(Timeout.Infinite, ct);
+            var first = await Task.WhenAny(receive, minutes, drop, _evicted.Task).ConfigureAwait(false);
+            if (first == receive && _silent)
             {
                 // Nothing more is read (so pings go unanswered) or sent, until the client gives up.
-                await _stop.CancelAsync().ConfigureAwait(false);
                 await Task.Delay(Timeout.Infinite, aborted).ConfigureAwait(false);
             }
-
-            if (first == drop && !ct.IsCancellationRequested)
+            else if (first == drop && !ct.IsCancellationRequested)
             {
                 socket.Abort(); // no close frame: a cut connection
-                return;
             }
-
-            if (_evictedWith is { } reason)
+            else if (first == _evicted.Task)
             {
-                await SendAsync([Status("max_connections", reason)], CancellationToken.None).ConfigureAwait(false);
-                await socket.CloseAsync(WebSocketCloseStatus.PolicyViolation, "max_connections", CancellationToken.None).ConfigureAwait(false);
+                await SendAsync([Status("max_connections", await _evicted.Task.ConfigureAwait(false))], ct).ConfigureAwait(false);
+                using var closing = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                closing.CancelAfter(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "max_connections", closing.Token).ConfigureAwait(false);
+                // Until the client closes too (or gives up): aborting now could discard the frames not yet flushed.
+                await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(2), ct)).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException or ObjectDisposedException)
@@ -57,17 +57,13 @@ internal sealed class StreamSession(WebSocket socket, PolygonStubOptions options
         }
         finally
         {
+            await _stop.CancelAsync().ConfigureAwait(false);
             socket.Abort();
-            _ = started;
         }
     }
 
     /// <summary>A newer connection authenticated with this key: tell this one and close it.</summary>
-    public void Evict(string message)
-    {
-        _evictedWith = message;
-        _stop.Cancel();
-    }
+    public void Evict(string message) => _evicted.TrySetResult(message);
 
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
@@ -82,7 +78,7 @@ internal sealed class StreamSession(WebSocket socket, PolygonStubOptions options
             if (!received.EndOfMessage) continue;
             await HandleAsync(message.ToArray(), ct).ConfigureAwait(false);
             message.SetLength(0);
-            if (socket.State != WebSocketState.Open) return;
+            if (socket.State != WebSocketState.Open || _silent) return;
         }
     }
 
@@ -138,6 +134,7 @@ internal sealed class StreamSession(WebSocket socket, PolygonStubOptions options
                 if (action == "subscribe")
                 {
                     foreach (var frame in options.Stream.InjectFrames) await SendRawAsync(System.Text.Encoding.UTF8.GetBytes(frame), ct).ConfigureAwait(false);
+                    _silent = options.Stream.SilentAfterSubscribe;
                 }
 
                 return;
@@ -156,6 +153,7 @@ internal sealed class StreamSession(WebSocket socket, PolygonStubOptions options
         while (true)
         {
             now = options.CurrentNow().ToUnixTimeMilliseconds();
+            if (_silent) await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
             var wait = (next + 60_000 - now) / speed;
             if (wait > 0)
             {

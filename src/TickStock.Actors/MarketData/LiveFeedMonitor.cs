@@ -44,7 +44,8 @@ public sealed record LiveFeedStatus(
     long Backfilled,
     long BackfillsAbandoned,
     long? LastBarEndMs,
-    IReadOnlyDictionary<string, long> BadFrames)
+    IReadOnlyDictionary<string, long> BadFrames,
+    string? LastDisconnect)
 {
     public bool Connected => State == LiveFeedState.Streaming;
 
@@ -64,6 +65,7 @@ public sealed class LiveFeedMonitor
     private LiveFeedState _state = LiveFeedState.Connecting;
     private LiveFeedProblem _problem;
     private string? _reason;
+    private string? _lastDisconnect;
     private DateTimeOffset? _nextAttemptAt;
     private int _subscribed;
     private long _connections;
@@ -79,7 +81,7 @@ public sealed class LiveFeedMonitor
             var bad = new Dictionary<string, long>(StringComparer.Ordinal);
             foreach (var kind in BadFrameKinds.All) bad[kind.Name()] = _badFrames[(int)kind];
             return new LiveFeedStatus(_url, _state, _problem, _reason, _nextAttemptAt, _subscribed, _connections, _reconnects, _received,
-                _counts.Delivered, _counts.Duplicates, _counts.OutsideSession, _counts.Backfilled, _counts.Abandoned, _lastBarEndMs, bad);
+                _counts.Delivered, _counts.Duplicates, _counts.OutsideSession, _counts.Backfilled, _counts.Abandoned, _lastBarEndMs, bad, _lastDisconnect);
         }
     }
 
@@ -125,6 +127,7 @@ public sealed class LiveFeedMonitor
             _state = LiveFeedState.WaitingToReconnect;
             _problem = problem;
             _reason = reason;
+            _lastDisconnect = reason;
             _nextAttemptAt = nextAttemptAt;
             _subscribed = 0;
             if (wasConnected) _reconnects++;

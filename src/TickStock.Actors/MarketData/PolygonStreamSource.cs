@@ -205,13 +205,14 @@ public sealed class PolygonStreamSource
                 size = 0;
             }
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             reason = "stopped";
         }
-        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is WebSocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
-            reason = "connection lost: " + ex.GetBaseException().Message;
+            // A missing pong aborts the socket, which ends the pending receive with the keep-alive's own message.
+            reason = "connection lost: " + (ex.InnerException is { } inner ? $"{ex.Message} ({inner.Message})" : ex.Message);
         }
 
         inputs.TryWrite(new ClosedInput(connection.Id, reason));

@@ -160,6 +160,8 @@ internal static class ManagementApi
             });
             if (live.Reason is { } reason) json.WriteString("reason", reason);
             else json.WriteNull("reason");
+            if (live.LastDisconnect is { } lastDrop) json.WriteString("last_disconnect", lastDrop);
+            else json.WriteNull("last_disconnect");
             if (live.NextAttemptAt is { } next) json.WriteNumber("next_attempt_in_seconds", Math.Max(0, Math.Round((next - now).TotalSeconds, 1)));
             json.WriteNumber("duplicates", live.Duplicates);
             json.WriteNumber("outside_session", live.OutsideSession);
