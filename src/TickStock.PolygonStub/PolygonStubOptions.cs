@@ -1,4 +1,4 @@
-using System.Globalization;
+using TickStock.Core.Calendar;
 
 namespace TickStock.PolygonStub;
 
@@ -61,12 +61,7 @@ public sealed record PolygonStubOptions
             return options;
         }
 
-        if (!DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var now))
-        {
-            throw new FormatException($"TICKSTOCK_NOW is not an ISO instant: '{raw}'");
-        }
-
-        return options with { Now = now };
+        return options with { Now = IsoInstant.TryParse(raw) ?? throw new FormatException($"TICKSTOCK_NOW is not an ISO instant: '{raw}'") };
     }
 
     internal DateTimeOffset CurrentNow() => Now ?? Time.GetUtcNow();

@@ -41,11 +41,7 @@ public sealed class TickStockOptions
     public DateTimeOffset? Now { get; set; }
 
     /// <summary>Parses a TICKSTOCK_NOW value; null when it is not an ISO-8601 instant.</summary>
-    public static DateTimeOffset? ParseNow(string? text) =>
-        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal, out var now)
-            ? now
-            : null;
+    public static DateTimeOffset? ParseNow(string? text) => TickStock.Core.Calendar.IsoInstant.TryParse(text);
 }
 
 /// <summary>The node's HTTP management endpoint (/healthz, /readyz, /metrics).</summary>

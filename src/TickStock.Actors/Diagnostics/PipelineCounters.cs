@@ -28,6 +28,8 @@ public static class PipelineCounters
     private static readonly long[] PublishedByTier = new long[Tiers.Count];
     private static readonly ConcurrentDictionary<int, long[]> PolygonByStatus = new();
     private static readonly long[] FeedBadFramesByKind = new long[BadFrameKinds.All.Count];
+    private static readonly ConcurrentDictionary<(string Channel, string Reason), long[]> RefusedInbound = new();
+    private static long _refusedInboundTotal;
     private static long _symbolsActive;
     private static long _feedReconnects;
 
@@ -82,6 +84,29 @@ public static class PipelineCounters
     }
 
     public static long Published(int tierIndex) => Interlocked.Read(ref PublishedByTier[tierIndex]);
+
+    /// <summary>
+    /// One message from outside (a job control, health check or tick message) refused as malformed
+    /// or invalid. The channel is one the daemon subscribed to and the reason one of a fixed set,
+    /// so hostile input cannot grow the label space.
+    /// </summary>
+    public static void InboundRefused(string channel, string reason)
+    {
+        Interlocked.Increment(ref RefusedInbound.GetOrAdd((channel, reason), static _ => new long[1])[0]);
+        Interlocked.Increment(ref _refusedInboundTotal);
+    }
+
+    /// <summary>Messages refused on every channel since the process started.</summary>
+    public static long InboundRefusedTotal => Interlocked.Read(ref _refusedInboundTotal);
+
+    public static IEnumerable<Measurement<long>> InboundRefusals()
+    {
+        foreach (var ((channel, reason), cell) in RefusedInbound)
+        {
+            yield return new Measurement<long>(Interlocked.Read(ref cell[0]),
+                new KeyValuePair<string, object?>("channel", channel), new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
 
     /// <summary>One provider request answered with <paramref name="status"/> (0: no HTTP answer).</summary>
     public static void PolygonRequest(int status) =>

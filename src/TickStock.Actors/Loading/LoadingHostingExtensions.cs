@@ -8,6 +8,7 @@ using Npgsql;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Polygon;
+using TickStock.Actors.Publishing;
 
 namespace TickStock.Actors.Loading;
 
@@ -90,7 +91,7 @@ public static class LoadingHostingExtensions
                 var loggerFactory = services.GetService<ILoggerFactory>();
                 var limiter = RedisTokenBucket.For(redis, polygon.ApiKey, polygon.RatePerMinute, embedded);
                 var client = new PolygonClient(
-                    PolygonClientSettings.For(polygon, ct => baseUrl.Task.WaitAsync(ct)),
+                    PolygonClientSettings.For(polygon, ct => baseUrl.Task.WaitAsync(ct), services.GetService<ProducerStats>()?.Provider),
                     limiter,
                     loggerFactory?.CreateLogger<PolygonClient>());
                 var store = new JobStore(dataSource);

@@ -1,4 +1,5 @@
 using Akka.Event;
+using TickStock.Actors.Diagnostics;
 using TickStock.Core.Diagnostics;
 using TickStock.Core.Jobs;
 
@@ -18,6 +19,7 @@ public sealed class RefusedMessageLog(int loggedInFull)
     public void Refused(ILoggingAdapter log, string channel, JobRejectReason reason, string? jobId, string? error)
     {
         ArgumentNullException.ThrowIfNull(log);
+        PipelineCounters.InboundRefused(channel, JobRejectReasons.Name(reason));
         if (_counter.Count(channel, reason.ToString()))
         {
             log.Warning("Refused a message on {0} ({1}{2}): {3}; {4} refused so far", channel, reason,

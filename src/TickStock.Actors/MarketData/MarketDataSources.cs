@@ -4,6 +4,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Npgsql;
 using StackExchange.Redis;
+using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Symbols;
 using TickStock.Core.BarFiles;
@@ -142,6 +143,7 @@ public static class MarketDataSources
                 }
 
                 long rejected = counters.CountRejected();
+                PipelineCounters.InboundRefused(channel, "invalid_tick");
                 if (rejected <= 10 || rejected % 1000 == 0)
                 {
                     log.Warning("Market data: rejected tick message #{0} on {1}: {2}", rejected, channel, payload is null ? "empty message" : TickMessageParser.Describe(payload));

@@ -57,16 +57,23 @@ public sealed record PolygonClientSettings
 
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Where every answer is recorded for the <c>polygon</c> health component (null: nowhere).</summary>
+    public ProviderAnswers? Answers { get; init; }
+
+    /// <summary>Clock of the recorded answers.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Page size: the provider's maximum, so a year of minutes takes ~5 calls.</summary>
     public int Limit { get; init; } = 50_000;
 
     /// <summary>The settings of the configured provider: its key (none for the embedded stub) and request timeout.</summary>
-    public static PolygonClientSettings For(Configuration.PolygonSettings polygon, Func<CancellationToken, Task<string>> baseUrl)
+    public static PolygonClientSettings For(Configuration.PolygonSettings polygon, Func<CancellationToken, Task<string>> baseUrl, ProviderAnswers? answers = null)
     {
         ArgumentNullException.ThrowIfNull(polygon);
         return new PolygonClientSettings
         {
             BaseUrl = baseUrl,
+            Answers = answers,
             ApiKey = polygon.UsesEmbeddedStub ? null : polygon.ApiKey,
             RequestTimeout = polygon.RequestTimeout,
         };
@@ -190,12 +197,14 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
             if (status == 0 || readError is not null || body is null)
             {
                 var reason = readError ?? response.ErrorException?.Message ?? response.ErrorMessage ?? response.ResponseStatus.ToString();
+                settings.Answers?.Record(0, reason, settings.Time.GetUtcNow());
                 await BackOffOrThrowAsync(++attempts, backoff.Next(), what, "network error: " + reason, ct).ConfigureAwait(false);
                 continue;
             }
 
             if (status == 200)
             {
+                settings.Answers?.Record(status, null, settings.Time.GetUtcNow());
                 var parsed = body.Error is { } tooLarge
                     ? new PolygonParseResult<PolygonAggregatesEnvelope>(null, "body " + tooLarge)
                     : PolygonResponseParser.ParseAggregateBars(body.Span, bars);
@@ -211,6 +220,7 @@ public sealed class PolygonClient(PolygonClientSettings settings, IPolygonRateLi
             }
 
             var error = PolygonResponseParser.DescribeError(status, body.ToText());
+            settings.Answers?.Record(status, error.Text, settings.Time.GetUtcNow());
             switch (status)
             {
                 case 429:

@@ -4,6 +4,7 @@ using Akka.Event;
 using Akka.Hosting;
 using StackExchange.Redis;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.MarketData;
 using TickStock.Core.Contracts;
@@ -128,6 +129,7 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
             // The first few of each kind in full, then a count a minute: a flood cannot fill the disk
             // through the log. The total goes to health (redis component) through the stats.
             _stats.Malformed();
+            PipelineCounters.InboundRefused(_options.Pipeline.Channels.HealthCheck, HealthCheckRequest.Label(problem));
             if (_refused.Count(_options.Pipeline.Channels.HealthCheck, HealthCheckRequest.Kind(problem)))
             {
                 _log.Warning("Ignored a message on {0}: {1}; {2} ignored so far", _options.Pipeline.Channels.HealthCheck, problem, _refused.Total);
@@ -147,8 +149,8 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
         var snapshot = new HealthSnapshot(_redis.Endpoint, _redis.IsConnected, _stats.RedisDown, _stats.BufferedEvents,
             _stats.PostgresDown, _stats.SpillFailing, _stats.RowsSpilled, member.Status, member.Address.ToString(),
             _options.MarketData.Source.Name(), null,
-            _options.Polygon.UsesEmbeddedStub ? "embedded local stub" : "provider API key configured",
-            _stats.MalformedMessages, _stats.PatternsDetected, _stats.UptimeSeconds);
+            _stats.Provider.Assess(_clock.GetUtcNow(), _options.Polygon.UsesEmbeddedStub ? "embedded local stub" : "provider API key configured"),
+            PipelineCounters.InboundRefusedTotal, _stats.PatternsDetected, _stats.UptimeSeconds);
         if (feed is null) Self.Tell(new Snapshot(snapshot));
         else WithFeedAsync(snapshot, feed, _clock.GetUtcNow()).PipeTo(Self, success: s => new Snapshot(s));
     }

@@ -1,5 +1,6 @@
 using Akka.Cluster;
 using TickStock.Core.Contracts;
+using TickStock.Core.Polygon;
 
 namespace TickStock.Actors.Publishing;
 
@@ -16,8 +17,8 @@ public sealed record HealthSnapshot(
     string ClusterAddress,
     string MarketDataSource,
     MarketDataState? MarketData,
-    string PolygonDetail,
-    long MalformedHealthChecks,
+    ProviderVerdict Polygon,
+    long RefusedInbound,
     long PatternsDetected,
     long UptimeSeconds);
 
@@ -55,7 +56,7 @@ public static class HealthAssessment
     public static ComponentHealth Redis(HealthSnapshot s)
     {
         ArgumentNullException.ThrowIfNull(s);
-        var checks = s.MalformedHealthChecks > 0 ? $"; {s.MalformedHealthChecks} malformed health checks ignored" : "";
+        var checks = s.RefusedInbound > 0 ? $"; {s.RefusedInbound} malformed messages refused on the daemon's channels" : "";
         if (!s.RedisConnected) return new(ComponentState.Degraded, $"unreachable at {s.RedisEndpoint}; {s.BufferedEvents} events buffered{checks}");
         return s.RedisPublishFailing && s.BufferedEvents > 0
             ? new(ComponentState.Degraded, $"connected to {s.RedisEndpoint}; {s.BufferedEvents} events waiting to be published{checks}")
@@ -73,7 +74,7 @@ public static class HealthAssessment
 
     /// <summary>
     /// The provider: an error when its stream refused us for a reason only a person can fix (the key was rejected, or
-    /// another process uses the key); the daemon keeps running and retries slowly.
+    /// another process uses the key; the daemon keeps running and retries slowly); otherwise what its REST answers say.
     /// </summary>
     public static ComponentHealth Polygon(HealthSnapshot s)
     {
@@ -83,7 +84,7 @@ public static class HealthAssessment
             return new(ComponentState.Error, $"{live.Reason}{RetryIn(s.MarketData.LiveRetryIn)}");
         }
 
-        return new(ComponentState.Healthy, s.PolygonDetail);
+        return new(s.Polygon.State, s.Polygon.Detail);
     }
 
     private static string RetryIn(TimeSpan? wait) => wait is { } w

@@ -40,5 +40,14 @@ public static class HealthCheckRequest
             : problem;
     }
 
+    /// <summary>The kind as a metric label: a fixed set, whatever the message said.</summary>
+    public static string Label(string problem) => Kind(problem) switch
+    {
+        "oversized" => "oversized",
+        "malformed JSON" => "malformed_json",
+        "not a health_check" => "not_a_health_check",
+        _ => "invalid",
+    };
+
     private static string Truncate(string? text) => text is null ? "" : text.Length <= 40 ? text : text[..40] + "…";
 }

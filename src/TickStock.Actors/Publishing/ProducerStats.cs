@@ -1,3 +1,5 @@
+using TickStock.Core.Polygon;
+
 namespace TickStock.Actors.Publishing;
 
 /// <summary>
@@ -23,6 +25,9 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     private long _spillFailures;
 
     public DateTimeOffset StartedAt { get; } = (clock ?? TimeProvider.System).GetUtcNow();
+
+    /// <summary>The provider's recent answers to this process's requests (the <c>polygon</c> health component).</summary>
+    public ProviderAnswers Provider { get; } = new();
 
     public long PatternsDetected => Interlocked.Read(ref _patternsDetected);
     public long PatternsPublished => Interlocked.Read(ref _patternsPublished);

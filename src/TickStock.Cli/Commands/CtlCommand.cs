@@ -12,7 +12,7 @@ namespace TickStock.Cli.Commands;
 /// </summary>
 internal static class CtlCommand
 {
-    private const string DefaultNode = "127.0.0.1:9110";
+    internal const string DefaultNode = "127.0.0.1:9110";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     public static Command Create()

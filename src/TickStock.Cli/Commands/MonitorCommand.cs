@@ -19,7 +19,8 @@ internal static class MonitorCommand
         var watch = new Option<bool>("--watch") { Description = "Refresh every --interval seconds until Ctrl+C." };
         var interval = new Option<double>("--interval") { Description = "Refresh period for --watch, seconds.", DefaultValueFactory = _ => 2 };
         var window = new Option<int>("--minutes") { Description = "How far back flows and counts look.", DefaultValueFactory = _ => 60 };
-        var command = new Command("monitor", "Show producer liveness and pattern-flow health as the consumer sees it.") { watch, interval, window };
+        var node = new Option<string?>("--node") { Description = "host:port of a node's management endpoint for the node view (default TICKSTOCK_CTL_NODE, else 127.0.0.1:9110); skipped when it does not answer." };
+        var command = new Command("monitor", "Show producer liveness and pattern-flow health as the consumer sees it, and the cluster as a node sees it.") { watch, interval, window, node };
         command.SetAction((parse, ct) => CliServices.RunAsync(async () =>
         {
             var options = CliServices.Options();
@@ -31,7 +32,9 @@ internal static class MonitorCommand
                 AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 160;
             }
 
-            var snapshot = new MonitorSnapshot(db, redis.GetDatabase(), options.Pipeline.Channels.HeartbeatKey, parse.GetValue(window));
+            using var nodeView = MonitorNodeView.For(parse.GetValue(node))
+                ?? throw new CliException($"--node '{parse.GetValue(node)}' is not host:port", ExitCodes.ConfigurationError);
+            var snapshot = new MonitorSnapshot(db, redis.GetDatabase(), options.Pipeline.Channels.HeartbeatKey, parse.GetValue(window), nodeView);
             if (!parse.GetValue(watch))
             {
                 AnsiConsole.Write(await snapshot.RenderAsync(ct).ConfigureAwait(false));
@@ -61,7 +64,7 @@ internal static class MonitorCommand
 }
 
 /// <summary>Reads everything the monitor shows; pure rendering of the results.</summary>
-internal sealed class MonitorSnapshot(NpgsqlDataSource db, IDatabase redis, string heartbeatKey, int minutes)
+internal sealed class MonitorSnapshot(NpgsqlDataSource db, IDatabase redis, string heartbeatKey, int minutes, MonitorNodeView? node = null)
 {
     public async Task<IRenderable> RenderAsync(CancellationToken ct)
     {
@@ -70,10 +73,14 @@ internal sealed class MonitorSnapshot(NpgsqlDataSource db, IDatabase redis, stri
         {
             new Rule($"[bold]TickStock monitor[/] — {now:yyyy-MM-dd HH:mm:ss} UTC, last {minutes} min").LeftJustified(),
             await LivenessAsync(now, ct).ConfigureAwait(false),
+        };
+        if (node is not null) rows.Add(await node.RenderAsync(ct).ConfigureAwait(false));
+        rows.AddRange(
+        [
             await FlowsAsync(ct).ConfigureAwait(false),
             await UnreceivedAsync(ct).ConfigureAwait(false),
             await CheckpointsAsync(ct).ConfigureAwait(false),
-        };
+        ]);
         return new Rows(rows);
     }
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using TickStock.Core.Calendar;
 using TickStock.PolygonStub;
 
 namespace TickStock.Cli.Commands;
@@ -55,7 +56,7 @@ internal static class PolygonStubCommand
             });
             if (now is not null)
             {
-                options = options with { Now = DateTimeOffset.Parse(now, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal) };
+                options = options with { Now = IsoInstant.TryParse(now) ?? throw new FormatException($"--now is not an ISO instant: '{now}'") };
             }
         }
         catch (FormatException ex)

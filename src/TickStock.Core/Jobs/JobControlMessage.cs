@@ -94,6 +94,18 @@ public enum JobRejectReason
 /// <summary>Classifies data-load messages the parser refused.</summary>
 public static class JobRejectReasons
 {
+    /// <summary>The reason as a metric label and log word.</summary>
+    public static string Name(JobRejectReason reason) => reason switch
+    {
+        JobRejectReason.Oversized => "oversized",
+        JobRejectReason.MalformedJson => "malformed_json",
+        JobRejectReason.NotAnObject => "not_an_object",
+        JobRejectReason.NoJobId => "no_job_id",
+        JobRejectReason.UnknownAction => "unknown_action",
+        JobRejectReason.InvalidJob => "invalid_job",
+        _ => "none",
+    };
+
     public static JobRejectReason Of(JobParseResult parsed)
     {
         ArgumentNullException.ThrowIfNull(parsed);

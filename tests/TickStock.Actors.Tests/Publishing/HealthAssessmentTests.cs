@@ -1,6 +1,7 @@
 using Akka.Cluster;
 using TickStock.Actors.Publishing;
 using TickStock.Core.Contracts;
+using TickStock.Core.Polygon;
 
 namespace TickStock.Actors.Tests.Publishing;
 
@@ -10,7 +11,8 @@ public class HealthAssessmentTests
     private static readonly HealthSnapshot AllWell = new(
         "127.0.0.1:6379", RedisConnected: true, RedisPublishFailing: false, BufferedEvents: 0, PostgresDown: false, SpillFailing: false,
         RowsSpilled: 0, MemberStatus.Up, "akka.tcp://tickstock@localhost:1", "synthetic",
-        new MarketDataState(Running: true, Failures: 0, TimeSpan.FromSeconds(2)), "embedded local stub", 0, 10, 60);
+        new MarketDataState(Running: true, Failures: 0, TimeSpan.FromSeconds(2)),
+        new ProviderVerdict(ComponentState.Healthy, "embedded local stub; no requests yet"), 0, 10, 60);
 
     private static string Status(HealthReport report, string component) => HealthReport.Name(report.Components[component].State);
 
@@ -58,5 +60,15 @@ public class HealthAssessmentTests
         var detail = HealthAssessment.Assess(AllWell with { PostgresDown = true, SpillFailing = true }).Components["postgres"];
         Assert.Equal(ComponentState.Degraded, detail.State);
         Assert.Contains("spill file cannot be written", detail.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Polygon_carries_the_provider_s_verdict()
+    {
+        var refused = new ProviderVerdict(ComponentState.Error, "provider API key configured: the provider rejected the API key (401)");
+        var report = HealthAssessment.Assess(AllWell with { Polygon = refused });
+        Assert.Equal("error", Status(report, "polygon"));
+        Assert.Equal(refused.Detail, report.Components["polygon"].Detail);
+        Assert.Equal(ComponentState.Error, report.Overall);
     }
 }

@@ -73,7 +73,8 @@ public partial class TestPatternAndMonitorTests
         await redis.GetDatabase().StringSetAsync(names.HeartbeatKey,
             (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0).ToString(System.Globalization.CultureInfo.InvariantCulture), TimeSpan.FromSeconds(60));
 
-        using var run = ChildProcess.StartCli(["monitor"], names.Environment(new Dictionary<string, string?>
+        // A port nothing listens on: a developer's running node must not appear in this test's output.
+        using var run = ChildProcess.StartCli(["monitor", "--node", "127.0.0.1:1"], names.Environment(new Dictionary<string, string?>
         {
             ["TICKSTOCK_PG"] = schema.ConnectionString,
             ["COLUMNS"] = "200",

@@ -69,7 +69,8 @@ public partial class ManagementEndpointTests
     public async Task Metrics_is_Prometheus_text_and_its_counters_rise_while_patterns_flow()
     {
         await using var schema = await ScratchSchema.CreateAsync("mgmt");
-        using var daemon = ChildProcess.StartCli(["run"], new IsolatedChannels("mgmt").Environment(new Dictionary<string, string?>
+        var names = new IsolatedChannels("mgmt");
+        using var daemon = ChildProcess.StartCli(["run"], names.Environment(new Dictionary<string, string?>
         {
             ["TICKSTOCK_PG"] = schema.ConnectionString,
             ["TICKSTOCK_MARKET_DATA"] = "synthetic",
@@ -123,6 +124,33 @@ public partial class ManagementEndpointTests
         // The latency histogram appears with its first observation; every published event is observed.
         Assert.Contains(later.Keys, k => k.Name == "tickstock_publish_latency_seconds_bucket" && k.Labels == "le=\"+Inf\"");
         Assert.True(Sum(later, "tickstock_publish_latency_seconds_count") > 0);
+
+        // Refused input from outside is counted by channel and reason (issue 18.12), twice here on
+        // the job channel and once on the health-check channel; nothing about it is logged per message.
+        await using (var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(LocalServices.RedisConfiguration))
+        {
+            var subscriber = redis.GetSubscriber();
+            var jobs = StackExchange.Redis.RedisChannel.Literal(names.JobChannel);
+            await subscriber.PublishAsync(jobs, "{not json");
+            await subscriber.PublishAsync(jobs, "[1,2]");
+            await subscriber.PublishAsync(StackExchange.Redis.RedisChannel.Literal(names.HealthCheck), "{not json");
+        }
+
+        var jobMalformed = new Sample("tickstock_inbound_refused_total", $"channel=\"{names.JobChannel}\",reason=\"malformed_json\"");
+        var jobNotObject = new Sample("tickstock_inbound_refused_total", $"channel=\"{names.JobChannel}\",reason=\"not_an_object\"");
+        var checkMalformed = new Sample("tickstock_inbound_refused_total", $"channel=\"{names.HealthCheck}\",reason=\"malformed_json\"");
+        deadline = DateTime.UtcNow + ChangeTimeout;
+        do
+        {
+            await Task.Delay(250, TestContext.Current.CancellationToken);
+            later = await ScrapeAsync(http);
+        }
+        while (!(later.ContainsKey(jobMalformed) && later.ContainsKey(jobNotObject) && later.ContainsKey(checkMalformed)) && DateTime.UtcNow < deadline);
+
+        Assert.True(later.TryGetValue(jobMalformed, out var refusedJson) && refusedJson == 1, string.Join('\n', later.Keys.Where(k => k.Name.StartsWith("tickstock_inbound", StringComparison.Ordinal))) + "\n" + daemon.Output);
+        Assert.Equal(1, later[jobNotObject]);
+        Assert.Equal(1, later[checkMalformed]);
+        Assert.Equal("counter", Types["tickstock_inbound_refused_total"]);
 
         daemon.Signal(System.Runtime.InteropServices.PosixSignal.SIGTERM);
         Assert.Equal(0, await daemon.WaitForExitAsync(TimeSpan.FromSeconds(15)));

@@ -14,8 +14,11 @@ using TickStock.Testing;
 namespace TickStock.EndToEnd.Tests.Loading;
 
 /// <summary>
-/// One isolated loading scenario: a scratch schema, a data folder with universes, job channels and
-/// status keys of its own (so parallel daemons never see each other's jobs), and daemon processes.
+/// One isolated loading scenario: a scratch schema, a data folder with universes, and every Redis
+/// channel and key of its own (<see cref="IsolatedChannels"/>: job channels and status keys, so
+/// parallel daemons never see each other's jobs, and the heartbeat keys and health and pattern
+/// channels, so a developer's daemon or <c>tickstock monitor</c> never sees test traffic), and
+/// daemon processes.
 /// </summary>
 internal sealed class LoadingHarness : IAsyncDisposable
 {
@@ -23,15 +26,16 @@ internal sealed class LoadingHarness : IAsyncDisposable
 
     private readonly List<ChildProcess> _daemons = [];
 
-    private LoadingHarness(ScratchSchema schema, string dataDirectory, ConnectionMultiplexer redis, string tag)
+    private LoadingHarness(ScratchSchema schema, string dataDirectory, ConnectionMultiplexer redis)
     {
         Schema = schema;
         DataDirectory = dataDirectory;
         Redis = redis;
-        JobChannel = $"test.{tag}.jobs.data_load";
-        ControlChannel = $"test.{tag}.jobs.control";
-        StatusPrefix = $"test.{tag}.jobs.status:";
+        Names = new IsolatedChannels("load");
     }
+
+    /// <summary>The scenario's channel and key names.</summary>
+    public IsolatedChannels Names { get; }
 
     public ScratchSchema Schema { get; }
 
@@ -39,11 +43,11 @@ internal sealed class LoadingHarness : IAsyncDisposable
 
     public ConnectionMultiplexer Redis { get; }
 
-    public string JobChannel { get; }
+    public string JobChannel => Names.JobChannel;
 
-    public string ControlChannel { get; }
+    public string ControlChannel => Names.JobControlChannel;
 
-    public string StatusPrefix { get; }
+    public string StatusPrefix => Names.JobStatusPrefix;
 
     public static async Task<LoadingHarness> CreateAsync(string prefix)
     {
@@ -51,7 +55,7 @@ internal sealed class LoadingHarness : IAsyncDisposable
         var data = Path.Combine(Path.GetTempPath(), "tickstock-load-" + schema.Name);
         Directory.CreateDirectory(Path.Combine(data, "universes"));
         var redis = await ConnectionMultiplexer.ConnectAsync(LocalServices.RedisConfiguration);
-        return new LoadingHarness(schema, data, redis, schema.Name);
+        return new LoadingHarness(schema, data, redis);
     }
 
     public void WriteUniverse(string fileName, string content) =>
@@ -59,19 +63,15 @@ internal sealed class LoadingHarness : IAsyncDisposable
 
     public Dictionary<string, string?> Environment(string now, IReadOnlyDictionary<string, string?>? extra = null)
     {
-        var env = new Dictionary<string, string?>
+        var env = Names.Environment(new Dictionary<string, string?>
         {
             ["TICKSTOCK_PG"] = Schema.ConnectionString,
             ["TICKSTOCK_MARKET_DATA"] = "none",
             ["TICKSTOCK_DATA_DIR"] = DataDirectory,
             ["TICKSTOCK_NOW"] = now,
-            ["TICKSTOCK_JOBS_CHANNEL"] = JobChannel,
-            ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = ControlChannel,
-            ["TICKSTOCK_JOBS_STATUS_PREFIX"] = StatusPrefix,
-            ["TICKSTOCK_HTTP"] = "127.0.0.1:0",
             ["POLYGON_API_KEY"] = null,
             ["POLYGON_BASE_URL"] = null,
-        };
+        });
         if (extra is not null)
         {
             foreach (var (k, v) in extra)

@@ -1,6 +1,8 @@
 using System.Globalization;
 using TickStock.Actors.Polygon;
+using TickStock.Core.Contracts;
 using TickStock.Core.Market;
+using TickStock.Core.Polygon;
 using TickStock.PolygonStub;
 
 namespace TickStock.EndToEnd.Tests.Loading;
@@ -104,5 +106,45 @@ public class PolygonClientTests
         Assert.Equal(1, stub.Stats.ByStatus[502]);
         Assert.Equal(1, stub.Stats.ByStatus[504]);
         Assert.Equal(5, client.Calls);
+    }
+
+    [Fact]
+    public async Task The_provider_s_answers_reach_the_polygon_health_component()
+    {
+        await using var stub = await RecordingStub.StartAsync(new PolygonStubOptions
+        {
+            RequiredApiKey = "good",
+            Now = Now,
+            Faults = new PolygonStubFaults { Sequence = [0, 0, 429, 429, 429, 0], RetryAfterSeconds = 0 },
+        });
+        var answers = new ProviderAnswers();
+        PolygonClient With(string key) => new(new PolygonClientSettings
+        {
+            BaseUrl = _ => Task.FromResult(stub.BaseUrl),
+            ApiKey = key,
+            BaseDelay = TimeSpan.FromMilliseconds(20),
+            RateLimitWindow = TimeSpan.FromHours(1),
+            Answers = answers,
+        }, UnlimitedRateLimiter.Instance);
+
+        using var wrong = With("bad");
+        using var right = With("good");
+        await Assert.ThrowsAsync<PolygonException>(() => ReadAll(wrong, "AAPL", "day"));
+        var refused = answers.Assess(DateTimeOffset.UtcNow, "provider");
+        Assert.Equal(ComponentState.Error, refused.State);
+        Assert.Contains("rejected the API key (401)", refused.Detail, StringComparison.Ordinal);
+        Assert.Contains("Unknown API Key", refused.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("bad", refused.Detail.Replace("rejected", "", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        // The stub's fault sequence counts every request (the refused one took the first 0). A
+        // success clears the refusal; three 429s within a minute are a storm even though the
+        // request then succeeds, and it ends when they are a minute old.
+        Assert.Equal(9, (await ReadAll(right, "AAPL", "day")).Count);
+        Assert.Equal(ComponentState.Healthy, answers.Assess(DateTimeOffset.UtcNow, "provider").State);
+        Assert.Equal(9, (await ReadAll(right, "MSFT", "day")).Count);
+        var throttled = answers.Assess(DateTimeOffset.UtcNow, "provider");
+        Assert.Equal(ComponentState.Degraded, throttled.State);
+        Assert.Contains("3 answers 429", throttled.Detail, StringComparison.Ordinal);
+        Assert.Equal(ComponentState.Healthy, answers.Assess(DateTimeOffset.UtcNow + ProviderAnswers.StormWindow + TimeSpan.FromSeconds(1), "provider").State);
     }
 }
