@@ -84,6 +84,7 @@ public static class PolygonStubEndpoints
         }
 
         var stream = new StreamEndpoint(options, data, stats);
+        app.Lifetime.ApplicationStopping.Register(stream.Stop);
         app.UseWebSockets();
         app.Map("/stocks", stream.AcceptAsync);
 

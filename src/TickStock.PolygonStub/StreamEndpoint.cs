@@ -16,6 +16,10 @@ internal sealed class StreamEndpoint(PolygonStubOptions options, MarketData data
         "Maximum number of websocket connections exceeded. You have reached the connection limit for your account. Please contact support at https://polygon.io/contact to increase your limit.";
 
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>The server stops: every stream connection ends now rather than holding the shutdown up.</summary>
+    public void Stop() => _stopping.Cancel();
     private readonly List<StreamSession> _authenticated = [];
 
     public async Task AcceptAsync(HttpContext context)
@@ -31,7 +35,8 @@ internal sealed class StreamEndpoint(PolygonStubOptions options, MarketData data
         var session = new StreamSession(socket, options, data, this);
         try
         {
-            await session.RunAsync(context.RequestAborted).ConfigureAwait(false);
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
+            await session.RunAsync(ended.Token).ConfigureAwait(false);
         }
         finally
         {

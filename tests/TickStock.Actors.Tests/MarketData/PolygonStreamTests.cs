@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
+using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
@@ -8,6 +9,7 @@ using TickStock.Actors.MarketData;
 using TickStock.Actors.Polygon;
 using TickStock.Actors.Symbols;
 using TickStock.Core.Feed;
+using TickStock.Actors.Hosting;
 using TickStock.PolygonStub;
 
 namespace TickStock.Actors.Tests.MarketData;
@@ -201,5 +203,50 @@ public sealed class PolygonStreamTests : Akka.Hosting.TestKit.TestKit
         {
             run.Shutdown();
         }
+    }
+}
+
+/// <summary>Issue 15.6: the polygon source, as AddMarketData wires it, feeds the SymbolActors and patterns reach the pipeline.</summary>
+public sealed class PolygonFeedPipelineTests : Akka.Hosting.TestKit.TestKit
+{
+    private PolygonStubServer? _stub;
+
+    protected override void ConfigureAkka(Akka.Hosting.AkkaConfigurationBuilder builder, IServiceProvider provider)
+    {
+        // A stub whose market runs 20 minutes per second from 09:31 New York: a session's worth of minutes in ~20 s.
+        _stub = PolygonStubServer.StartAsync(new PolygonStubOptions { Now = new DateTimeOffset(2026, 12, 2, 14, 31, 0, TimeSpan.Zero), ClockSpeed = 1200 })
+            .GetAwaiter().GetResult();
+        var stub = _stub;
+        var cluster = new Configuration.NodeClusterSettings();
+        builder.AddTickStockCluster(cluster).AddSymbolSharding(cluster).AddMarketData(new MarketDataSourceSettings
+        {
+            Source = Configuration.MarketDataSource.Polygon,
+            PolygonStream = (_, log) => new PolygonStreamSource(
+                new PolygonStreamSettings { Url = _ => Task.FromResult(PolygonStreamSetup.StreamUrlOf(stub.BaseUrl)), ApiKey = "k", Universe = ["AAPL", "MSFT", "NVDA", "TSLA", "SPY"] },
+                new PolygonMinuteBackfill(new PolygonClient(new PolygonClientSettings { BaseUrl = _ => Task.FromResult(stub.BaseUrl) }, UnlimitedRateLimiter.Instance)), log),
+        });
+    }
+
+    protected override async Task AfterAllAsync()
+    {
+        if (_stub is not null) await _stub.DisposeAsync();
+        await base.AfterAllAsync();
+    }
+
+    [Fact]
+    public async Task Patterns_flow_from_the_stream_through_the_SymbolActors_to_the_pipeline()
+    {
+        await AwaitConditionAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(Sys).SelfMember.Status == Akka.Cluster.MemberStatus.Up), TimeSpan.FromSeconds(20));
+        var pipeline = CreateTestProbe();
+        Akka.Hosting.ActorRegistry.For(Sys).Register<TickStock.Actors.Publishing.PatternPipeline>(pipeline.Ref, overwrite: true);
+
+        var detected = pipeline.FishForMessage<TickStock.Actors.Publishing.PatternCommands.PatternDetected>(m => m.Event.Tier == "intraday", TimeSpan.FromSeconds(90));
+
+        Assert.Contains(detected.Event.Symbol, new[] { "AAPL", "MSFT", "NVDA", "TSLA", "SPY" });
+        Assert.Null(detected.Event.Problem());
+        var feed = await Akka.Hosting.ActorRegistry.For(Sys).GetAsync<MarketDataFeedActor>();
+        var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(10));
+        Assert.Equal("polygon", stats.Source);
+        Assert.True(stats.Live is { Connected: true, Subscribed: 5 } && stats.Live.Delivered > 0, $"{stats.Live}");
     }
 }
