@@ -17,6 +17,8 @@ public sealed class PolygonStubStats
     /// <summary>Stream connections closed with <c>max_connections</c> because a newer one used the same key.</summary>
     public long StreamEvictions => Interlocked.Read(ref _streamEvictions);
 
+    internal TimeProvider? MarketClock { get; set; }
+
     internal void StreamConnected() => Interlocked.Increment(ref _streamConnections);
 
     internal void StreamEvicted() => Interlocked.Increment(ref _streamEvictions);

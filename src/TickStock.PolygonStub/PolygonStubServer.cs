@@ -21,11 +21,22 @@ namespace TickStock.PolygonStub;
 /// </summary>
 public sealed class PolygonStubServer : IAsyncDisposable
 {
-    private PolygonStubServer(WebApplication app, string baseUrl, PolygonStubStats stats)
+    private PolygonStubServer(WebApplication app, string baseUrl, PolygonStubStats stats, TimeProvider clock)
     {
         App = app;
         BaseUrl = baseUrl;
         Stats = stats;
+        MarketClock = clock;
+    }
+
+    /// <summary>The clock of the stub's market (REST horizon and stream minutes).</summary>
+    public TimeProvider MarketClock { get; }
+
+    /// <summary>Re-anchors a <see cref="PolygonStubOptions.ClockSpeed"/> clock (the feed benchmark freezes it, then puts a minute boundary just ahead).</summary>
+    public void SetMarketClock(DateTimeOffset marketNow, double speed)
+    {
+        if (MarketClock is not ScaledTimeProvider scaled) throw new InvalidOperationException("the stub was started without ClockSpeed");
+        scaled.Set(marketNow, speed);
     }
 
     /// <summary>The running web application.</summary>
@@ -49,7 +60,7 @@ public sealed class PolygonStubServer : IAsyncDisposable
         var stats = app.MapPolygonStub(options);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new PolygonStubServer(app, address.TrimEnd('/'), stats);
+        return new PolygonStubServer(app, address.TrimEnd('/'), stats, stats.MarketClock ?? options.Time);
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
@@ -83,6 +94,7 @@ public static class PolygonStubEndpoints
             options = options with { Now = null, Time = new ScaledTimeProvider(start, speed, options.Time) };
         }
 
+        stats.MarketClock = options.Time;
         var stream = new StreamEndpoint(options, data, stats);
         app.Lifetime.ApplicationStopping.Register(stream.Stop);
         app.UseWebSockets();

@@ -147,17 +147,18 @@ internal sealed class StreamSession(WebSocket socket, PolygonStubOptions options
     /// <summary>At each minute boundary of the stub's clock, the minute that just ended for every subscribed symbol.</summary>
     private async Task MinuteLoopAsync(CancellationToken ct)
     {
-        var speed = options.Time is ScaledTimeProvider scaled ? scaled.Speed : 1.0;
         var now = options.CurrentNow().ToUnixTimeMilliseconds();
         var next = now - (now % 60_000); // the minute in progress ends first
         while (true)
         {
             now = options.CurrentNow().ToUnixTimeMilliseconds();
             if (_silent) await Task.Delay(Timeout.Infinite, ct).ConfigureAwait(false);
+            var speed = options.Time is ScaledTimeProvider scaled ? scaled.Speed : 1.0;
             var wait = (next + 60_000 - now) / speed;
             if (wait > 0)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, wait)), ct).ConfigureAwait(false);
+                // At most 200 ms at a time: the clock may be re-anchored meanwhile.
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Clamp(wait, 1, 200)), ct).ConfigureAwait(false);
                 continue;
             }
 
