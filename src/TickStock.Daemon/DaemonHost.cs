@@ -69,7 +69,7 @@ public static class DaemonHost
                 })
                 .AddTickStockCluster(options.Cluster)
                 .AddSymbolSharding(options.Cluster)
-                .AddPatternPipeline(options, StartupDetails(options))
+                .AddPatternPipeline(options, node => StartupDetails(options, node))
                 .AddHistoricalLoading(options, embeddedStub)
                 .AddMarketData(options, embeddedStub)
                 .WithTickStockHealthChecks();
@@ -138,9 +138,11 @@ public static class DaemonHost
     }
 
     /// <summary>details of the PRODUCER_STARTED row: where and how this node runs, never a secret.</summary>
-    private static string StartupDetails(TickStockOptions options) => WireFormat.Object(w =>
+    private static string StartupDetails(TickStockOptions options, string node) => WireFormat.Object(w =>
     {
-        w.WriteString("node", Environment.MachineName);
+        // The node's remoting address names it in a cluster (two nodes may share a machine); the host name says where.
+        w.WriteString("node", node);
+        w.WriteString("host", Environment.MachineName);
         w.WriteString("version", Version);
         w.WriteString("market_data", options.MarketData.Source.Name());
         w.WriteString("redis", ServiceEndpoints.DescribeRedis(options.Redis.Configuration));

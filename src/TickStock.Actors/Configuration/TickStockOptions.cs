@@ -225,27 +225,56 @@ public static class MarketDataSourceNames
 
 public sealed class NodeClusterSettings
 {
-    /// <summary>Address other nodes use to reach this one.</summary>
+    /// <summary>
+    /// Address remoting binds to (TICKSTOCK_AKKA_HOST). Loopback by default: a single node is reachable by nobody else.
+    /// A cluster node binds an address its peers can reach (or 0.0.0.0 with <see cref="PublicHostname"/>).
+    /// </summary>
     public string Hostname { get; set; } = "127.0.0.1";
 
-    /// <summary>Remoting port; 0 picks a free one (fine for a single self-joining node).</summary>
+    /// <summary>Address other nodes use to reach this one, when it differs from <see cref="Hostname"/> (TICKSTOCK_AKKA_PUBLIC_HOST: NAT, containers, 0.0.0.0 binds).</summary>
+    public string? PublicHostname { get; set; }
+
+    /// <summary>Remoting port (TICKSTOCK_AKKA_PORT); 0 picks a free one (fine for a single self-joining node).</summary>
     public int Port { get; set; }
+
+    /// <summary>Optional TLS of remoting (TICKSTOCK_AKKA_TLS_CERT, TICKSTOCK_AKKA_TLS_PASSWORD_FILE).</summary>
+    public RemotingTlsSettings Tls { get; set; } = new();
 
     /// <summary>Seed node addresses (akka.tcp://tickstock@host:port); empty → join itself.</summary>
     public IList<string> SeedNodes { get; set; } = new List<string>();
 
-    /// <summary>Roles of this node: symbols host SymbolActor shards, jobs may host the job singleton. Empty = both.</summary>
+    /// <summary>
+    /// Roles of this node (TICKSTOCK_ROLES): any of <see cref="Hosting.NodeRoles.All"/>. Empty = all of them, so a single
+    /// node runs everything.
+    /// </summary>
     public IList<string> Roles { get; set; } = new List<string>();
 
-    public static readonly IReadOnlyList<string> DefaultRoles = ["symbols", "jobs"];
+    /// <summary>The roles this node takes: <see cref="Roles"/> normalized, or every role when none is set. An unknown role is a <see cref="FormatException"/>.</summary>
+    public IReadOnlyList<string> EffectiveRoles => Hosting.NodeRoles.Normalize(Roles);
 
-    public IReadOnlyList<string> EffectiveRoles => Roles.Count == 0 ? DefaultRoles : Roles.ToList();
+    /// <summary>Whether this node takes <paramref name="role"/> (one of <see cref="Hosting.NodeRoles"/>).</summary>
+    public bool HasRole(string role) => EffectiveRoles.Contains(role, StringComparer.Ordinal);
 
     /// <summary>Shard count for symbol sharding: ~10× the largest expected node count.</summary>
     public int SymbolShards { get; set; } = 100;
 
     /// <summary>Idle time after which a SymbolActor is passivated.</summary>
     public TimeSpan SymbolIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+}
+
+/// <summary>
+/// TLS of the cluster's remoting. On when <see cref="CertificatePath"/> is set: every node presents the cluster's
+/// certificate and accepts only a peer presenting the same one (mutual TLS, pinned by thumbprint).
+/// </summary>
+public sealed class RemotingTlsSettings
+{
+    /// <summary>PKCS#12 file (.pfx/.p12) with the cluster certificate and its private key (TICKSTOCK_AKKA_TLS_CERT).</summary>
+    public string? CertificatePath { get; set; }
+
+    /// <summary>File holding the certificate's password (TICKSTOCK_AKKA_TLS_PASSWORD_FILE); the password itself is never configured nor logged.</summary>
+    public string? PasswordFile { get; set; }
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(CertificatePath);
 }
 
 /// <summary>Pattern pipeline: batching, buffers, heartbeats, health (contract §2–4).</summary>

@@ -36,6 +36,8 @@ public static class TickStockMetrics
             description: "Pattern events Redis acknowledged, by tier.");
         Meter.CreateObservableCounter("tickstock.audit.rows.spilled", () => _stats?.RowsSpilled ?? 0, unit: null,
             description: "Audit rows appended to the spill file because PostgreSQL was unreachable (since start).");
+        Meter.CreateObservableGauge("tickstock.audit.spill.rows", () => _stats?.SpillRowsHeld ?? 0, unit: null,
+            description: "Audit rows in the spill file now, waiting for PostgreSQL.");
         Meter.CreateObservableGauge("tickstock.redis.buffered.events", () => _stats?.BufferedEvents ?? 0, unit: null,
             description: "Pattern events waiting for Redis (in flight or queued).");
         Meter.CreateObservableCounter("tickstock.bars.processed", ObserveBars, unit: null,

@@ -14,7 +14,9 @@ public static class ClusterHostingExtensions
     /// <summary>
     /// Remoting + clustering from typed options, on top of hocon/akka.conf. With no seed nodes the
     /// node joins itself: a single-node cluster, so sharding and singletons work unchanged when
-    /// more nodes are added later.
+    /// more nodes are added later. Remoting binds <see cref="NodeClusterSettings.Hostname"/> (loopback
+    /// by default), advertises <see cref="NodeClusterSettings.PublicHostname"/> when set, and speaks
+    /// TLS with the cluster certificate when one is configured (<see cref="RemotingTls"/>).
     /// </summary>
     public static AkkaConfigurationBuilder AddTickStockCluster(this AkkaConfigurationBuilder builder, NodeClusterSettings settings)
     {
@@ -22,7 +24,7 @@ public static class ClusterHostingExtensions
         ArgumentNullException.ThrowIfNull(settings);
         builder
             .AddHocon(HoconFiles.Load("akka.conf"), HoconAddMode.Append)
-            .WithRemoting(new RemoteOptions { HostName = "0.0.0.0", PublicHostName = settings.Hostname, Port = settings.Port })
+            .WithRemoting(RemoteOptionsFor(settings))
             .WithClustering(new ClusterOptions
             {
                 Roles = settings.EffectiveRoles.ToArray(),
@@ -39,5 +41,22 @@ public static class ClusterHostingExtensions
         }
 
         return builder;
+    }
+
+    private static RemoteOptions RemoteOptionsFor(NodeClusterSettings settings)
+    {
+        var remote = new RemoteOptions
+        {
+            HostName = settings.Hostname,
+            PublicHostName = string.IsNullOrWhiteSpace(settings.PublicHostname) ? null : settings.PublicHostname,
+            Port = settings.Port,
+        };
+        if (settings.Tls.Enabled)
+        {
+            remote.EnableSsl = true;
+            remote.Ssl = RemotingTls.Options(RemotingTls.LoadCertificate(settings.Tls));
+        }
+
+        return remote;
     }
 }

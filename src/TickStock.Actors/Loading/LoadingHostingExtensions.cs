@@ -1,11 +1,11 @@
 using Akka.Actor;
-using Akka.Cluster.Hosting;
 using Akka.Event;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Polygon;
 using TickStock.Actors.Publishing;
@@ -17,11 +17,15 @@ public sealed record EmbeddedProvider(string BaseUrl, IAsyncDisposable Server);
 
 public static class LoadingHostingExtensions
 {
+    /// <summary>Name of the job coordinator singleton (its manager is <c>/user/job-coordinator</c>).</summary>
+    public const string SingletonName = "job-coordinator";
+
     /// <summary>
-    /// Historical loading: the JobCoordinator cluster singleton (role "jobs") with its
+    /// Historical loading: the JobCoordinator cluster singleton (role <see cref="NodeRoles.Jobs"/>) with its
     /// PolygonFetcher pool, the Polygon client and the cluster-wide token bucket. When no provider
     /// key or URL is configured, <paramref name="startEmbeddedStub"/> starts the local stub and the
-    /// client uses it with the rate limit off.
+    /// client uses it with the rate limit off. A node without the role only gets the singleton's
+    /// proxy (registry key <see cref="JobCoordinator"/>) and starts no stub.
     /// </summary>
     public static AkkaConfigurationBuilder AddHistoricalLoading(
         this AkkaConfigurationBuilder builder,
@@ -31,6 +35,11 @@ public static class LoadingHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
+        if (!options.Cluster.HasRole(NodeRoles.Jobs))
+        {
+            return builder.AddRoleSingleton<JobCoordinator>(options.Cluster, NodeRoles.Jobs, SingletonName, (_, _, _) => Props.None);
+        }
+
         var polygon = options.Polygon;
         var embedded = polygon.UsesEmbeddedStub;
         if (embedded && startEmbeddedStub is null)
@@ -81,8 +90,10 @@ public static class LoadingHostingExtensions
             });
         }
 
-        return builder.WithSingleton<JobCoordinator>(
-            "job-coordinator",
+        return builder.AddRoleSingleton<JobCoordinator>(
+            options.Cluster,
+            NodeRoles.Jobs,
+            SingletonName,
             (_, _, resolver) =>
             {
                 var services = resolver.GetService<IServiceProvider>();
@@ -97,7 +108,6 @@ public static class LoadingHostingExtensions
                 var store = new JobStore(dataSource);
                 var loader = new SymbolLoader(client, new OhlcvWriter(dataSource), store, polygon.PlanHistoryYears);
                 return JobCoordinator.PropsFor(redis, store, loader, settings);
-            },
-            new ClusterSingletonOptions { Role = "jobs" });
+            });
     }
 }

@@ -7,17 +7,32 @@ using TickStock.Core.Market;
 namespace TickStock.Actors.Loading;
 
 /// <summary>
-/// Bulk writer for the OHLCV tables (contract §6.2): rows stream in, are cut into batches, each
-/// batch is binary-COPied into a temporary staging table and upserted with
-/// <c>INSERT … ON CONFLICT DO UPDATE</c> in one transaction. Memory is bounded by the batch size
-/// whatever the range. Hourly rows are rebuilt from the stored minute rows of every touched hour,
+/// Bulk writer for the OHLCV tables (contract §6.2): rows stream in and are cut into batches. When
+/// the symbol has no stored row of a table in the range being written (the usual first load),
+/// each batch is binary-COPied straight into the table; otherwise (a reload, an overlap, a resumed
+/// job) it goes into a temporary staging table and is upserted with
+/// <c>INSERT … ON CONFLICT DO UPDATE</c> in one transaction. Should a row appear in the range after
+/// the check (another writer), the direct COPY fails whole on the unique key and that batch and
+/// the rest go the upsert way: the result is the same rows either way. Memory is bounded by the
+/// batch size whatever the range. Hourly rows are rebuilt from the stored minute rows of every touched hour,
 /// weekly and monthly rows from the stored daily rows of every touched week and month.
 /// </summary>
 public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 5000)
 {
     private readonly int _batchSize = Math.Max(1000, batchSize);
 
-    private sealed record Table(string Name, string KeyColumn, bool Dated);
+    private sealed record Table(string Name, string KeyColumn, bool Dated)
+    {
+        public string Columns => $"symbol, {KeyColumn}, open, high, low, close, volume";
+    }
+
+    /// <summary>One table's rows of one symbol in one write: straight in (<see cref="Direct"/>) or staged and upserted.</summary>
+    private sealed class Target(Table table, bool direct)
+    {
+        public Table Table { get; } = table;
+
+        public bool Direct { get; set; } = direct;
+    }
 
     private static readonly Table Minute = new("ohlcv_1min", "\"timestamp\"", false);
     private static readonly Table Hourly = new("ohlcv_hourly", "\"timestamp\"", false);
@@ -58,7 +73,10 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
     {
         ArgumentNullException.ThrowIfNull(providerMinutes);
         ArgumentNullException.ThrowIfNull(window);
-        var hoursOnTheFly = storeHours && (!storeMinutes || !await AnyStoredMinutesNearAsync(symbol, window, ct).ConfigureAwait(false));
+        var minutesStoredNear = storeMinutes && await AnyStoredNearAsync(Minute, symbol, window, ct).ConfigureAwait(false);
+        var hoursOnTheFly = storeHours && !minutesStoredNear;
+        var minuteTarget = new Target(Minute, !minutesStoredNear);
+        var hourTarget = new Target(Hourly, hoursOnTheFly && !await AnyStoredNearAsync(Hourly, symbol, window, ct).ConfigureAwait(false));
         var touched = new TouchedPeriods();
         var hourly = new HourlyAccumulator(_batchSize);
         var batch = new List<OhlcvBar>(storeMinutes ? _batchSize : 0);
@@ -75,22 +93,22 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
 
             if (hoursOnTheFly && hourly.Add(bar))
             {
-                hours += await FlushIfFullAsync(Hourly, symbol, hourly.Completed, ct).ConfigureAwait(false);
+                hours += await FlushIfFullAsync(hourTarget, symbol, hourly.Completed, ct).ConfigureAwait(false);
             }
 
             if (storeMinutes)
             {
                 touched.AddMinute(bar.Start);
                 batch.Add(bar);
-                minutes += await FlushIfFullAsync(Minute, symbol, batch, ct).ConfigureAwait(false);
+                minutes += await FlushIfFullAsync(minuteTarget, symbol, batch, ct).ConfigureAwait(false);
             }
         }
 
-        minutes += await FlushAsync(Minute, symbol, batch, ct).ConfigureAwait(false);
+        minutes += await FlushAsync(minuteTarget, symbol, batch, ct).ConfigureAwait(false);
         if (hoursOnTheFly)
         {
             hourly.Finish();
-            return (minutes, hours + await FlushAsync(Hourly, symbol, hourly.Completed, ct).ConfigureAwait(false));
+            return (minutes, hours + await FlushAsync(hourTarget, symbol, hourly.Completed, ct).ConfigureAwait(false));
         }
 
         if (storeHours && touched.HourBuckets.Count > 0)
@@ -102,16 +120,27 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
     }
 
     /// <summary>
-    /// Whether ohlcv_1min holds any row of the symbol within an hour of the window (one index probe).
-    /// The margin covers hour buckets that straddle the window's ends.
+    /// Whether <paramref name="table"/> (minutes or hours) holds any row of the symbol within an hour
+    /// of the window (one index probe). The margin covers hour buckets that straddle the window's ends.
     /// </summary>
-    private async Task<bool> AnyStoredMinutesNearAsync(string symbol, LoadWindow window, CancellationToken ct)
+    private async Task<bool> AnyStoredNearAsync(Table table, string symbol, LoadWindow window, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand(
-            "SELECT EXISTS (SELECT 1 FROM ohlcv_1min WHERE symbol = $1 AND \"timestamp\" >= $2 AND \"timestamp\" < $3)");
+            $"SELECT EXISTS (SELECT 1 FROM {table.Name} WHERE symbol = $1 AND \"timestamp\" >= $2 AND \"timestamp\" < $3)");
         cmd.Parameters.Add(new NpgsqlParameter { Value = symbol, NpgsqlDbType = NpgsqlDbType.Varchar });
         cmd.Parameters.Add(new NpgsqlParameter { Value = window.StartUtc.AddHours(-1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = window.EndUtc.AddHours(1).UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
+    /// <summary>Whether a dated table holds any row of the symbol from <paramref name="from"/> to <paramref name="to"/> (one index probe).</summary>
+    private async Task<bool> AnyStoredAsync(Table table, string symbol, DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand(
+            $"SELECT EXISTS (SELECT 1 FROM {table.Name} WHERE symbol = $1 AND {table.KeyColumn} >= $2 AND {table.KeyColumn} <= $3)");
+        cmd.Parameters.Add(new NpgsqlParameter { Value = symbol, NpgsqlDbType = NpgsqlDbType.Varchar });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = from, NpgsqlDbType = NpgsqlDbType.Date });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = to, NpgsqlDbType = NpgsqlDbType.Date });
         return (bool)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 
@@ -123,6 +152,7 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         ArgumentNullException.ThrowIfNull(window);
         var touched = new TouchedPeriods();
         var batch = new List<DatedBar>(_batchSize);
+        var dailyTarget = new Target(Daily, !await AnyStoredAsync(Daily, symbol, window.FirstDate, window.LastDate, ct).ConfigureAwait(false));
         long daily = 0;
         DateOnly? lastDate = null;
         await foreach (var bar in providerDays.WithCancellation(ct).ConfigureAwait(false))
@@ -141,12 +171,12 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
             batch.Add(row);
             if (batch.Count >= _batchSize)
             {
-                daily += await CopyUpsertDatedAsync(Daily, symbol, batch, ct).ConfigureAwait(false);
+                daily += await CopyDatedAsync(dailyTarget, symbol, batch, ct).ConfigureAwait(false);
                 batch.Clear();
             }
         }
 
-        daily += await CopyUpsertDatedAsync(Daily, symbol, batch, ct).ConfigureAwait(false);
+        daily += await CopyDatedAsync(dailyTarget, symbol, batch, ct).ConfigureAwait(false);
         long w = 0;
         long m = 0;
         if (weekly && touched.WeekEndings.Count > 0)
@@ -242,12 +272,12 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         return true;
     }
 
-    private async Task<long> FlushIfFullAsync(Table table, string symbol, List<OhlcvBar> batch, CancellationToken ct) =>
-        batch.Count >= _batchSize ? await FlushAsync(table, symbol, batch, ct).ConfigureAwait(false) : 0;
+    private async Task<long> FlushIfFullAsync(Target target, string symbol, List<OhlcvBar> batch, CancellationToken ct) =>
+        batch.Count >= _batchSize ? await FlushAsync(target, symbol, batch, ct).ConfigureAwait(false) : 0;
 
-    private async Task<long> FlushAsync(Table table, string symbol, List<OhlcvBar> batch, CancellationToken ct)
+    private async Task<long> FlushAsync(Target target, string symbol, List<OhlcvBar> batch, CancellationToken ct)
     {
-        var n = await CopyUpsertTimedAsync(table, symbol, batch, ct).ConfigureAwait(false);
+        var n = await CopyTimedAsync(target, symbol, batch, ct).ConfigureAwait(false);
         batch.Clear();
         return n;
     }
@@ -267,6 +297,7 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         cmd.Parameters.Add(new NpgsqlParameter { Value = to.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         var batch = new List<OhlcvBar>(_batchSize);
+        var target = new Target(Hourly, direct: false); // minutes were stored near: a reload
         long written = 0;
         foreach (var hour in BarAggregation.ToHourly(ReadTimed(reader)))
         {
@@ -278,16 +309,17 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
             batch.Add(hour);
             if (batch.Count >= _batchSize)
             {
-                written += await FlushAsync(Hourly, symbol, batch, ct).ConfigureAwait(false);
+                written += await FlushAsync(target, symbol, batch, ct).ConfigureAwait(false);
             }
         }
 
-        return written + await FlushAsync(Hourly, symbol, batch, ct).ConfigureAwait(false);
+        return written + await FlushAsync(target, symbol, batch, ct).ConfigureAwait(false);
     }
 
     private async Task<long> RecomputeDatedAsync(
         Table table, string symbol, DateOnly from, DateOnly to, Func<IEnumerable<DatedBar>, IEnumerable<DatedBar>> aggregate, HashSet<DateOnly> keys, CancellationToken ct)
     {
+        var target = new Target(table, !await AnyStoredAsync(table, symbol, keys.Min(), keys.Max(), ct).ConfigureAwait(false));
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand(
             "SELECT date, open, high, low, close, volume FROM ohlcv_daily WHERE symbol = $1 AND date >= $2 AND date <= $3 ORDER BY date", connection);
@@ -307,12 +339,12 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
             batch.Add(row);
             if (batch.Count >= _batchSize)
             {
-                written += await CopyUpsertDatedAsync(table, symbol, batch, ct).ConfigureAwait(false);
+                written += await CopyDatedAsync(target, symbol, batch, ct).ConfigureAwait(false);
                 batch.Clear();
             }
         }
 
-        return written + await CopyUpsertDatedAsync(table, symbol, batch, ct).ConfigureAwait(false);
+        return written + await CopyDatedAsync(target, symbol, batch, ct).ConfigureAwait(false);
     }
 
     // The reader is consumed on the calling thread between awaits of the writer, which uses its own connection.
@@ -336,14 +368,14 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         }
     }
 
-    private async Task<long> CopyUpsertTimedAsync(Table table, string symbol, IReadOnlyList<OhlcvBar> rows, CancellationToken ct)
+    private async Task<long> CopyTimedAsync(Target target, string symbol, IReadOnlyList<OhlcvBar> rows, CancellationToken ct)
     {
         if (rows.Count == 0)
         {
             return 0;
         }
 
-        return await InStagingAsync(table, rows.Count, importer =>
+        return await CopyAsync(target, rows.Count, importer =>
         {
             foreach (var r in rows)
             {
@@ -355,14 +387,14 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         }, ct).ConfigureAwait(false);
     }
 
-    private async Task<long> CopyUpsertDatedAsync(Table table, string symbol, IReadOnlyList<DatedBar> rows, CancellationToken ct)
+    private async Task<long> CopyDatedAsync(Target target, string symbol, IReadOnlyList<DatedBar> rows, CancellationToken ct)
     {
         if (rows.Count == 0)
         {
             return 0;
         }
 
-        return await InStagingAsync(table, rows.Count, importer =>
+        return await CopyAsync(target, rows.Count, importer =>
         {
             foreach (var r in rows)
             {
@@ -383,6 +415,47 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         importer.Write(volume, NpgsqlDbType.Bigint);
     }
 
+    /// <summary>Straight into the table while the target allows it; through staging and upsert otherwise, or once a direct COPY met a stored row.</summary>
+    private async Task<long> CopyAsync(Target target, int count, Action<NpgsqlBinaryImporter> writeRows, CancellationToken ct)
+    {
+        if (target.Direct)
+        {
+            try
+            {
+                return await DirectAsync(target.Table, count, writeRows, ct).ConfigureAwait(false);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                target.Direct = false; // someone stored rows in the range after the check: nothing of this batch was written
+            }
+        }
+
+        return await InStagingAsync(target.Table, count, writeRows, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One batch COPied into the table itself (no staging, no upsert): a first load's path.</summary>
+    private async Task<long> DirectAsync(Table table, int count, Action<NpgsqlBinaryImporter> writeRows, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        // Not waiting for the WAL flush: the same reasoning as in InStagingAsync.
+        await using (var off = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, tx))
+        {
+            await off.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+
+        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {table.Name} ({table.Columns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
+        {
+#pragma warning disable CA1849 // synchronous buffer writes are the fast path of binary COPY (see InStagingAsync)
+            writeRows(importer);
+#pragma warning restore CA1849
+            await importer.CompleteAsync(ct).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return count;
+    }
+
     // Rows go through the importer's synchronous Write: it only fills Npgsql's buffer (flushing on
     // a pool thread, never an actor's) and is several times cheaper per value than WriteAsync.
     private async Task<long> InStagingAsync(Table table, int count, Action<NpgsqlBinaryImporter> writeRows, CancellationToken ct)
@@ -401,7 +474,7 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
             await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        var columns = $"symbol, {table.KeyColumn}, open, high, low, close, volume";
+        var columns = table.Columns;
         await using (var importer = await connection.BeginBinaryImportAsync($"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
         {
 #pragma warning disable CA1849 // see above: synchronous buffer writes are the fast path of binary COPY

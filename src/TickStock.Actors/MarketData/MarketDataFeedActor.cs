@@ -9,7 +9,8 @@ using TickStock.Core.Retry;
 namespace TickStock.Actors.MarketData;
 
 /// <summary>
-/// Runs the node's market data stream into the SymbolActor shard region and restarts it with back-off when it fails.
+/// Runs the cluster's market data stream (a singleton on the oldest <c>feed</c> node, so each bar reaches its
+/// SymbolActor once) into the SymbolActor shard region and restarts it with back-off when it fails.
 /// Each command is Asked (<see cref="SymbolCommands.Ack"/>), a bounded number in flight, so a slow SymbolActor slows the
 /// source down instead of bars being dropped. The stream is owned by this actor: it stops with it.
 /// </summary>
@@ -25,6 +26,8 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
     private long _sent;
     private int _failures;
     private bool _running;
+    private bool _stopping;
+    private readonly List<IActorRef> _stopWaiters = [];
     private DateTimeOffset? _lastDeliveredAt;
 
     // 2 s after the first failure, doubling to at most 60 s. The stream's failures are counted for the stats, never
@@ -39,16 +42,26 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
         _source = source;
         _region = region;
         _parallelism = parallelism;
-        Receive<Start>(_ => Run());
+        Receive<Start>(_ =>
+        {
+            if (!_stopping) Run();
+        });
         Receive<Completed>(_ =>
         {
             _running = false;
             _log.Info("Market data source {0} completed after {1} commands", _name, _sent);
+            AnswerStopWaiters();
         });
         Receive<Failed>(f =>
         {
             _running = false;
             _failures++;
+            if (_stopping)
+            {
+                AnswerStopWaiters();
+                return;
+            }
+
             TimeSpan delay = _restartBackoff.Next();
             _log.Warning("Market data source {0} failed ({1}); restarting in {2}", _name, f.Cause.GetBaseException().Message, delay);
             Timers.StartSingleTimer("restart", Start.Instance, delay);
@@ -57,6 +70,21 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
         {
             _sent += s.Count;
             _lastDeliveredAt = DateTimeOffset.UtcNow;
+        });
+        Receive<MarketDataFeedCommands.StopFeeding>(_ =>
+        {
+            _stopping = true;
+            Timers.Cancel("restart");
+            _stopWaiters.Add(Sender);
+            if (_running)
+            {
+                _log.Info("Market data source {0} stopping: this node is leaving", _name);
+                _killSwitch?.Shutdown();
+            }
+            else
+            {
+                AnswerStopWaiters();
+            }
         });
         Receive<MarketDataFeedQueries.GetStats>(_ => Sender.Tell(new MarketDataFeedQueries.FeedStats(_name, _sent, _failures, _running, _lastDeliveredAt)
         {
@@ -69,6 +97,12 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
     protected override void PreStart() => Self.Tell(Start.Instance);
 
     protected override void PostStop() => _killSwitch?.Shutdown();
+
+    private void AnswerStopWaiters()
+    {
+        foreach (var waiter in _stopWaiters) waiter.Tell(MarketDataFeedCommands.FeedStopped.Instance);
+        _stopWaiters.Clear();
+    }
 
     private void Run()
     {

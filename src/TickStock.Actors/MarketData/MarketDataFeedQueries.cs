@@ -1,5 +1,11 @@
 namespace TickStock.Actors.MarketData;
 
+/// <summary>
+/// Registry key of the market-data feed: a proxy to the cluster's one <see cref="MarketDataFeedActor"/>, a singleton on
+/// the oldest <c>feed</c> node (<see cref="Hosting.NodeRoles.Feed"/>), wherever it runs.
+/// </summary>
+public sealed class MarketDataFeed;
+
 /// <summary>The MarketData module's protocol: what <see cref="MarketDataFeedActor"/> answers.</summary>
 public static class MarketDataFeedQueries
 {
@@ -17,5 +23,24 @@ public static class MarketDataFeedQueries
     {
         /// <summary>The provider stream's connection and counters (the polygon source only).</summary>
         public LiveFeedStatus? Live { get; init; }
+    }
+}
+
+/// <summary>What the node that hosts the feed tells it (never across nodes).</summary>
+public static class MarketDataFeedCommands
+{
+    /// <summary>
+    /// The node is stopping: end the stream for good (no restart) and answer <see cref="FeedStopped"/> once the
+    /// commands in flight are acknowledged or failed, so no bar is sent to shard regions that are handing off.
+    /// </summary>
+    public sealed record StopFeeding
+    {
+        public static readonly StopFeeding Instance = new();
+    }
+
+    /// <summary>Answer to <see cref="StopFeeding"/>: the stream has ended.</summary>
+    public sealed record FeedStopped
+    {
+        public static readonly FeedStopped Instance = new();
     }
 }

@@ -51,6 +51,7 @@ public sealed class AuditSpillActor : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         if (!_spill.HasRows) return;
+        _stats.SetSpillRowsHeld(_spill.RowsHeld);
         _log.Info("Found audit rows spilled by an earlier run in {0}; inserting them", _spill.Path);
         Self.Tell(RetryTick.Instance);
     }
@@ -97,6 +98,7 @@ public sealed class AuditSpillActor : ReceiveActor, IWithTimers
         Receive<Appended>(m =>
         {
             _stats.Spilled(m.Batch.Count);
+            _stats.SetSpillRowsHeld(_spill.RowsHeld);
             if (_stats.SpillFailing) _log.Info("Spill file {0} is writable again", _spill.Path);
             _stats.SetSpillFailing(false);
             Done(m.Batch, startNext);
@@ -202,6 +204,7 @@ public sealed class AuditSpillActor : ReceiveActor, IWithTimers
     private void OnDrainOutcome(DrainOutcome m)
     {
         _stats.RowsCommitted(m.Inserted);
+        _stats.SetSpillRowsHeld(_spill.RowsHeld);
         foreach (var row in m.NotWritten) _rows.Add(row); // order does not matter: each row keeps its timestamp
         if (m.DatabaseAnswered)
         {

@@ -144,14 +144,15 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
     /// <summary>Takes the snapshot (the feed answers an Ask, so off this thread) and comes back with it.</summary>
     private void StartReport()
     {
-        var feed = ActorRegistry.For(Context.System).TryGet<MarketDataFeedActor>(out IActorRef? found) ? found : null;
+        var feed = ActorRegistry.For(Context.System).TryGet<MarketDataFeed>(out IActorRef? found) ? found : null;
         var member = Cluster.Get(Context.System).SelfMember;
         var snapshot = new HealthSnapshot(_redis.Endpoint, _redis.IsConnected, _stats.RedisDown, _stats.BufferedEvents,
             _stats.PostgresDown, _stats.SpillFailing, _stats.RowsSpilled, member.Status, member.Address.ToString(),
             _options.MarketData.Source.Name(), null,
             _stats.Provider.Assess(_clock.GetUtcNow(), _options.Polygon.UsesEmbeddedStub ? "embedded local stub" : "provider API key configured"),
             PipelineCounters.InboundRefusedTotal, _stats.PatternsDetected, _stats.UptimeSeconds);
-        if (feed is null) Self.Tell(new Snapshot(snapshot));
+        // The feed is a cluster singleton: until this node is Up nobody can answer for it (the source is "starting").
+        if (feed is null || member.Status != MemberStatus.Up) Self.Tell(new Snapshot(snapshot));
         else WithFeedAsync(snapshot, feed, _clock.GetUtcNow()).PipeTo(Self, success: s => new Snapshot(s));
     }
 

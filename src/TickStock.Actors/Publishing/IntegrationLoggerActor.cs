@@ -235,7 +235,8 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         if (_flushWaiters.Count == 0 || !_backlog.IsIdle || _state == LoggerState.Stopping) return;
         var databaseDown = _state == LoggerState.DatabaseDown;
         Enter(LoggerState.Stopping);
-        var stop = new ProducerStopRecorder(_store, _spillFile, _spill, _publisher, _stats, _clock, _log);
+        var stop = new ProducerStopRecorder(_store, _spillFile, _spill, _publisher, _stats, _clock, _log,
+            ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString());
         stop.RecordAsync(_flushWatch.TakeAll(), databaseDown).PipeTo(Self, success: r => new FlushDone(r));
     }
 

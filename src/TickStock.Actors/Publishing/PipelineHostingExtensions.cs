@@ -19,12 +19,21 @@ public static class PipelineHostingExtensions
     /// ProducerStats in DI. On coordinated shutdown (before the node leaves the cluster) it stops
     /// the heartbeat, flushes rows and events and writes PRODUCER_STOPPED.
     /// </summary>
-    public static AkkaConfigurationBuilder AddPatternPipeline(this AkkaConfigurationBuilder builder, TickStockOptions options, string startupDetails)
+    public static AkkaConfigurationBuilder AddPatternPipeline(this AkkaConfigurationBuilder builder, TickStockOptions options, string startupDetails) =>
+        builder.AddPatternPipeline(options, _ => startupDetails);
+
+    /// <summary>
+    /// As <see cref="AddPatternPipeline(AkkaConfigurationBuilder, TickStockOptions, string)"/>, with the PRODUCER_STARTED
+    /// details made from the node's remoting address (each node of a cluster writes its own row, naming itself).
+    /// </summary>
+    public static AkkaConfigurationBuilder AddPatternPipeline(this AkkaConfigurationBuilder builder, TickStockOptions options, Func<string, string> startupDetails)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(startupDetails);
         return builder.WithActors((system, registry, resolver) =>
         {
+            var details = startupDetails(((ExtendedActorSystem)system).Provider.DefaultAddress.ToString());
             var stats = resolver.GetService<ProducerStats>();
             var redis = resolver.GetService<RedisConnectionProvider>();
             var store = new IntegrationEventStore(resolver.GetService<NpgsqlDataSource>());
@@ -33,7 +42,7 @@ public static class PipelineHostingExtensions
             // the same .NET thread pool as the default one, but a larger throughput per mailbox run,
             // and it can be moved alone. The pipeline registers its children itself.
             var spill = new SpillFile(options.StatePath(options.Pipeline.SpillPath), options.Pipeline.SpillMaxBytes);
-            var pipeline = system.ActorOf(PatternPipelineActor.Props(store, redis, stats, options.Pipeline, startupDetails, IoDispatcher, spill), "pattern-pipeline");
+            var pipeline = system.ActorOf(PatternPipelineActor.Props(store, redis, stats, options.Pipeline, details, IoDispatcher, spill), "pattern-pipeline");
             var health = system.ActorOf(HealthActor.Props(redis, stats, options), "health");
             registry.Register<PatternPipelineActor>(pipeline);
             registry.Register<HealthActor>(health);

@@ -23,6 +23,7 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     private int _postgresDown;
     private int _spillFailing;
     private long _spillFailures;
+    private long _spillRowsHeld;
 
     public DateTimeOffset StartedAt { get; } = (clock ?? TimeProvider.System).GetUtcNow();
 
@@ -65,6 +66,11 @@ public sealed class ProducerStats(TimeProvider? clock = null)
     public void Rejected() => Interlocked.Increment(ref _patternsRejected);
     public void RowsCommitted(int count) => Interlocked.Add(ref _rowsWritten, count);
     public void Spilled(int count) => Interlocked.Add(ref _rowsSpilled, count);
+
+    /// <summary>Rows in the spill file now, waiting for PostgreSQL (set by the spill actor after each append and drain).</summary>
+    public long SpillRowsHeld => Interlocked.Read(ref _spillRowsHeld);
+
+    public void SetSpillRowsHeld(long rows) => Interlocked.Exchange(ref _spillRowsHeld, rows);
     public void Malformed() => Interlocked.Increment(ref _malformedMessages);
     public void SetBuffered(long count) => Interlocked.Exchange(ref _bufferedEvents, count);
     public void SetUnflushedRows(long count) => Interlocked.Exchange(ref _unflushedRows, count);

@@ -12,7 +12,7 @@ namespace TickStock.Actors.Publishing;
 /// is passed in.
 /// </summary>
 internal sealed class ProducerStopRecorder(IIntegrationEventStore store, SpillFile spill, IActorRef spillActor, IActorRef publisher, ProducerStats stats,
-    TimeProvider clock, ILoggingAdapter log)
+    TimeProvider clock, ILoggingAdapter log, string node)
 {
     /// <summary>
     /// Rows still waiting for their flush (<paramref name="unflushed"/>) are first inserted where
@@ -43,6 +43,8 @@ internal sealed class ProducerStopRecorder(IIntegrationEventStore store, SpillFi
 
         var details = WireFormat.Object(w =>
         {
+            // Which cluster node stopped (its remoting address), as PRODUCER_STARTED names it.
+            w.WriteString("node", node);
             w.WriteNumber("patterns_detected", stats.PatternsDetected);
             w.WriteNumber("patterns_published", stats.PatternsPublished);
             w.WriteNumber("patterns_expired", stats.PatternsExpired);

@@ -16,12 +16,23 @@ public sealed class SpillFile(string path, long maxBytes = long.MaxValue)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly SemaphoreSlim _appendGate = new(1, 1);
+    // Rows an earlier run left behind are counted once, here (at start-up, not on an actor's thread).
+    private long _rowsHeld = CountLines(System.IO.Path.GetFullPath(path)) + CountLines(System.IO.Path.GetFullPath(path) + ".draining");
 
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
     private string DrainingPath => Path + ".draining";
 
     public bool HasRows => File.Exists(Path) || File.Exists(DrainingPath);
+
+    /// <summary>Bytes on disk now (the file and the one being drained): what <c>maxBytes</c> bounds.</summary>
+    public long BytesHeld => SizeOf(Path) + SizeOf(DrainingPath);
+
+    /// <summary>
+    /// Rows in the file(s) now, waiting to be inserted: counted from the files when this object is
+    /// created, then kept by appends and drains.
+    /// </summary>
+    public long RowsHeld => Interlocked.Read(ref _rowsHeld);
 
     public async Task AppendAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default)
     {
@@ -45,6 +56,7 @@ public sealed class SpillFile(string path, long maxBytes = long.MaxValue)
             await stream.WriteAsync(bytes, ct).ConfigureAwait(false);
             await stream.FlushAsync(ct).ConfigureAwait(false);
             stream.Flush(flushToDisk: true);
+            Interlocked.Add(ref _rowsHeld, rows.Count);
         }
         finally
         {
@@ -53,6 +65,17 @@ public sealed class SpillFile(string path, long maxBytes = long.MaxValue)
     }
 
     private static long SizeOf(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
+
+    private static long CountLines(string file)
+    {
+        if (!File.Exists(file)) return 0;
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        var buffer = new byte[64 * 1024];
+        long lines = 0;
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0) lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        return lines;
+    }
 
     /// <summary>
     /// Inserts every spilled row not already present through <paramref name="store"/>, in batches;
@@ -65,8 +88,10 @@ public sealed class SpillFile(string path, long maxBytes = long.MaxValue)
         var total = 0;
         while (await NextFileToDrainAsync(ct).ConfigureAwait(false) is { } file)
         {
+            var lines = CountLines(file);
             total += await InsertFileAsync(store, file, batchSize, ct).ConfigureAwait(false);
             File.Delete(file);
+            Interlocked.Add(ref _rowsHeld, -lines);
         }
 
         return total;

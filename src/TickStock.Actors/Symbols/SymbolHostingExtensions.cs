@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Npgsql;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Hosting;
 
 namespace TickStock.Actors.Symbols;
 
@@ -19,7 +20,8 @@ public static class SymbolHostingExtensions
     public const string SymbolShardTypeName = "symbol";
 
     /// <summary>
-    /// SymbolActor entities sharded by ticker (DData coordinator state, no remember-entities). Daily history for
+    /// SymbolActor entities sharded by ticker over the <see cref="NodeRoles.Symbols"/> nodes (DData coordinator state, no
+    /// remember-entities); a node without that role registers a shard region proxy under the same key. Daily history for
     /// seeding comes from <paramref name="symbols"/>, else from an <see cref="IDailyBarSource"/> or
     /// <see cref="NpgsqlDataSource"/> registered in DI (ohlcv_daily), else actors start empty. Also starts distributed
     /// pub/sub (the reference index's closes for relative strength go to every node) and binds the reference index
@@ -30,9 +32,16 @@ public static class SymbolHostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(settings);
-        return builder
+        builder
             .WithCustomSerializer("tickstock-reference-index", [typeof(IReferenceIndexMessage)], system => new ReferenceIndexMessageSerializer(system))
-            .WithDistributedPubSub(string.Empty)
+            .WithDistributedPubSub(string.Empty);
+        if (!settings.HasRole(NodeRoles.Symbols))
+        {
+            // No shards here: the node reaches every SymbolActor through the region of a symbols node.
+            return builder.WithShardRegionProxy<SymbolRegion>(SymbolShardTypeName, NodeRoles.Symbols, new SymbolMessageExtractor(settings.SymbolShards));
+        }
+
+        return builder
             .WithShardRegion<SymbolRegion>(
                 SymbolShardTypeName,
                 (_, _, resolver) =>
@@ -56,7 +65,7 @@ public static class SymbolHostingExtensions
                 {
                     StateStoreMode = StateStoreMode.DData,
                     RememberEntities = false,
-                    Role = "symbols",
+                    Role = NodeRoles.Symbols,
                     PassivateIdleEntityAfter = settings.SymbolIdleTimeout,
                 });
     }

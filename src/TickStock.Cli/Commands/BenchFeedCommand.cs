@@ -84,7 +84,7 @@ internal static class BenchFeedCommand
         try
         {
             var registry = host.Services.GetRequiredService<ActorRegistry>();
-            var feed = await registry.GetAsync<MarketDataFeedActor>(ct).ConfigureAwait(false);
+            var feed = await registry.GetAsync<MarketDataFeed>(ct).ConfigureAwait(false);
             async Task<MarketDataFeedQueries.FeedStats> Stats() =>
                 await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
 

@@ -37,6 +37,12 @@ internal static class CtlCommand
         feed.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/feed", p.GetValue(json), RenderFeed, ct));
         ctl.Subcommands.Add(feed);
 
+        var actorPath = new Option<string>("--path") { Description = "Where the tree starts: /user (the application's actors) or /system (sharding, singletons, …), or a path below.", DefaultValueFactory = _ => "/user" };
+        var depth = new Option<int>("--depth") { Description = "Levels below --path (1..6).", DefaultValueFactory = _ => 3 };
+        var actors = new Command("actors", "The actor tree of the node asked (found by Identify; at most 2,000 actors).") { actorPath, depth };
+        actors.SetAction((p, ct) => AskAsync(p.GetValue(node), $"/v1/actors?path={Uri.EscapeDataString(p.GetValue(actorPath)!)}&depth={p.GetValue(depth)}", p.GetValue(json), RenderActors, ct));
+        ctl.Subcommands.Add(actors);
+
         var jobs = new Command("jobs", "Data-load jobs: their status documents (running and recent).");
         jobs.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/jobs", p.GetValue(json), RenderJobs, ct));
         ctl.Subcommands.Add(jobs);
@@ -78,6 +84,11 @@ internal static class CtlCommand
                 throw new CliException($"node {node} refused the call: set TICKSTOCK_CTL_TOKEN to the node's token", ExitCodes.ConfigurationError);
             }
 
+            if (response.StatusCode == HttpStatusCode.BadRequest)
+            {
+                throw new CliException($"node {node} refused the request: {ErrorText(body)}", ExitCodes.ConfigurationError);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new CliException($"node {node} answered {(int)response.StatusCode}: {body}", ExitCodes.ResultFailed);
@@ -94,6 +105,40 @@ internal static class CtlCommand
         render(document.RootElement);
         return ExitCodes.Ok;
     });
+
+    private static string ErrorText(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("error", out var error) ? error.GetString() ?? body : body;
+        }
+        catch (JsonException)
+        {
+            return body;
+        }
+    }
+
+    private static void RenderActors(JsonElement tree)
+    {
+        var root = new Tree($"[bold]{Markup.Escape(tree.GetProperty("path").GetString() ?? string.Empty)}[/] on {Markup.Escape(tree.GetProperty("address").GetString() ?? string.Empty)}");
+        var count = AddActors(root, tree.GetProperty("actors"));
+        AnsiConsole.Write(root);
+        var truncated = tree.GetProperty("truncated").GetBoolean() ? " (truncated: ask a deeper --path or a smaller --depth)" : string.Empty;
+        AnsiConsole.MarkupLineInterpolated($"{count} actors, {tree.GetProperty("depth").GetInt32()} levels{truncated}");
+    }
+
+    private static int AddActors(IHasTreeNodes parent, JsonElement actors)
+    {
+        var count = 0;
+        foreach (var actor in actors.EnumerateArray())
+        {
+            var node = parent.AddNode(Markup.Escape(actor.GetProperty("name").GetString() ?? string.Empty));
+            count += 1 + AddActors(node, actor.GetProperty("children"));
+        }
+
+        return count;
+    }
 
     private static void RenderCluster(JsonElement cluster)
     {
@@ -116,7 +161,7 @@ internal static class CtlCommand
     {
         var table = new Table().AddColumns("", "");
         table.HideHeaders();
-        foreach (var name in new[] { "published", "rows_committed", "redis_buffered", "spill_rows" })
+        foreach (var name in new[] { "published", "rows_committed", "redis_buffered", "spill_rows", "spilled_total" })
         {
             table.AddRow(name, pipeline.GetProperty(name).GetInt64().ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         }

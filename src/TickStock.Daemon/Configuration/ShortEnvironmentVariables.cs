@@ -40,12 +40,25 @@ public static class ShortEnvironmentVariables
         ["TICKSTOCK_INTRADAY_CAP_YEARS"] = "TickStock:Jobs:IntradayCapYears",
         ["TICKSTOCK_AKKA_HOST"] = "TickStock:Cluster:Hostname",
         ["TICKSTOCK_AKKA_PORT"] = "TickStock:Cluster:Port",
+        ["TICKSTOCK_AKKA_PUBLIC_HOST"] = "TickStock:Cluster:PublicHostname",
+        ["TICKSTOCK_AKKA_TLS_CERT"] = "TickStock:Cluster:Tls:CertificatePath",
+        ["TICKSTOCK_AKKA_TLS_PASSWORD_FILE"] = "TickStock:Cluster:Tls:PasswordFile",
         ["TICKSTOCK_HTTP"] = "TickStock:Management:Http",
         ["TICKSTOCK_CTL_TOKEN"] = "TickStock:Management:Token",
     };
 
     /// <summary>Comma-separated seed node list (TICKSTOCK_SEED_NODES) becomes TickStock:Cluster:SeedNodes:N.</summary>
     public const string SeedNodesVariable = "TICKSTOCK_SEED_NODES";
+
+    /// <summary>Comma-separated roles of the node (TICKSTOCK_ROLES) become TickStock:Cluster:Roles:N.</summary>
+    public const string RolesVariable = "TICKSTOCK_ROLES";
+
+    /// <summary>The comma-list variables and the configuration list each one fills.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Lists = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        [SeedNodesVariable] = "TickStock:Cluster:SeedNodes",
+        [RolesVariable] = "TickStock:Cluster:Roles",
+    };
 
     public static IConfigurationBuilder AddTickStockEnvironment(this IConfigurationBuilder builder, IDictionary? environment = null)
     {
@@ -60,12 +73,13 @@ public static class ShortEnvironmentVariables
             }
         }
 
-        if (environment[SeedNodesVariable] is string seeds && seeds.Length > 0)
+        foreach (var (variable, key) in Lists)
         {
-            var list = seeds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (environment[variable] is not string text || text.Length == 0) continue;
+            var list = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             for (var i = 0; i < list.Length; i++)
             {
-                values[$"TickStock:Cluster:SeedNodes:{i}"] = list[i];
+                values[$"{key}:{i}"] = list[i];
             }
         }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Hosting;
 
 namespace TickStock.Daemon.Configuration;
 
@@ -60,6 +61,43 @@ public static class TickStockConfiguration
         return options;
     }
 
+    private static void ValidateRemoting(NodeClusterSettings cluster)
+    {
+        if (string.IsNullOrWhiteSpace(cluster.Hostname))
+        {
+            throw new OptionsException("TICKSTOCK_AKKA_HOST must not be empty (the address remoting binds, e.g. 127.0.0.1)");
+        }
+
+        // A wildcard bind cannot be advertised: peers would be told to connect to 0.0.0.0.
+        if (System.Net.IPAddress.TryParse(cluster.Hostname, out var bind)
+            && (bind.Equals(System.Net.IPAddress.Any) || bind.Equals(System.Net.IPAddress.IPv6Any))
+            && string.IsNullOrWhiteSpace(cluster.PublicHostname))
+        {
+            throw new OptionsException($"TICKSTOCK_AKKA_HOST={cluster.Hostname} binds every interface: set TICKSTOCK_AKKA_PUBLIC_HOST to the address other nodes reach this one at");
+        }
+
+        if (cluster.Port is < 0 or > 65535)
+        {
+            throw new OptionsException($"TICKSTOCK_AKKA_PORT must be 0-65535, got {cluster.Port}");
+        }
+
+        if (cluster.Tls.Enabled)
+        {
+            try
+            {
+                using var certificate = RemotingTls.LoadCertificate(cluster.Tls);
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new OptionsException(ex.Message);
+            }
+        }
+        else if (!string.IsNullOrWhiteSpace(cluster.Tls.PasswordFile))
+        {
+            throw new OptionsException("TICKSTOCK_AKKA_TLS_PASSWORD_FILE is set but TICKSTOCK_AKKA_TLS_CERT is not");
+        }
+    }
+
     /// <summary>
     /// An enum setting must be one of its names, in any case. Checked before binding: the binder would also take a
     /// number ("3") or a flag list ("replay, redis") and name no choices when it fails.
@@ -109,6 +147,29 @@ public static class TickStockConfiguration
         {
             throw new OptionsException($"TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years in (0, 30], got {options.Jobs.IntradayCapYears}");
         }
+
+        IReadOnlyList<string> roles;
+        try
+        {
+            roles = options.Cluster.EffectiveRoles;
+        }
+        catch (FormatException ex)
+        {
+            throw new OptionsException($"{ShortEnvironmentVariables.RolesVariable}: {ex.Message}");
+        }
+
+        if (options.MarketData.Source == MarketDataSource.None)
+        {
+            // The oldest feed node hosts the cluster's feed; a node with no source must not be that node.
+            if (options.Cluster.Roles.Count > 0 && roles.Contains(NodeRoles.Feed))
+            {
+                throw new OptionsException($"{ShortEnvironmentVariables.RolesVariable} includes {NodeRoles.Feed} but TICKSTOCK_MARKET_DATA=none: drop the role or name a source");
+            }
+
+            options.Cluster.Roles = roles.Where(r => r != NodeRoles.Feed).ToList();
+        }
+
+        ValidateRemoting(options.Cluster);
 
         // TICKSTOCK_HTTP parses and, off loopback, comes with TICKSTOCK_CTL_TOKEN: the node refuses to start otherwise.
         _ = Management.ManagementBinding.From(options.Management);

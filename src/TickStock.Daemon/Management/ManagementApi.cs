@@ -39,6 +39,13 @@ internal static class ManagementApi
         v1.MapGet("/cluster", () => Results.Text(ClusterJson(Cluster.Get(system)), "application/json"));
         v1.MapGet("/pipeline", () => Results.Text(PipelineJson(stats), "application/json"));
         v1.MapGet("/feed", async () => Results.Text(await FeedJsonAsync(system, options).ConfigureAwait(false), "application/json"));
+        v1.MapGet("/actors", async (string? path, int? depth, CancellationToken ct) =>
+        {
+            var root = string.IsNullOrEmpty(path) ? "/user" : path;
+            var levels = depth ?? 3;
+            if (ActorTree.Problem(root, levels) is { } problem) return Results.Json(new { error = problem }, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Text(await ActorTree.JsonAsync(system, root, levels, ct).ConfigureAwait(false), "application/json");
+        });
         v1.MapGet("/jobs", async (CancellationToken ct) =>
         {
             try
@@ -91,13 +98,18 @@ internal static class ManagementApi
         });
     }
 
-    /// <summary><c>{"published","rows_committed","redis_buffered","spill_rows","state"}</c>; state is ok or degraded (which service, in <c>degraded</c>).</summary>
+    /// <summary>
+    /// <c>{"published","rows_committed","redis_buffered","spill_rows","spilled_total","state","degraded"}</c>:
+    /// <c>spill_rows</c> are the audit rows in the spill file now (waiting for PostgreSQL),
+    /// <c>spilled_total</c> those appended to it since start; state is ok or degraded (which service, in <c>degraded</c>).
+    /// </summary>
     private static string PipelineJson(ProducerStats stats) => Write(json =>
     {
         json.WriteNumber("published", stats.PatternsPublished);
         json.WriteNumber("rows_committed", stats.RowsWritten);
         json.WriteNumber("redis_buffered", stats.BufferedEvents);
-        json.WriteNumber("spill_rows", stats.RowsSpilled);
+        json.WriteNumber("spill_rows", stats.SpillRowsHeld);
+        json.WriteNumber("spilled_total", stats.RowsSpilled);
         var degraded = new List<string>();
         if (stats.RedisDown) degraded.Add("redis");
         if (stats.PostgresDown) degraded.Add("postgres");
@@ -115,7 +127,7 @@ internal static class ManagementApi
     private static async Task<string> FeedJsonAsync(ActorSystem system, TickStockOptions options)
     {
         MarketDataFeedQueries.FeedStats? stats = null;
-        if (ActorRegistry.For(system).TryGet<MarketDataFeedActor>(out var feed))
+        if (ActorRegistry.For(system).TryGet<MarketDataFeed>(out var feed))
         {
             try
             {

@@ -105,6 +105,52 @@ public class OhlcvWriterTests
         Assert.Equal(new DateOnly(2024, 6, 28), await schema.ScalarAsync<DateOnly>("SELECT week_ending FROM ohlcv_weekly WHERE week_ending < '2024-07-01'"));
     }
 
+    [Fact]
+    public async Task A_first_load_that_meets_a_row_stored_meanwhile_sends_that_batch_and_the_rest_through_the_upsert()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var schema = await ScratchSchema.CreateAsync("wdirect");
+        await new SchemaMigrator(schema.DataSource).MigrateAsync(ct);
+        var writer = new OhlcvWriter(schema.DataSource, batchSize: 1000);
+        var week = JobWindowCalculator.ComputeWindow(Now, 0.02);
+        await writer.UpsertSymbolAsync("NVDA", null, null, null, ct);
+
+        // Nothing is stored when the write starts, so batches go straight into the tables. Once the
+        // first batch is in, another writer stores the session's last minute (other prices): the
+        // second batch's COPY meets it on the unique key and must not fail or lose a row.
+        var conflicting = EasternTime.FromEastern(new DateOnly(2024, 7, 5), new TimeOnly(15, 59));
+        async IAsyncEnumerable<OhlcvBar> WithARowStoredMeanwhile()
+        {
+            var sent = 0;
+            await foreach (var bar in ExtendedMinutes(week.FirstDate, week.LastDate, 0m))
+            {
+                if (sent++ == 2_500)
+                {
+                    Assert.Equal(1000L, await schema.ScalarAsync<long>("SELECT count(*) FROM ohlcv_1min")); // the first batch went in
+                    await schema.ExecuteAsync($"INSERT INTO ohlcv_1min (symbol, \"timestamp\", open, high, low, close, volume) VALUES ('NVDA', '{conflicting.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00', 1, 1, 1, 1, 1)");
+                }
+
+                yield return bar;
+            }
+        }
+
+        var (minutes, hours) = await writer.WriteMinutesAsync("NVDA", WithARowStoredMeanwhile(), week, true, true, ct);
+
+        Assert.Equal(4 * 390 + 210, minutes);
+        Assert.Equal(minutes, await schema.ScalarAsync<long>("SELECT count(*) FROM ohlcv_1min"));
+        Assert.Equal(hours, await schema.ScalarAsync<long>("SELECT count(*) FROM ohlcv_hourly"));
+        // The provider's values won over the row stored meanwhile, as an upsert does.
+        var expectedOpen = 100m + (15 * 60 + 59) / 100m;
+        Assert.Equal(expectedOpen, await schema.ScalarAsync<decimal>($"SELECT open FROM ohlcv_1min WHERE \"timestamp\" = '{conflicting.UtcDateTime:yyyy-MM-dd HH:mm:ss}+00'"));
+
+        // Daily rows: a first load straight in, then a reload over them through the upsert.
+        var (daily, _, _) = await writer.WriteDailyAsync("NVDA", DayBars(week.FirstDate, week.LastDate, 0m), week, true, true, ct);
+        var (again, _, _) = await writer.WriteDailyAsync("NVDA", DayBars(week.FirstDate, week.LastDate, 1m), week, true, true, ct);
+        Assert.Equal((5L, 5L), (daily, again));
+        Assert.Equal(5L, await schema.ScalarAsync<long>("SELECT count(*) FROM ohlcv_daily"));
+        Assert.Equal(200m + 5 + 1, await schema.ScalarAsync<decimal>("SELECT open FROM ohlcv_daily WHERE date = '2024-07-05'"));
+    }
+
     private static async IAsyncEnumerable<OhlcvBar> DayBars(DateOnly from, DateOnly to, decimal shift)
     {
         for (var date = from; date <= to; date = date.AddDays(1))

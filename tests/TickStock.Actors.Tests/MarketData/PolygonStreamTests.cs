@@ -244,7 +244,7 @@ public sealed class PolygonFeedPipelineTests : Akka.Hosting.TestKit.TestKit
 
         Assert.Contains(detected.Event.Symbol, new[] { "AAPL", "MSFT", "NVDA", "TSLA", "SPY" });
         Assert.Null(detected.Event.Problem());
-        var feed = await Akka.Hosting.ActorRegistry.For(Sys).GetAsync<MarketDataFeedActor>();
+        var feed = await Akka.Hosting.ActorRegistry.For(Sys).GetAsync<MarketDataFeed>();
         var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(10));
         Assert.Equal("polygon", stats.Source);
         Assert.True(stats.Live is { Connected: true, Subscribed: 5 } && stats.Live.Delivered > 0, $"{stats.Live}");

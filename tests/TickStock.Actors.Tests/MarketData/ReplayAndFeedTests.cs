@@ -105,7 +105,7 @@ public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
         Assert.Contains(detected.Event.Symbol, new[] { "FEEDA", "FEEDB", "SPY" }); // SPY streams too, as the relative-strength reference index
         Assert.Null(detected.Event.Problem());
 
-        var feed = await ActorRegistry.GetAsync<MarketDataFeedActor>();
+        var feed = await ActorRegistry.GetAsync<MarketDataFeed>();
         var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(10));
         Assert.Equal("synthetic", stats.Source);
         Assert.Equal(0, stats.Failures);

@@ -106,6 +106,10 @@ public class PatternPipelineTests
         Assert.True(rig.Stats.PostgresDown);
         Assert.True(rig.Stats.RowsSpilled >= 400, $"spilled {rig.Stats.RowsSpilled}");
         Assert.True(File.Exists(rig.SpillPath) || File.Exists(rig.SpillPath + ".draining"));
+        // The depth operators see (ctl pipeline spill_rows, tickstock_audit_spill_rows) is the file's own line count.
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(rig.Stats.SpillRowsHeld == SpillLines(rig.SpillPath)), Patience),
+            $"held {rig.Stats.SpillRowsHeld}, file has {SpillLines(rig.SpillPath)}");
+        Assert.True(rig.Stats.SpillRowsHeld > 0);
         var restoredAt = DateTimeOffset.UtcNow;
         await Task.Delay(300);
 
@@ -114,6 +118,7 @@ public class PatternPipelineTests
         Assert.True(await PipelineRig.EventuallyAsync(async () => await rig.RowsAsync("PATTERN_PUBLISHED") == events.Count, TimeSpan.FromSeconds(45)));
         Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(!rig.Stats.PostgresDown), Patience));
         Assert.False(File.Exists(rig.SpillPath) || File.Exists(rig.SpillPath + ".draining"));
+        Assert.Equal(0, rig.Stats.SpillRowsHeld);
         // Spilled rows keep the time they were made (during the outage), not the time of insertion.
         var lastSpilled = events[^1].FlowId;
         var rowTime = await rig.Schema.ScalarAsync<DateTime>($"SELECT \"timestamp\" FROM integration_events WHERE flow_id = '{lastSpilled}'");
@@ -266,4 +271,7 @@ public class PatternPipelineTests
         Assert.Equal("PRODUCER_STOPPED", await rig.Schema.ScalarAsync<string>("SELECT checkpoint FROM integration_events ORDER BY \"timestamp\" DESC, id DESC LIMIT 1"));
         Assert.Equal(300L, await rig.Schema.ScalarAsync<long>("SELECT (details->>'patterns_published')::bigint FROM integration_events WHERE checkpoint = 'PRODUCER_STOPPED'"));
     }
+
+    private static long SpillLines(string path) =>
+        new[] { path, path + ".draining" }.Where(File.Exists).Sum(f => (long)File.ReadAllLines(f).Length);
 }

@@ -22,12 +22,19 @@ public class SpillFileTests
             // A drain that renamed the file and then lost the database leaves it as .draining.
             File.Move(spill.Path, spill.Path + ".draining");
             await spill.AppendAsync(later);
+            Assert.Equal(12, spill.RowsHeld);
+            // A new run finds and counts both files (what `ctl pipeline` shows as spill_rows).
+            var restarted = new SpillFile(spill.Path);
+            Assert.Equal(12, restarted.RowsHeld);
+            Assert.Equal(new FileInfo(spill.Path).Length + new FileInfo(spill.Path + ".draining").Length, restarted.BytesHeld);
             // One of the first rows made it in before the failure.
             await store.WriteAsync([first[0]]);
 
             var inserted = await spill.DrainAsync(store, batchSize: 3);
 
             Assert.Equal(11, inserted);
+            Assert.Equal(0, spill.RowsHeld); // every row left the file, the one already present too
+            Assert.Equal(0, spill.BytesHeld);
             Assert.Equal(12, await schema.ScalarAsync<long>("SELECT count(DISTINCT flow_id) FROM integration_events"));
             Assert.Equal(12, await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events"));
             Assert.False(spill.HasRows);

@@ -31,5 +31,7 @@ public class SymbolShardingTests : Akka.Hosting.TestKit.TestKit
         Assert.Equal("MSFT", other.Symbol);
         Assert.Contains("symbols", Cluster.Get(Sys).SelfRoles);
         Assert.Contains("jobs", Cluster.Get(Sys).SelfRoles);
+        // Safe by default: remoting listens on loopback only unless TICKSTOCK_AKKA_HOST says otherwise.
+        Assert.Equal("127.0.0.1", Cluster.Get(Sys).SelfAddress.Host);
     }
 }

@@ -31,8 +31,11 @@ public class ConfigurationLayeringTests
         Assert.Equal(SyntheticPace.Live, options.MarketData.SyntheticPace);
         Assert.Null(options.MarketData.ReplayPath);
         Assert.Null(options.Now);
-        Assert.Equal(["symbols", "jobs"], options.Cluster.EffectiveRoles);
+        Assert.Equal(["symbols", "jobs", "feed", "backtest"], options.Cluster.EffectiveRoles);
         Assert.Empty(options.Cluster.SeedNodes);
+        Assert.Equal("127.0.0.1", options.Cluster.Hostname);
+        Assert.Null(options.Cluster.PublicHostname);
+        Assert.False(options.Cluster.Tls.Enabled);
         // The production names (contract §1–4), when nothing overrides them.
         var channels = options.Pipeline.Channels;
         Assert.Equal(("tickstock.events.patterns", "tickstock.health.status", "tickstock.health.check", "tickstock:producer:heartbeat", "tickstockpl:heartbeat"),
@@ -71,13 +74,16 @@ public class ConfigurationLayeringTests
             ["TICKSTOCK_HEARTBEAT_KEY"] = "t:heartbeat",
             ["TICKSTOCK_LEGACY_HEARTBEAT_KEY"] = "tpl:heartbeat",
             ["TICKSTOCK_SEED_NODES"] = "akka.tcp://tickstock@a:4053, akka.tcp://tickstock@b:4053",
+            ["TICKSTOCK_AKKA_HOST"] = "0.0.0.0",
+            ["TICKSTOCK_AKKA_PUBLIC_HOST"] = "node-a.internal",
+            ["TICKSTOCK_ROLES"] = "jobs",
         };
         var appsettings = new Dictionary<string, string?>
         {
             ["TickStock:Redis:Configuration"] = "from-appsettings:1",
             ["TickStock:Polygon:RatePerMinute"] = "7",
             ["TickStock:Polygon:RequestTimeout"] = "00:00:05",
-            ["TickStock:Cluster:Hostname"] = "node-a",
+            ["TickStock:Cluster:SymbolShards"] = "30",
         };
 
         var options = Bind(environment, appsettings);
@@ -105,7 +111,9 @@ public class ConfigurationLayeringTests
         Assert.Equal("t.ticks", options.MarketData.TickChannel);
         Assert.Equal("t.ticks", TickStock.Actors.MarketData.MarketDataSourceSettings.From(options).TickChannel);
         Assert.Equal(4053, options.Cluster.Port);
-        Assert.Equal("node-a", options.Cluster.Hostname); // appsettings value survives where no variable is set
+        Assert.Equal(30, options.Cluster.SymbolShards); // appsettings value survives where no variable is set
+        Assert.Equal(("0.0.0.0", "node-a.internal"), (options.Cluster.Hostname, options.Cluster.PublicHostname));
+        Assert.Equal(["jobs"], options.Cluster.EffectiveRoles);
         Assert.Equal(["akka.tcp://tickstock@a:4053", "akka.tcp://tickstock@b:4053"], options.Cluster.SeedNodes);
     }
 
@@ -123,6 +131,10 @@ public class ConfigurationLayeringTests
     [InlineData("TICKSTOCK_INTRADAY_CAP_YEARS", "0", "TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years")]
     [InlineData("POLYGON_RATE_PER_MIN", "off", "POLYGON_RATE_PER_MIN: Failed to convert configuration value 'off'")]
     [InlineData("TICKSTOCK_MARKET_SPEED", "fast", "TICKSTOCK_MARKET_SPEED: Failed to convert configuration value 'fast'")]
+    [InlineData("TICKSTOCK_AKKA_HOST", "0.0.0.0", "TICKSTOCK_AKKA_HOST=0.0.0.0 binds every interface: set TICKSTOCK_AKKA_PUBLIC_HOST")]
+    [InlineData("TICKSTOCK_AKKA_TLS_CERT", "/nonexistent/cluster.pfx", "TICKSTOCK_AKKA_TLS_CERT: '/nonexistent/cluster.pfx' does not exist")]
+    [InlineData("TICKSTOCK_AKKA_TLS_PASSWORD_FILE", "/run/secrets/pw", "TICKSTOCK_AKKA_TLS_PASSWORD_FILE is set but TICKSTOCK_AKKA_TLS_CERT is not")]
+    [InlineData("TICKSTOCK_ROLES", "symbols,shards", "TICKSTOCK_ROLES: unknown role 'shards'; the roles are symbols, jobs, feed, backtest")]
     public void Unusable_values_are_rejected_with_the_variable_named(string variable, string value, string message)
     {
         var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { [variable] = value }));
@@ -166,6 +178,27 @@ public class ConfigurationLayeringTests
         var environment = new Hashtable { ["TICKSTOCK_MARKET_DATA"] = source };
         if (pace is not null) environment["TICKSTOCK_SYNTHETIC_PACE"] = pace;
         Assert.Equal(expected, Bind(environment).MarketData.Describe());
+    }
+
+    [Theory]
+    [InlineData("symbols", new[] { "symbols" })]
+    [InlineData(" Feed , symbols,feed", new[] { "feed", "symbols" })]
+    [InlineData("jobs,backtest", new[] { "jobs", "backtest" })]
+    [InlineData(",", new[] { "symbols", "jobs", "feed", "backtest" })]
+    public void TICKSTOCK_ROLES_names_the_node_roles_in_any_case(string value, string[] expected)
+    {
+        var options = Bind(new Hashtable { ["TICKSTOCK_ROLES"] = value });
+        Assert.Equal(expected, options.Cluster.EffectiveRoles);
+    }
+
+    [Fact]
+    public void A_node_without_a_market_data_source_takes_every_role_but_feed()
+    {
+        var options = Bind(new Hashtable { ["TICKSTOCK_MARKET_DATA"] = "none" });
+        Assert.Equal(["symbols", "jobs", "backtest"], options.Cluster.EffectiveRoles);
+
+        var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { ["TICKSTOCK_MARKET_DATA"] = "none", ["TICKSTOCK_ROLES"] = "symbols,feed" }));
+        Assert.Contains("TICKSTOCK_ROLES includes feed but TICKSTOCK_MARKET_DATA=none", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -217,14 +217,15 @@ public partial class ManagementEndpointTests
             var member = Assert.Single(root.GetProperty("members").EnumerateArray());
             Assert.Equal(self, member.GetProperty("address").GetString());
             Assert.Equal("up", member.GetProperty("status").GetString());
-            Assert.Equal(["jobs", "symbols"], member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+            // Every role by default, less `feed`: this daemon runs with TICKSTOCK_MARKET_DATA=none.
+            Assert.Equal(["backtest", "jobs", "symbols"], member.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
             Assert.True(member.GetProperty("reachable").GetBoolean());
         }
 
         using (var pipeline = JsonDocument.Parse(await RunCtlAsync(node, ["pipeline", "--json"], ExitCodes.Ok)))
         {
             var root = pipeline.RootElement;
-            foreach (var key in new[] { "published", "rows_committed", "redis_buffered", "spill_rows" })
+            foreach (var key in new[] { "published", "rows_committed", "redis_buffered", "spill_rows", "spilled_total" })
             {
                 Assert.Equal(JsonValueKind.Number, root.GetProperty(key).ValueKind);
             }

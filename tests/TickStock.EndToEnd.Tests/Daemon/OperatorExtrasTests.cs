@@ -120,6 +120,38 @@ public sealed partial class OperatorExtrasTests(OperatorDaemon node) : IClassFix
         Assert.Contains("is not host:port", invalid.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ctl_actors_shows_the_node_s_actor_tree_and_refuses_wildcards_and_other_roots()
+    {
+        var environment = new Dictionary<string, string?> { ["COLUMNS"] = "200" };
+        using (var json = ChildProcess.StartCli(["ctl", "--node", node.Node, "actors", "--json"], environment))
+        {
+            Assert.Equal(0, await json.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            using var tree = JsonDocument.Parse(json.Output);
+            Assert.Equal("/user", tree.RootElement.GetProperty("path").GetString());
+            Assert.False(tree.RootElement.GetProperty("truncated").GetBoolean());
+            var top = tree.RootElement.GetProperty("actors").EnumerateArray().ToDictionary(a => a.GetProperty("name").GetString()!);
+            Assert.Contains("health", top.Keys);
+            Assert.Equal("/user/pattern-pipeline", top["pattern-pipeline"].GetProperty("path").GetString());
+            // The pipeline's children (logger, publisher, heartbeat) are one level down.
+            Assert.NotEmpty(top["pattern-pipeline"].GetProperty("children").EnumerateArray());
+        }
+
+        using (var system = ChildProcess.StartCli(["ctl", "--node", node.Node, "actors", "--path", "/system", "--depth", "1"], environment))
+        {
+            Assert.Equal(0, await system.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains("sharding", system.Output, StringComparison.Ordinal);
+            Assert.Contains("actors, 1 levels", system.Output, StringComparison.Ordinal);
+        }
+
+        foreach (var (path, depth, said) in new[] { ("/user/*", "2", "not an actor path"), ("/etc", "2", "not an actor path"), ("/user", "9", "depth must be 1..6") })
+        {
+            using var refused = ChildProcess.StartCli(["ctl", "--node", node.Node, "actors", "--path", path, "--depth", depth], environment);
+            Assert.Equal(2, await refused.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains(said, refused.Output, StringComparison.Ordinal);
+        }
+    }
+
     private static string Base(string name)
     {
         foreach (var suffix in new[] { "_bucket", "_count", "_sum" })

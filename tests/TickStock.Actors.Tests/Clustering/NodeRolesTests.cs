@@ -1,0 +1,92 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using TickStock.Actors.Hosting;
+using TickStock.Actors.MarketData;
+using TickStock.Actors.Symbols;
+
+namespace TickStock.Actors.Tests.Clustering;
+
+/// <summary>
+/// TICKSTOCK_ROLES in a real two-node cluster in one process: SymbolActors live only on symbols nodes (the others send
+/// through a proxy), and the market-data feed runs once per cluster, on a feed node, however many nodes could run it.
+/// </summary>
+public sealed class NodeRolesTests : IAsyncLifetime
+{
+    private const int BarsPerSymbol = 40;
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(15);
+    private static readonly string FeedPath = RoleSingletons.LocalPath(MarketDataHostingExtensions.SingletonName);
+    private readonly string _replay = Directory.CreateTempSubdirectory("roles-replay").FullName;
+    private readonly List<ClusterTestNode> _nodes = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        foreach (var symbol in new[] { "ROLA", "ROLB" })
+        {
+            var rows = Enumerable.Range(0, BarsPerSymbol).Select(m => $"2026-03-02 {9 + ((30 + m) / 60):00}:{(30 + m) % 60:00},10,10,10,10,100");
+            await File.WriteAllLinesAsync(Path.Combine(_replay, symbol + ".csv"), ["datetime,open,high,low,close,volume", .. rows]);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (int i = _nodes.Count - 1; i >= 0; i--) await _nodes[i].DisposeAsync();
+        Directory.Delete(_replay, recursive: true);
+    }
+
+    [Fact]
+    public async Task With_two_feed_nodes_each_bar_reaches_its_SymbolActor_once()
+    {
+        var first = await StartAsync(seed: null, roles: null);
+        var second = await StartAsync(first, roles: null);
+        await ClusterTestNode.EventuallyAsync(() => Task.FromResult(first.UpMembers == 2 && second.UpMembers == 2), "both nodes are up");
+
+        // Asked on the second node: the proxy finds the one feed, which has replayed both files.
+        var feed = await second.Registry.GetAsync<MarketDataFeed>();
+        await ClusterTestNode.EventuallyAsync(async () =>
+        {
+            var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, AskTimeout);
+            return stats.Sent == 2 * BarsPerSymbol && !stats.Running;
+        }, "the feed delivered both files and completed");
+
+        Assert.Equal(1, (await first.HasLocalActorAsync(FeedPath) ? 1 : 0) + (await second.HasLocalActorAsync(FeedPath) ? 1 : 0));
+        var region = await second.Registry.GetAsync<SymbolRegion>();
+        foreach (var symbol in new[] { "ROLA", "ROLB" })
+        {
+            var status = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus(symbol), AskTimeout);
+            Assert.Equal(BarsPerSymbol, status.BarsSeen);
+        }
+    }
+
+    [Fact]
+    public async Task Symbols_live_on_symbols_nodes_and_the_feed_on_the_feed_node()
+    {
+        var symbolsNode = await StartAsync(seed: null, roles: [NodeRoles.Symbols, NodeRoles.Jobs]);
+        var feedNode = await StartAsync(symbolsNode, roles: [NodeRoles.Feed, NodeRoles.Backtest]);
+        await ClusterTestNode.EventuallyAsync(() => Task.FromResult(symbolsNode.UpMembers == 2 && feedNode.UpMembers == 2), "both nodes are up");
+
+        var feed = await symbolsNode.Registry.GetAsync<MarketDataFeed>();
+        await ClusterTestNode.EventuallyAsync(async () =>
+            (await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, AskTimeout)).Sent == 2 * BarsPerSymbol,
+            "the feed delivered both files");
+
+        Assert.True(await feedNode.HasLocalActorAsync(FeedPath));
+        Assert.False(await symbolsNode.HasLocalActorAsync(FeedPath));
+
+        var proxy = await feedNode.Registry.GetAsync<SymbolRegion>();
+        var status = await proxy.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("ROLA"), AskTimeout);
+        Assert.Equal(BarsPerSymbol, status.BarsSeen);
+        var hosted = await (await symbolsNode.Registry.GetAsync<SymbolRegion>()).Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AskTimeout);
+        Assert.Contains(hosted.Shards, s => s.EntityIds.Contains("ROLA"));
+        var proxied = await proxy.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AskTimeout);
+        Assert.Empty(proxied.Shards);
+    }
+
+    private async Task<ClusterTestNode> StartAsync(ClusterTestNode? seed, IEnumerable<string>? roles)
+    {
+        var node = await ClusterTestNode.StartAsync(seed, roles, (akka, cluster) => akka
+            .AddSymbolSharding(cluster)
+            .AddMarketData(new MarketDataSourceSettings { Source = Configuration.MarketDataSource.Replay, ReplayPath = _replay, Speed = 1_000_000 }, cluster));
+        _nodes.Add(node);
+        return node;
+    }
+}
