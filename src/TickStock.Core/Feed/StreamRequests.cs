@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace TickStock.Core.Feed;
@@ -43,5 +42,4 @@ public static class StreamRequests
         }
     }
 
-    internal static string Utf8(byte[] bytes) => Encoding.UTF8.GetString(bytes);
 }
