@@ -36,6 +36,8 @@ public class ClusterMessageSerializerTests : Akka.Hosting.TestKit.TestKit
         MarketDataFeedQueries.GetStats.Instance,
         new MarketDataFeedQueries.FeedStats("redis", 1_000_000, 2, true, new DateTimeOffset(2025, 11, 24, 15, 0, 0, TimeSpan.FromHours(-5))),
         new MarketDataFeedQueries.FeedStats("none", 0, 0, false, null),
+        TickStock.Actors.Backtesting.BacktestQueries.GetRunning.Instance,
+        new TickStock.Actors.Backtesting.BacktestQueries.RunningBacktests(new Dictionary<string, double> { ["bt-1"] = 0.25, ["bt-2"] = 1.0 }),
     ];
 
     [Fact]
