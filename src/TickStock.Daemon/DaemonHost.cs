@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Serilog;
+using TickStock.Actors.Backtesting;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Diagnostics;
 using TickStock.Actors.Hosting;
@@ -71,6 +72,7 @@ public static class DaemonHost
                 .AddSymbolSharding(options.Cluster)
                 .AddPatternPipeline(options, node => StartupDetails(options, node))
                 .AddHistoricalLoading(options, embeddedStub)
+                .AddBacktesting(options)
                 .AddMarketData(options, embeddedStub)
                 .WithTickStockHealthChecks();
         });

@@ -24,6 +24,11 @@ public sealed class IsolatedChannels
     public string JobChannel => $"{Prefix}.jobs.data_load";
     public string JobControlChannel => $"{Prefix}.jobs.control";
     public string JobStatusPrefix => $"{Prefix}.jobs.status:";
+    public string BacktestJobs => $"{Prefix}.jobs.backtest";
+    public string BacktestCancel => $"{Prefix}.jobs.cancel";
+    public string BacktestProgress => $"{Prefix}.events.backtesting.progress";
+    public string BacktestResults => $"{Prefix}.events.backtesting.results";
+    public string BacktestLedgerKey => $"{Prefix}:backtest:jobs";
 
     /// <summary>The short environment variables (README) that point a child process at these names.</summary>
     public Dictionary<string, string?> Environment() => new()
@@ -37,6 +42,11 @@ public sealed class IsolatedChannels
         ["TICKSTOCK_JOBS_CHANNEL"] = JobChannel,
         ["TICKSTOCK_JOBS_CONTROL_CHANNEL"] = JobControlChannel,
         ["TICKSTOCK_JOBS_STATUS_PREFIX"] = JobStatusPrefix,
+        ["TICKSTOCK_BACKTEST_CHANNEL"] = BacktestJobs,
+        ["TICKSTOCK_BACKTEST_CANCEL_CHANNEL"] = BacktestCancel,
+        ["TICKSTOCK_BACKTEST_PROGRESS_CHANNEL"] = BacktestProgress,
+        ["TICKSTOCK_BACKTEST_RESULTS_CHANNEL"] = BacktestResults,
+        ["TICKSTOCK_BACKTEST_LEDGER_KEY"] = BacktestLedgerKey,
         // Any free port: the default 127.0.0.1:9110 would collide between daemons of parallel tests.
         ["TICKSTOCK_HTTP"] = "127.0.0.1:0",
     };

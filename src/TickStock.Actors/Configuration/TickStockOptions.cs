@@ -34,6 +34,9 @@ public sealed class TickStockOptions
     /// <summary>Historical data-load jobs: channels, status keys, intraday cap (contract §6).</summary>
     public JobSettings Jobs { get; set; } = new();
 
+    /// <summary>Backtest jobs (contract §5).</summary>
+    public BacktestSettings Backtest { get; set; } = new();
+
     /// <summary>
     /// Instant used as "now" by the loader window and the embedded stub (TICKSTOCK_NOW, ISO-8601; a
     /// value without offset is UTC); null = the clock. Parsed once, by <see cref="ParseNow"/>.
@@ -74,6 +77,38 @@ public sealed class JobSettings
 
     /// <summary>Years of minute and hourly history a job loads at most; daily/weekly/monthly cover the whole window (TICKSTOCK_INTRADAY_CAP_YEARS; contract §6.2 default 1).</summary>
     public double IntradayCapYears { get; set; } = 1;
+}
+
+/// <summary>Channels and bounds of daemon backtests (contract §1 and §5).</summary>
+public sealed class BacktestSettings
+{
+    public const string DefaultJobChannel = "tickstock.jobs.backtest";
+    public const string DefaultCancelChannel = "tickstock.jobs.cancel";
+    public const string DefaultProgressChannel = "tickstock.events.backtesting.progress";
+    public const string DefaultResultsChannel = "tickstock.events.backtesting.results";
+
+    /// <summary>Channel of <c>backtest_job</c> messages (TICKSTOCK_BACKTEST_CHANNEL).</summary>
+    public string JobChannel { get; set; } = DefaultJobChannel;
+
+    /// <summary>Channel of <c>cancel_job</c> messages (TICKSTOCK_BACKTEST_CANCEL_CHANNEL).</summary>
+    public string CancelChannel { get; set; } = DefaultCancelChannel;
+
+    /// <summary>Where progress is published (TICKSTOCK_BACKTEST_PROGRESS_CHANNEL).</summary>
+    public string ProgressChannel { get; set; } = DefaultProgressChannel;
+
+    /// <summary>Where results are published (TICKSTOCK_BACKTEST_RESULTS_CHANNEL).</summary>
+    public string ResultsChannel { get; set; } = DefaultResultsChannel;
+
+    /// <summary>
+    /// Redis hash of accepted, unanswered backtests (TICKSTOCK_BACKTEST_LEDGER_KEY): what the singleton's next incarnation
+    /// re-runs after a node stop.
+    /// </summary>
+    public string LedgerKey { get; set; } = DefaultLedgerKey;
+
+    public const string DefaultLedgerKey = "tickstock:backtest:jobs";
+
+    /// <summary>Backtests running at once; a job beyond that is answered <c>failed</c> (busy) rather than queued without bound.</summary>
+    public int MaxConcurrentJobs { get; set; } = 4;
 }
 
 public sealed class RedisSettings

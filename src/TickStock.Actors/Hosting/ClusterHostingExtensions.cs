@@ -24,6 +24,7 @@ public static class ClusterHostingExtensions
         ArgumentNullException.ThrowIfNull(settings);
         builder
             .AddHocon(HoconFiles.Load("akka.conf"), HoconAddMode.Append)
+            .WithCustomSerializer("tickstock", [typeof(IClusterMessage)], system => new ClusterMessageSerializer(system))
             .WithRemoting(RemoteOptionsFor(settings))
             .WithClustering(new ClusterOptions
             {

@@ -129,17 +129,18 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
     public static Props Props(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism, LiveFeedMonitor? live = null) =>
         Akka.Actor.Props.Create(() => new MarketDataFeedActor(name, source, region, parallelism, live));
 
-    private sealed record Start
+    // The actor's own messages never leave it (INoSerializationVerificationNeeded: no wire format needed).
+    private sealed record Start : INoSerializationVerificationNeeded
     {
         public static readonly Start Instance = new();
     }
 
-    private sealed record Completed
+    private sealed record Completed : INoSerializationVerificationNeeded
     {
         public static readonly Completed Instance = new();
     }
 
-    private sealed record Failed(Exception Cause);
+    private sealed record Failed(Exception Cause) : INoSerializationVerificationNeeded;
 
-    private sealed record Sent(int Count);
+    private sealed record Sent(int Count) : INoSerializationVerificationNeeded;
 }

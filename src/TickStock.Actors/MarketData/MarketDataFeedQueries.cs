@@ -1,3 +1,6 @@
+using Akka.Actor;
+using TickStock.Actors.Hosting;
+
 namespace TickStock.Actors.MarketData;
 
 /// <summary>
@@ -10,7 +13,8 @@ public sealed class MarketDataFeed;
 public static class MarketDataFeedQueries
 {
     /// <summary>Asks the feed how far it got.</summary>
-    public sealed record GetStats
+    [WireName("feed.stats?")]
+    public sealed record GetStats : IClusterMessage
     {
         public static readonly GetStats Instance = new();
     }
@@ -19,7 +23,8 @@ public static class MarketDataFeedQueries
     /// Commands delivered (acknowledged) so far, stream failures, whether the stream runs now (not
     /// waiting to restart, not completed), and when commands were last delivered (health reads these).
     /// </summary>
-    public sealed record FeedStats(string Source, long Sent, int Failures, bool Running, DateTimeOffset? LastDeliveredAt)
+    [WireName("feed.stats")]
+    public sealed record FeedStats(string Source, long Sent, int Failures, bool Running, DateTimeOffset? LastDeliveredAt) : IClusterMessage
     {
         /// <summary>The provider stream's connection and counters (the polygon source only).</summary>
         public LiveFeedStatus? Live { get; init; }
@@ -33,13 +38,13 @@ public static class MarketDataFeedCommands
     /// The node is stopping: end the stream for good (no restart) and answer <see cref="FeedStopped"/> once the
     /// commands in flight are acknowledged or failed, so no bar is sent to shard regions that are handing off.
     /// </summary>
-    public sealed record StopFeeding
+    public sealed record StopFeeding : INoSerializationVerificationNeeded
     {
         public static readonly StopFeeding Instance = new();
     }
 
     /// <summary>Answer to <see cref="StopFeeding"/>: the stream has ended.</summary>
-    public sealed record FeedStopped
+    public sealed record FeedStopped : INoSerializationVerificationNeeded
     {
         public static readonly FeedStopped Instance = new();
     }

@@ -1,3 +1,4 @@
+using Akka.Actor;
 using TickStock.Core.Contracts;
 
 namespace TickStock.Actors.Publishing;
@@ -13,8 +14,11 @@ public sealed class PatternPipeline;
 /// <summary>What the rest of the node sends to the pattern pipeline.</summary>
 public static class PatternCommands
 {
-    /// <summary>A detected pattern to audit and publish (contract §2/§3.2). Fire-and-forget.</summary>
-    public sealed record PatternDetected(PatternEvent Event);
+    /// <summary>
+    /// A detected pattern to audit and publish (contract §2/§3.2). Fire-and-forget, and never across nodes: each
+    /// SymbolActor hands its patterns to the pipeline of the node it lives on.
+    /// </summary>
+    public sealed record PatternDetected(PatternEvent Event) : INoSerializationVerificationNeeded;
 }
 
 /// <summary>Messages between the pipeline's actors, and the graceful-stop handshake.</summary>

@@ -341,16 +341,17 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 
     public static Props PropsFor(string symbol, SymbolActorSettings settings) => Props.Create(() => new SymbolActor(symbol, settings));
 
-    private sealed record SeedLoaded(IReadOnlyList<Bar> Bars);
+    // The actor's own messages never leave it (INoSerializationVerificationNeeded: no wire format needed).
+    private sealed record SeedLoaded(IReadOnlyList<Bar> Bars) : INoSerializationVerificationNeeded;
 
-    private sealed record SeedFailed(Exception Cause);
+    private sealed record SeedFailed(Exception Cause) : INoSerializationVerificationNeeded;
 
-    private sealed record FlushTicks
+    private sealed record FlushTicks : INoSerializationVerificationNeeded
     {
         public static readonly FlushTicks Instance = new();
     }
 
-    private sealed record ReferenceIndexHeartbeat
+    private sealed record ReferenceIndexHeartbeat : INoSerializationVerificationNeeded
     {
         public static readonly ReferenceIndexHeartbeat Instance = new();
     }

@@ -1,3 +1,4 @@
+using TickStock.Actors.Hosting;
 using TickStock.Core.Bars;
 using TickStock.Core.Symbols;
 
@@ -13,22 +14,28 @@ public interface IWithSymbol
 public static class SymbolCommands
 {
     /// <summary>One completed 1-minute bar (session date and minute of session filled in exchange time).</summary>
-    public sealed record MinuteBar(string Symbol, Bar Bar) : IWithSymbol;
+    [WireName("sym.bar")]
+    public sealed record MinuteBar(string Symbol, Bar Bar) : IWithSymbol, IClusterMessage;
 
     /// <summary>Several consecutive 1-minute bars of one symbol in time order (fewer messages for fast sources).</summary>
-    public sealed record MinuteBars(string Symbol, IReadOnlyList<Bar> Bars) : IWithSymbol;
+    [WireName("sym.bars")]
+    public sealed record MinuteBars(string Symbol, IReadOnlyList<Bar> Bars) : IWithSymbol, IClusterMessage;
 
     /// <summary>One completed daily bar (published like live data).</summary>
-    public sealed record DailyBar(string Symbol, Bar Bar) : IWithSymbol;
+    [WireName("sym.day")]
+    public sealed record DailyBar(string Symbol, Bar Bar) : IWithSymbol, IClusterMessage;
 
     /// <summary>Historical daily bars in time order: they seed indicators and combo set-ups, nothing is published.</summary>
-    public sealed record SeedDailyBars(string Symbol, IReadOnlyList<Bar> Bars) : IWithSymbol;
+    [WireName("sym.seed")]
+    public sealed record SeedDailyBars(string Symbol, IReadOnlyList<Bar> Bars) : IWithSymbol, IClusterMessage;
 
     /// <summary>One trade/tick; the actor builds 1-minute bars from ticks on exchange-time minute boundaries.</summary>
-    public sealed record Tick(string Symbol, double Price, double Volume, long TimeMs) : IWithSymbol;
+    [WireName("sym.tick")]
+    public sealed record Tick(string Symbol, double Price, double Volume, long TimeMs) : IWithSymbol, IClusterMessage;
 
     /// <summary>Reply to a processed command (Ask-based back-pressure from the market data sources).</summary>
-    public sealed record Ack
+    [WireName("sym.ack")]
+    public sealed record Ack : IClusterMessage
     {
         public static readonly Ack Instance = new();
 
@@ -82,9 +89,11 @@ public static class ReferenceIndexMessages
 public static class SymbolQueries
 {
     /// <summary>Asks a SymbolActor what it holds; answered with <see cref="SymbolStatus"/>.</summary>
-    public sealed record GetStatus(string Symbol) : IWithSymbol;
+    [WireName("sym.status?")]
+    public sealed record GetStatus(string Symbol) : IWithSymbol, IClusterMessage;
 
-    public sealed record SymbolStatus(string Symbol, long BarsSeen, DateTimeOffset StartedAt)
+    [WireName("sym.status")]
+    public sealed record SymbolStatus(string Symbol, long BarsSeen, DateTimeOffset StartedAt) : IClusterMessage
     {
         /// <summary>Daily bars held (seeded + live).</summary>
         public long DailyBars { get; init; }

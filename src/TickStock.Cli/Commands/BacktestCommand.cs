@@ -16,6 +16,8 @@ internal static class BacktestCommand
     {
         var backtest = new Command("backtest", "Pattern backtests: how the detected patterns would have traded (spec/backtest.md).");
         backtest.Subcommands.Add(FileCommand());
+        backtest.Subcommands.Add(BacktestRunCommand.Run());
+        backtest.Subcommands.Add(BacktestRunCommand.Cancel());
         return backtest;
     }
 
@@ -116,11 +118,6 @@ internal static class BacktestCommand
             return false;
         }
 
-        if (!TryDate("--from", args.From, out DateOnly start, out error) || !TryDate("--to", args.To, out DateOnly end, out error))
-        {
-            return false;
-        }
-
         if (args.Format is not ("table" or "json"))
         {
             error = $"--format must be table or json (got '{args.Format}')";
@@ -133,8 +130,20 @@ internal static class BacktestCommand
             return false;
         }
 
+        return TryBuildRequest(args.From, args.To, args.Patterns, args.Parameters, out request, out error);
+    }
+
+    /// <summary>The request of <c>--from --to [--patterns] [--param]…</c> (shared by <c>backtest file</c> and <c>backtest run</c>).</summary>
+    internal static bool TryBuildRequest(string? from, string? to, string? patternList, string[] parameterPairs, out BacktestRequest? request, out string? error)
+    {
+        request = null;
+        if (!TryDate("--from", from, out DateOnly start, out error) || !TryDate("--to", to, out DateOnly end, out error))
+        {
+            return false;
+        }
+
         var kinds = new List<PatternKind>();
-        foreach (string name in (args.Patterns ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (string name in (patternList ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!PatternCatalog.TryResolve(name, out IReadOnlyList<PatternKind> resolved))
             {
@@ -146,7 +155,7 @@ internal static class BacktestCommand
         }
 
         var parameters = new BacktestParameters();
-        foreach (string pair in args.Parameters)
+        foreach (string pair in parameterPairs)
         {
             int eq = pair.IndexOf('=', StringComparison.Ordinal);
             if (eq <= 0)
@@ -227,7 +236,7 @@ internal static class BacktestCommand
         stdout.WriteByte((byte)'\n');
     }
 
-    private static int Fail(string message)
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine($"tickstock: {message}");
         return ExitCodes.ConfigurationError;

@@ -52,10 +52,11 @@ internal static class BenchDetectCommand
         double cdlRate = barCount / Time(() => Candlesticks(daily));
         double dailySeconds = Time(() => Catalog(daily, Timeframe.Daily));
         double minuteRate = barCount / Time(() => Catalog(minutes, Timeframe.OneMinute));
-        double actorRate = barCount / await ThroughActorsAsync(barCount, symbolCount, ct).ConfigureAwait(false);
+        var (actorSeconds, bytesPerActor) = await ThroughActorsAsync(barCount, symbolCount, ct).ConfigureAwait(false);
+        double actorRate = barCount / actorSeconds;
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{{\"bars\":{barCount},\"seconds\":{dailySeconds:0.###},\"cdl_bars_per_sec\":{cdlRate:0},\"bars_per_sec\":{barCount / dailySeconds:0},\"intraday_bars_per_sec\":{minuteRate:0},\"actor_bars_per_sec\":{actorRate:0},\"symbols\":{symbolCount}}}"));
+            $"{{\"bars\":{barCount},\"seconds\":{dailySeconds:0.###},\"cdl_bars_per_sec\":{cdlRate:0},\"bars_per_sec\":{barCount / dailySeconds:0},\"intraday_bars_per_sec\":{minuteRate:0},\"actor_bars_per_sec\":{actorRate:0},\"symbols\":{symbolCount},\"bytes_per_actor\":{bytesPerActor:0}}}"));
         return ExitCodes.Ok;
     }
 
@@ -130,7 +131,12 @@ internal static class BenchDetectCommand
         return bars;
     }
 
-    private static async Task<double> ThroughActorsAsync(int barCount, int symbolCount, CancellationToken ct)
+    /// <summary>
+    /// Seconds per <paramref name="barCount"/> bars through the actors, and the managed heap each
+    /// SymbolActor holds once its windows are full (live bytes after a full collection, after the
+    /// run minus before the entities started, per symbol; sharding's per-entity share included).
+    /// </summary>
+    private static async Task<(double Seconds, double BytesPerActor)> ThroughActorsAsync(int barCount, int symbolCount, CancellationToken ct)
     {
         var symbols = Enumerable.Range(0, symbolCount).Select(i => $"B{i:D4}").ToList();
         int perSymbol = Math.Max(1, barCount / symbolCount);
@@ -158,6 +164,7 @@ internal static class BenchDetectCommand
         {
             var registry = host.Services.GetRequiredService<ActorRegistry>();
             var region = await registry.GetAsync<SymbolRegion>(ct).ConfigureAwait(false);
+            long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
 
             // Start every entity first: sharding start-up is not what is measured.
             await Task.WhenAll(symbols.Select(s => region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus(s), TimeSpan.FromSeconds(60), ct))).ConfigureAwait(false);
@@ -173,7 +180,10 @@ internal static class BenchDetectCommand
 
             await Task.WhenAll(pending).ConfigureAwait(false);
             watch.Stop();
-            return watch.Elapsed.TotalSeconds * barCount / ((double)perSymbol * symbolCount);
+            pending.Clear();
+            long heapAfter = GC.GetTotalMemory(forceFullCollection: true);
+            GC.KeepAlive(batches);
+            return (watch.Elapsed.TotalSeconds * barCount / ((double)perSymbol * symbolCount), (heapAfter - heapBefore) / (double)symbolCount);
         }
         finally
         {

@@ -148,6 +148,11 @@ public static class TickStockConfiguration
             throw new OptionsException($"TICKSTOCK_INTRADAY_CAP_YEARS must be a number of years in (0, 30], got {options.Jobs.IntradayCapYears}");
         }
 
+        if (options.Backtest.MaxConcurrentJobs is < 1 or > 64)
+        {
+            throw new OptionsException($"TICKSTOCK_BACKTEST_MAX_JOBS must be 1..64, got {options.Backtest.MaxConcurrentJobs}");
+        }
+
         IReadOnlyList<string> roles;
         try
         {
@@ -179,6 +184,11 @@ public static class TickStockConfiguration
                      ("TICKSTOCK_JOBS_CHANNEL", options.Jobs.DataLoadChannel),
                      ("TICKSTOCK_JOBS_CONTROL_CHANNEL", options.Jobs.ControlChannel),
                      ("TICKSTOCK_JOBS_STATUS_PREFIX", options.Jobs.StatusKeyPrefix),
+                     ("TICKSTOCK_BACKTEST_CHANNEL", options.Backtest.JobChannel),
+                     ("TICKSTOCK_BACKTEST_CANCEL_CHANNEL", options.Backtest.CancelChannel),
+                     ("TICKSTOCK_BACKTEST_PROGRESS_CHANNEL", options.Backtest.ProgressChannel),
+                     ("TICKSTOCK_BACKTEST_RESULTS_CHANNEL", options.Backtest.ResultsChannel),
+                     ("TICKSTOCK_BACKTEST_LEDGER_KEY", options.Backtest.LedgerKey),
                  })
         {
             if (string.IsNullOrWhiteSpace(value))

@@ -50,7 +50,7 @@ internal sealed class ClusterTestNode : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddAkka(ClusterHostingExtensions.ActorSystemName, (akka, _) =>
         {
-            akka.AddHocon("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" + (hocon ?? string.Empty), HoconAddMode.Prepend)
+            akka.AddHocon("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" + StrictSerialization.Hocon + (hocon ?? string.Empty), HoconAddMode.Prepend)
                 .AddTickStockCluster(settings);
             modules(akka, settings);
         });

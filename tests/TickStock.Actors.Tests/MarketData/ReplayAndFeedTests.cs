@@ -17,6 +17,7 @@ public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
 {
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
+        builder.AddHocon(Clustering.StrictSerialization.Hocon, HoconAddMode.Prepend);
         var cluster = new NodeClusterSettings();
         builder.AddTickStockCluster(cluster).AddSymbolSharding(cluster)
             .AddMarketData(new MarketDataSourceSettings { Source = MarketDataSource.Synthetic, SyntheticPace = SyntheticPace.Fast, SyntheticSymbols = ["FEEDA", "FEEDB"], Speed = 5_000 });

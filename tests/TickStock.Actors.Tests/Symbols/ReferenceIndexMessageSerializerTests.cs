@@ -11,6 +11,7 @@ public class ReferenceIndexMessageSerializerTests : Akka.Hosting.TestKit.TestKit
 {
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
+        builder.AddHocon(Clustering.StrictSerialization.Hocon, HoconAddMode.Prepend);
         var settings = new NodeClusterSettings();
         builder.AddTickStockCluster(settings).AddSymbolSharding(settings);
     }

@@ -22,6 +22,7 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
+        builder.AddHocon(Clustering.StrictSerialization.Hocon, HoconAddMode.Prepend);
         var settings = new NodeClusterSettings { SymbolIdleTimeout = TimeSpan.FromSeconds(2) };
         builder.AddTickStockCluster(settings).AddSymbolSharding(settings);
     }

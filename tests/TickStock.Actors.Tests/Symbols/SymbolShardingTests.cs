@@ -12,6 +12,7 @@ public class SymbolShardingTests : Akka.Hosting.TestKit.TestKit
 {
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
+        builder.AddHocon(Clustering.StrictSerialization.Hocon, HoconAddMode.Prepend);
         var settings = new NodeClusterSettings();
         builder.AddTickStockCluster(settings).AddSymbolSharding(settings);
     }

@@ -25,5 +25,8 @@ public class BenchDetectCommandTests
         {
             Assert.True(root.GetProperty(rate).GetDouble() > 0, rate);
         }
+
+        // Each SymbolActor holds at least its rolling windows once fed: a positive managed size.
+        Assert.True(root.GetProperty("bytes_per_actor").GetDouble() > 0);
     }
 }
