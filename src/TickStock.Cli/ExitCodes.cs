@@ -35,4 +35,7 @@ internal static class ExitCodes
 
     /// <summary><c>ctl</c>: the node's management endpoint did not answer (not running, wrong address, TICKSTOCK_HTTP=off).</summary>
     public const int NodeUnreachable = 9;
+
+    /// <summary><c>run</c>: the cluster removed this node (split brain resolver, <c>ctl cluster down</c>, or no seed node answered); a supervisor should restart it.</summary>
+    public const int RemovedFromCluster = TickStock.Daemon.DaemonHost.ExitRemovedFromCluster;
 }

@@ -51,7 +51,9 @@ public static class DaemonHost
         Log.Logger = CreateLogger(builder.Configuration);
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog(Log.Logger, dispose: false);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // Coordinated shutdown (feed stop, pipeline flush, shard hand-off, cluster leave) fits in this; systemd's
+        // TimeoutStopSec and Kubernetes' terminationGracePeriodSeconds (deploy/) are 90 s, above it.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
 
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(_ => new ProducerStats());
@@ -100,7 +102,16 @@ public static class DaemonHost
         return builder.Build();
     }
 
-    /// <summary>Runs the daemon until SIGINT/SIGTERM; returns the process exit code.</summary>
+    /// <summary>
+    /// Exit code of a node the cluster removed (downed by the split brain resolver or an operator, or unable to join):
+    /// non-zero, so its supervisor (systemd Restart=on-failure, Kubernetes) starts it again. README's exit-code table.
+    /// </summary>
+    public const int ExitRemovedFromCluster = 10;
+
+    /// <summary>The process exit code for a node that stopped for <paramref name="reason"/>.</summary>
+    public static int ExitCodeFor(NodeStopReason reason) => reason == NodeStopReason.RemovedFromCluster ? ExitRemovedFromCluster : 0;
+
+    /// <summary>Runs the daemon until SIGINT/SIGTERM (or until the cluster removes it); returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args)
     {
         IHost host;
@@ -117,7 +128,15 @@ public static class DaemonHost
         try
         {
             await host.RunAsync().ConfigureAwait(false);
-            return 0;
+            // A downed node's actor system runs coordinated shutdown by itself (run-coordinated-shutdown-when-down) and
+            // Akka.Hosting then stops the host: the same clean stop as SIGTERM, but it must not look like one.
+            var reason = NodeStop.ReasonOf(host.Services.GetRequiredService<Akka.Actor.ActorSystem>());
+            if (reason == NodeStopReason.RemovedFromCluster)
+            {
+                Log.Warning("TickStock daemon stopped because the cluster removed this node; exit code {ExitCode} so its supervisor restarts it", ExitRemovedFromCluster);
+            }
+
+            return ExitCodeFor(reason);
         }
         catch (OperationCanceledException)
         {

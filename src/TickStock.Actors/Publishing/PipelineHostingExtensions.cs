@@ -47,7 +47,9 @@ public static class PipelineHostingExtensions
             registry.Register<PatternPipelineActor>(pipeline);
             registry.Register<HealthActor>(health);
 
-            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "flush-pattern-pipeline", async () =>
+            // After the market-data feed stopped (before-service-unbind) and before the shard regions hand their
+            // SymbolActors to other nodes (cluster-sharding-shutdown-region) and the node leaves (cluster-leave).
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceRequestsDone, "flush-pattern-pipeline", async () =>
             {
                 await pipeline.Ask<FlushCompleted>(Flush.Instance, TimeSpan.FromSeconds(11)).ConfigureAwait(false);
                 return Akka.Done.Instance;

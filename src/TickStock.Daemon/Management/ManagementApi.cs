@@ -17,7 +17,7 @@ namespace TickStock.Daemon.Management;
 
 /// <summary>
 /// The JSON routes under <c>/v1/</c> that <c>tickstock ctl</c> reads. Key names are fixed (scripts depend on them).
-/// Off loopback every call needs the bearer token; on loopback only state-changing calls (none yet) do.
+/// Off loopback every call needs the bearer token; on loopback only state-changing calls (POST: cluster leave and down) do.
 /// </summary>
 internal static class ManagementApi
 {
@@ -36,7 +36,48 @@ internal static class ManagementApi
             return await next(context).ConfigureAwait(false);
         });
 
+        var inspector = new ClusterInspector(system, options.Cluster);
         v1.MapGet("/cluster", () => Results.Text(ClusterJson(Cluster.Get(system)), "application/json"));
+        v1.MapPost("/cluster/leave", async (HttpRequest request) =>
+        {
+            var address = await AddressArgumentAsync(request).ConfigureAwait(false);
+            return ChangeMembership(inspector, "leave", address ?? inspector.SelfAddress.ToString(), inspector.Leave);
+        });
+        v1.MapPost("/cluster/down", async (HttpRequest request) =>
+        {
+            var address = await AddressArgumentAsync(request).ConfigureAwait(false);
+            return address is null
+                ? Error(StatusCodes.Status400BadRequest, "cluster down needs the member's address, e.g. {\"address\":\"akka.tcp://tickstock@10.0.0.2:4053\"}")
+                : ChangeMembership(inspector, "down", address, inspector.Down);
+        });
+        v1.MapGet("/shards", async (CancellationToken ct) =>
+        {
+            try
+            {
+                return Results.Text(ShardsJson(await inspector.ShardsAsync(ct).ConfigureAwait(false)), "application/json");
+            }
+            catch (AskTimeoutException)
+            {
+                return Error(StatusCodes.Status503ServiceUnavailable, $"the shard coordinator did not answer within {ClusterInspector.AskTimeout.TotalSeconds:0} s (is the cluster up?)");
+            }
+        });
+        v1.MapGet("/symbols/{symbol}", async (string symbol, CancellationToken ct) =>
+        {
+            try
+            {
+                return await inspector.LocateAsync(symbol, ct).ConfigureAwait(false) switch
+                {
+                    SymbolLookup.Found found => Results.Text(SymbolJson(found), "application/json"),
+                    SymbolLookup.NotRunning missing => Error(StatusCodes.Status404NotFound, missing.Reason),
+                    SymbolLookup.Invalid invalid => Error(StatusCodes.Status400BadRequest, invalid.Reason),
+                    _ => throw new InvalidOperationException("unknown lookup result"),
+                };
+            }
+            catch (AskTimeoutException)
+            {
+                return Error(StatusCodes.Status503ServiceUnavailable, $"the shard regions did not answer within {ClusterInspector.AskTimeout.TotalSeconds:0} s (is the cluster up?)");
+            }
+        });
         v1.MapGet("/pipeline", () => Results.Text(PipelineJson(stats), "application/json"));
         v1.MapGet("/feed", async () => Results.Text(await FeedJsonAsync(system, options).ConfigureAwait(false), "application/json"));
         v1.MapGet("/actors", async (string? path, int? depth, CancellationToken ct) =>
@@ -58,6 +99,69 @@ internal static class ManagementApi
             }
         });
     }
+
+    /// <summary>The <c>address</c> of a JSON body <c>{"address":"akka.tcp://…"}</c>; null for an empty body or no address.</summary>
+    private static async Task<string?> AddressArgumentAsync(HttpRequest request)
+    {
+        if (request.ContentLength is 0 or null && !request.Headers.TransferEncoding.Any()) return null;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("address", out var address) && address.ValueKind == JsonValueKind.String
+                ? address.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Leave or down a member named by its address: 202 when asked, 404 when no member has that address.</summary>
+    private static IResult ChangeMembership(ClusterInspector inspector, string action, string address, Action<Member> change)
+    {
+        if (inspector.FindMember(address) is not { } member)
+        {
+            return Error(StatusCodes.Status404NotFound, $"no cluster member has the address '{address}' (see cluster show)");
+        }
+
+        change(member);
+        return Results.Json(new Dictionary<string, string> { ["action"] = action, ["address"] = member.Address.ToString() }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new Dictionary<string, string> { ["error"] = message }, statusCode: status);
+
+    /// <summary><c>{"regions":[{"address","shards","entities","failed_shards"}],"total_entities"}</c>.</summary>
+    private static string ShardsJson(ShardsView view) => Write(json =>
+    {
+        json.WriteStartArray("regions");
+        foreach (var region in view.Regions)
+        {
+            json.WriteStartObject();
+            json.WriteString("address", region.Address);
+            json.WriteNumber("shards", region.Shards);
+            json.WriteNumber("entities", region.Entities);
+            json.WriteNumber("failed_shards", region.FailedShards);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteNumber("total_entities", view.TotalEntities);
+    });
+
+    /// <summary><c>{"symbol","address","minute_bars","daily_bars","last_bar_time","patterns_detected"}</c>.</summary>
+    private static string SymbolJson(SymbolLookup.Found found) => Write(json =>
+    {
+        var status = found.Status;
+        json.WriteString("symbol", status.Symbol);
+        json.WriteString("address", found.Address);
+        json.WriteNumber("minute_bars", status.BarsSeen);
+        json.WriteNumber("daily_bars", status.DailyBars);
+        if (status.LastBarTime is { } last) json.WriteString("last_bar_time", last.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        else json.WriteNull("last_bar_time");
+        json.WriteNumber("patterns_detected", status.PatternsPublished);
+        json.WriteString("started_at", status.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+    });
 
     /// <summary>Bearer token check in constant time: both sides are hashed first, so neither length nor prefix leaks.</summary>
     internal static bool Authorized(HttpRequest request, string? expected)

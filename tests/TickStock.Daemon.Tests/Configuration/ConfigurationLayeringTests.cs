@@ -233,3 +233,14 @@ public class ConfigurationLayeringTests
         Assert.DoesNotContain("hunter2", pg + redis, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The daemon's exit code by why its node stopped (README's exit-code table).</summary>
+public class NodeExitCodeTests
+{
+    [Fact]
+    public void A_node_the_cluster_removed_exits_10_and_a_requested_stop_0()
+    {
+        Assert.Equal(10, DaemonHost.ExitCodeFor(TickStock.Actors.Hosting.NodeStopReason.RemovedFromCluster));
+        Assert.Equal(0, DaemonHost.ExitCodeFor(TickStock.Actors.Hosting.NodeStopReason.Requested));
+    }
+}
