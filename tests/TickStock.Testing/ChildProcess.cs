@@ -27,17 +27,25 @@ public sealed partial class ChildProcess : IDisposable
     public string Output => string.Join('\n', _lines);
 
     /// <summary>Starts <c>dotnet tickstock.dll ARGS</c> from the test's output folder, with the local services' environment plus <paramref name="environment"/>.</summary>
-    public static ChildProcess StartCli(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="launcher">A command that runs <c>dotnet</c> for us and becomes it (e.g. <c>ip netns exec NS</c>), so the
+    /// process started is the CLI itself; empty = <c>dotnet</c> directly.</param>
+    public static ChildProcess StartCli(IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null, IReadOnlyList<string>? launcher = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "tickstock.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("tickstock.dll is not next to the tests", dll);
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (var part in launcher.Skip(1)) info.ArgumentList.Add(part);
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(dll);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (key, value) in LocalServices.ChildEnvironment) info.Environment[key] = value;
@@ -96,6 +104,16 @@ public sealed partial class ChildProcess : IDisposable
         };
         if (SysKill(_process.Id, number) != 0) throw new InvalidOperationException($"kill({_process.Id}, {number}) failed");
     }
+
+    /// <summary>SIGKILL: no shutdown hook, no flush, no leave (a crash or an OOM kill); waits until it is gone.</summary>
+    public void KillHard()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public bool HasExited => _process.HasExited;
 
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int SysKill(int pid, int sig);

@@ -22,9 +22,13 @@ public sealed class TcpProxy : IAsyncDisposable
     // Completed while bytes flow; a pending task while black-holed (pumps wait on it before writing).
     private volatile TaskCompletionSource _flowing = Completed();
 
-    public TcpProxy(int targetPort)
+    private readonly IPAddress _listenAddress;
+
+    /// <param name="listenAddress">Where the proxy listens (loopback by default; a test's own network namespace may need its veth address).</param>
+    public TcpProxy(int targetPort, IPAddress? listenAddress = null)
     {
         _target = new IPEndPoint(IPAddress.Loopback, targetPort);
+        _listenAddress = listenAddress ?? IPAddress.Loopback;
         Start(0);
     }
 
@@ -101,7 +105,7 @@ public sealed class TcpProxy : IAsyncDisposable
 
     private void Start(int port)
     {
-        var listener = new TcpListener(IPAddress.Loopback, port);
+        var listener = new TcpListener(_listenAddress, port);
         listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         listener.Start();
         _listener = listener;

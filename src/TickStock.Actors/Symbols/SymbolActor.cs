@@ -211,10 +211,22 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         Receive<SymbolQueries.GetStatus>(_ => Sender.Tell(new SymbolQueries.SymbolStatus(_symbol, _state.MinuteBars, _startedAt)
         {
             DailyBars = _state.DailyBars,
+            LastBarTime = LastBarTime(),
             PatternsPublished = _published,
             ReferenceIndexMinutes = _state.ReferenceIndexCloses.MinuteCount,
             ReferenceIndexDays = _state.ReferenceIndexCloses.DailyCount,
         }));
+    }
+
+    /// <summary>The later of the last 1-minute bar and the last daily bar (midnight UTC of its session).</summary>
+    private DateTimeOffset? LastBarTime()
+    {
+        DateTimeOffset? minute = _state.LastMinuteBarTimeMs is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+        int date = _state.LastDailyDate;
+        DateTimeOffset? daily = date == 0
+            ? null
+            : new DateTimeOffset(new DateOnly(date / 10000, date / 100 % 100, date % 100), TimeOnly.MinValue, TimeSpan.Zero);
+        return minute > daily || daily is null ? minute : daily;
     }
 
     private void OnTick(SymbolCommands.Tick tick)

@@ -98,6 +98,9 @@ public static class SymbolQueries
         /// <summary>Daily bars held (seeded + live).</summary>
         public long DailyBars { get; init; }
 
+        /// <summary>Start of the latest bar processed, 1-minute or daily (a daily bar starts at midnight UTC of its session); null before any.</summary>
+        public DateTimeOffset? LastBarTime { get; init; }
+
         /// <summary>Patterns sent to the pipeline by this incarnation.</summary>
         public long PatternsPublished { get; init; }
 

@@ -27,11 +27,33 @@ internal static class CtlCommand
         var show = new Command("show", "This node, the leader and every member with its status, roles and reachability.");
         show.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/cluster", p.GetValue(json), RenderCluster, ct));
         cluster.Subcommands.Add(show);
+
+        var leaveAddress = new Argument<string?>("ADDRESS") { Description = "The member to leave (as cluster show prints it); default: the node asked.", Arity = ArgumentArity.ZeroOrOne };
+        var leave = new Command("leave", "Ask a member to leave gracefully: its shards and singletons move to the others, then it shuts down. Needs TICKSTOCK_CTL_TOKEN.");
+        leave.Arguments.Add(leaveAddress);
+        leave.SetAction((p, ct) => AskAsync(p.GetValue(node), HttpMethod.Post, "/v1/cluster/leave", AddressBody(p.GetValue(leaveAddress)), p.GetValue(json), RenderMembershipChange, ct));
+        cluster.Subcommands.Add(leave);
+
+        var downAddress = new Argument<string>("ADDRESS") { Description = "The member to mark down (as cluster show prints it)." };
+        var down = new Command("down", "Mark a member down: for a node that is gone and cannot leave by itself (its shards and singletons restart elsewhere). Needs TICKSTOCK_CTL_TOKEN.");
+        down.Arguments.Add(downAddress);
+        down.SetAction((p, ct) => AskAsync(p.GetValue(node), HttpMethod.Post, "/v1/cluster/down", AddressBody(p.GetValue(downAddress)), p.GetValue(json), RenderMembershipChange, ct));
+        cluster.Subcommands.Add(down);
+
+        // Also under cluster: the shard map is cluster state, and operators look for it there.
+        cluster.Subcommands.Add(ShardsCommand(node, json, hidden: true));
+        cluster.Subcommands.Add(SymbolCommand(node, json, hidden: true));
         ctl.Subcommands.Add(cluster);
+        ctl.Subcommands.Add(ShardsCommand(node, json, hidden: false));
+        ctl.Subcommands.Add(SymbolCommand(node, json, hidden: false));
 
         var pipeline = new Command("pipeline", "The node's pattern pipeline: published events, committed rows, events buffered for Redis, spilled rows.");
         pipeline.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/pipeline", p.GetValue(json), RenderPipeline, ct));
         ctl.Subcommands.Add(pipeline);
+
+        var feed = new Command("feed", "The node's market-data feed: source, connection, subscribed symbols, bars, reconnects, refused frames.");
+        feed.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/feed", p.GetValue(json), RenderFeed, ct));
+        ctl.Subcommands.Add(feed);
 
         var actorPath = new Option<string>("--path") { Description = "Where the tree starts: /user (the application's actors) or /system (sharding, singletons, …), or a path below.", DefaultValueFactory = _ => "/user" };
         var depth = new Option<int>("--depth") { Description = "Levels below --path (1..6).", DefaultValueFactory = _ => 3 };
@@ -45,7 +67,28 @@ internal static class CtlCommand
         return ctl;
     }
 
-    private static Task<int> AskAsync(string? node, string path, bool json, Action<JsonElement> render, CancellationToken ct) => CliServices.RunAsync(async () =>
+    private static Command ShardsCommand(Option<string?> node, Option<bool> json, bool hidden)
+    {
+        var shards = new Command("shards", "SymbolActor shard regions of the cluster: per node the shards and entities (symbols) it hosts.") { Hidden = hidden };
+        shards.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/shards", p.GetValue(json), RenderShards, ct));
+        return shards;
+    }
+
+    private static Command SymbolCommand(Option<string?> node, Option<bool> json, bool hidden)
+    {
+        var symbol = new Argument<string>("SYMBOL") { Description = "The ticker, e.g. AAPL." };
+        var command = new Command("symbol", "Which node runs a symbol's SymbolActor and what it holds (never starts one that is not running).") { Hidden = hidden };
+        command.Arguments.Add(symbol);
+        command.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/symbols/" + Uri.EscapeDataString(p.GetValue(symbol) ?? string.Empty), p.GetValue(json), RenderSymbol, ct));
+        return command;
+    }
+
+    private static string? AddressBody(string? address) => address is null ? null : JsonSerializer.Serialize(new Dictionary<string, string> { ["address"] = address });
+
+    private static Task<int> AskAsync(string? node, string path, bool json, Action<JsonElement> render, CancellationToken ct) =>
+        AskAsync(node, HttpMethod.Get, path, body: null, json, render, ct);
+
+    private static Task<int> AskAsync(string? node, HttpMethod method, string path, string? body, bool json, Action<JsonElement> render, CancellationToken ct) => CliServices.RunAsync(async () =>
     {
         node ??= Environment.GetEnvironmentVariable("TICKSTOCK_CTL_NODE") is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultNode;
         if (!Uri.TryCreate("http://" + node, UriKind.Absolute, out var baseAddress) || baseAddress.AbsolutePath != "/")
@@ -54,18 +97,19 @@ internal static class CtlCommand
         }
 
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = RequestTimeout };
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         if (Environment.GetEnvironmentVariable("TICKSTOCK_CTL_TOKEN") is { Length: > 0 } token)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
         HttpResponseMessage response;
-        string body;
+        string answer;
         try
         {
             response = await http.SendAsync(request, ct).ConfigureAwait(false);
-            body = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
+            answer = await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
@@ -77,43 +121,88 @@ internal static class CtlCommand
         {
             if (response.StatusCode == HttpStatusCode.Unauthorized)
             {
-                throw new CliException($"node {node} refused the call: set TICKSTOCK_CTL_TOKEN to the node's token", ExitCodes.ConfigurationError);
-            }
-
-            if (response.StatusCode == HttpStatusCode.BadRequest)
-            {
-                throw new CliException($"node {node} refused the request: {ErrorText(body)}", ExitCodes.ConfigurationError);
+                throw new CliException(method == HttpMethod.Get
+                    ? $"node {node} refused the call: set TICKSTOCK_CTL_TOKEN to the node's token"
+                    : $"node {node} refused the call: state-changing calls need TICKSTOCK_CTL_TOKEN, set to the token the node was started with", ExitCodes.ConfigurationError);
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                throw new CliException($"node {node} answered {(int)response.StatusCode}: {body}", ExitCodes.ResultFailed);
+                var code = response.StatusCode switch
+                {
+                    HttpStatusCode.NotFound => ExitCodes.NotFound,
+                    HttpStatusCode.BadRequest => ExitCodes.ConfigurationError,
+                    _ => ExitCodes.ResultFailed,
+                };
+                throw new CliException($"node {node}: {ErrorText(answer, response.StatusCode)}", code);
             }
         }
 
         if (json)
         {
-            Console.WriteLine(body);
+            Console.WriteLine(answer);
             return ExitCodes.Ok;
         }
 
-        using var document = JsonDocument.Parse(body);
+        using var document = JsonDocument.Parse(answer);
         render(document.RootElement);
         return ExitCodes.Ok;
     });
 
-    private static string ErrorText(string body)
+    /// <summary>The endpoint's <c>{"error"}</c> message, else the status and body as they came.</summary>
+    private static string ErrorText(string body, HttpStatusCode status)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("error", out var error) ? error.GetString() ?? body : body;
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String)
+            {
+                return error.GetString() ?? string.Empty;
+            }
         }
         catch (JsonException)
         {
-            return body;
+            // Not JSON (a proxy's page, say): shown as it came.
         }
+
+        return $"answered {(int)status}: {body}";
     }
+
+    private static void RenderMembershipChange(JsonElement change) =>
+        AnsiConsole.MarkupLineInterpolated($"{change.GetProperty("action").GetString()} requested for [bold]{change.GetProperty("address").GetString()}[/] (follow it with cluster show)");
+
+    private static void RenderShards(JsonElement shards)
+    {
+        var table = new Table().AddColumns("address", "shards", "entities", "failed shards");
+        foreach (var region in shards.GetProperty("regions").EnumerateArray())
+        {
+            var failed = region.GetProperty("failed_shards").GetInt32();
+            table.AddRow(
+                Markup.Escape(region.GetProperty("address").GetString() ?? string.Empty),
+                Number(region.GetProperty("shards").GetInt64()),
+                Number(region.GetProperty("entities").GetInt64()),
+                failed == 0 ? "0" : $"[red]{failed}[/]");
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLineInterpolated($"total entities {Number(shards.GetProperty("total_entities").GetInt64())}");
+    }
+
+    private static void RenderSymbol(JsonElement symbol)
+    {
+        var table = new Table().AddColumns("", "");
+        table.HideHeaders();
+        table.AddRow("symbol", Markup.Escape(Text(symbol, "symbol")));
+        table.AddRow("address", Markup.Escape(Text(symbol, "address")));
+        table.AddRow("minute_bars", Number(symbol.GetProperty("minute_bars").GetInt64()));
+        table.AddRow("daily_bars", Number(symbol.GetProperty("daily_bars").GetInt64()));
+        table.AddRow("last_bar_time", Markup.Escape(Text(symbol, "last_bar_time") is { Length: > 0 } last ? last : "none yet"));
+        table.AddRow("patterns_detected", Number(symbol.GetProperty("patterns_detected").GetInt64()));
+        table.AddRow("started_at", Markup.Escape(Text(symbol, "started_at")));
+        AnsiConsole.Write(table);
+    }
+
+    private static string Number(long value) => value.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void RenderActors(JsonElement tree)
     {
@@ -165,6 +254,32 @@ internal static class CtlCommand
         var state = pipeline.GetProperty("state").GetString() ?? string.Empty;
         var degraded = string.Join(", ", pipeline.GetProperty("degraded").EnumerateArray().Select(d => d.GetString()));
         table.AddRow("state", state == "ok" ? "ok" : $"[yellow]{Markup.Escape(state)}[/] ({Markup.Escape(degraded)})");
+        AnsiConsole.Write(table);
+    }
+
+    private static void RenderFeed(JsonElement feed)
+    {
+        var table = new Table().AddColumns("", "");
+        table.HideHeaders();
+        foreach (var property in feed.EnumerateObject())
+        {
+            if (property.Name == "bad_frames")
+            {
+                var kinds = property.Value.EnumerateObject().Where(k => k.Value.GetInt64() > 0).Select(k => $"{k.Name} {k.Value.GetInt64()}").ToList();
+                table.AddRow("bad_frames", Markup.Escape(kinds.Count == 0 ? "none" : string.Join(", ", kinds)));
+                continue;
+            }
+
+            var text = Text(feed, property.Name);
+            var shown = property.Name switch
+            {
+                "connected" when text == "false" => "[yellow]no[/]",
+                "problem" when text is not ("none" or "") => $"[red]{Markup.Escape(text)}[/]",
+                _ => Markup.Escape(text.Length == 0 ? "-" : text),
+            };
+            table.AddRow(property.Name, shown);
+        }
+
         AnsiConsole.Write(table);
     }
 

@@ -126,6 +126,9 @@ public sealed class SymbolState
     /// <summary>Bars ignored because they were not later than the previous one.</summary>
     public long OutOfOrderBars { get; private set; }
 
+    /// <summary>Start of the last 1-minute bar processed (unix ms, UTC); null before any.</summary>
+    public long? LastMinuteBarTimeMs => _lastMinuteMs == long.MinValue ? null : _lastMinuteMs;
+
     /// <summary>Session date (yyyymmdd) of the last daily bar; 0 before any.</summary>
     public int LastDailyDate { get; private set; }
 

@@ -3,19 +3,21 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using StackExchange.Redis;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Infrastructure;
+using TickStock.Actors.MarketData;
 using TickStock.Actors.Publishing;
 
 namespace TickStock.Daemon.Management;
 
 /// <summary>
 /// The JSON routes under <c>/v1/</c> that <c>tickstock ctl</c> reads. Key names are fixed (scripts depend on them).
-/// Off loopback every call needs the bearer token; on loopback only state-changing calls (none yet) do.
+/// Off loopback every call needs the bearer token; on loopback only state-changing calls (POST: cluster leave and down) do.
 /// </summary>
 internal static class ManagementApi
 {
@@ -34,8 +36,50 @@ internal static class ManagementApi
             return await next(context).ConfigureAwait(false);
         });
 
+        var inspector = new ClusterInspector(system, options.Cluster);
         v1.MapGet("/cluster", () => Results.Text(ClusterJson(Cluster.Get(system)), "application/json"));
+        v1.MapPost("/cluster/leave", async (HttpRequest request) =>
+        {
+            var address = await AddressArgumentAsync(request).ConfigureAwait(false);
+            return ChangeMembership(inspector, "leave", address ?? inspector.SelfAddress.ToString(), inspector.Leave);
+        });
+        v1.MapPost("/cluster/down", async (HttpRequest request) =>
+        {
+            var address = await AddressArgumentAsync(request).ConfigureAwait(false);
+            return address is null
+                ? Error(StatusCodes.Status400BadRequest, "cluster down needs the member's address, e.g. {\"address\":\"akka.tcp://tickstock@10.0.0.2:4053\"}")
+                : ChangeMembership(inspector, "down", address, inspector.Down);
+        });
+        v1.MapGet("/shards", async (CancellationToken ct) =>
+        {
+            try
+            {
+                return Results.Text(ShardsJson(await inspector.ShardsAsync(ct).ConfigureAwait(false)), "application/json");
+            }
+            catch (AskTimeoutException)
+            {
+                return Error(StatusCodes.Status503ServiceUnavailable, $"the shard coordinator did not answer within {ClusterInspector.AskTimeout.TotalSeconds:0} s (is the cluster up?)");
+            }
+        });
+        v1.MapGet("/symbols/{symbol}", async (string symbol, CancellationToken ct) =>
+        {
+            try
+            {
+                return await inspector.LocateAsync(symbol, ct).ConfigureAwait(false) switch
+                {
+                    SymbolLookup.Found found => Results.Text(SymbolJson(found), "application/json"),
+                    SymbolLookup.NotRunning missing => Error(StatusCodes.Status404NotFound, missing.Reason),
+                    SymbolLookup.Invalid invalid => Error(StatusCodes.Status400BadRequest, invalid.Reason),
+                    _ => throw new InvalidOperationException("unknown lookup result"),
+                };
+            }
+            catch (AskTimeoutException)
+            {
+                return Error(StatusCodes.Status503ServiceUnavailable, $"the shard regions did not answer within {ClusterInspector.AskTimeout.TotalSeconds:0} s (is the cluster up?)");
+            }
+        });
         v1.MapGet("/pipeline", () => Results.Text(PipelineJson(stats), "application/json"));
+        v1.MapGet("/feed", async () => Results.Text(await FeedJsonAsync(system, options).ConfigureAwait(false), "application/json"));
         v1.MapGet("/actors", async (string? path, int? depth, CancellationToken ct) =>
         {
             var root = string.IsNullOrEmpty(path) ? "/user" : path;
@@ -55,6 +99,69 @@ internal static class ManagementApi
             }
         });
     }
+
+    /// <summary>The <c>address</c> of a JSON body <c>{"address":"akka.tcp://…"}</c>; null for an empty body or no address.</summary>
+    private static async Task<string?> AddressArgumentAsync(HttpRequest request)
+    {
+        if (request.ContentLength is 0 or null && !request.Headers.TransferEncoding.Any()) return null;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted).ConfigureAwait(false);
+            return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("address", out var address) && address.ValueKind == JsonValueKind.String
+                ? address.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Leave or down a member named by its address: 202 when asked, 404 when no member has that address.</summary>
+    private static IResult ChangeMembership(ClusterInspector inspector, string action, string address, Action<Member> change)
+    {
+        if (inspector.FindMember(address) is not { } member)
+        {
+            return Error(StatusCodes.Status404NotFound, $"no cluster member has the address '{address}' (see cluster show)");
+        }
+
+        change(member);
+        return Results.Json(new Dictionary<string, string> { ["action"] = action, ["address"] = member.Address.ToString() }, statusCode: StatusCodes.Status202Accepted);
+    }
+
+    private static IResult Error(int status, string message) => Results.Json(new Dictionary<string, string> { ["error"] = message }, statusCode: status);
+
+    /// <summary><c>{"regions":[{"address","shards","entities","failed_shards"}],"total_entities"}</c>.</summary>
+    private static string ShardsJson(ShardsView view) => Write(json =>
+    {
+        json.WriteStartArray("regions");
+        foreach (var region in view.Regions)
+        {
+            json.WriteStartObject();
+            json.WriteString("address", region.Address);
+            json.WriteNumber("shards", region.Shards);
+            json.WriteNumber("entities", region.Entities);
+            json.WriteNumber("failed_shards", region.FailedShards);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteNumber("total_entities", view.TotalEntities);
+    });
+
+    /// <summary><c>{"symbol","address","minute_bars","daily_bars","last_bar_time","patterns_detected"}</c>.</summary>
+    private static string SymbolJson(SymbolLookup.Found found) => Write(json =>
+    {
+        var status = found.Status;
+        json.WriteString("symbol", status.Symbol);
+        json.WriteString("address", found.Address);
+        json.WriteNumber("minute_bars", status.BarsSeen);
+        json.WriteNumber("daily_bars", status.DailyBars);
+        if (status.LastBarTime is { } last) json.WriteString("last_bar_time", last.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        else json.WriteNull("last_bar_time");
+        json.WriteNumber("patterns_detected", status.PatternsPublished);
+        json.WriteString("started_at", status.StartedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+    });
 
     /// <summary>Bearer token check in constant time: both sides are hashed first, so neither length nor prefix leaks.</summary>
     internal static bool Authorized(HttpRequest request, string? expected)
@@ -116,6 +223,71 @@ internal static class ManagementApi
         foreach (var what in degraded) json.WriteStringValue(what);
         json.WriteEndArray();
     });
+
+    /// <summary>
+    /// <c>{"source","address","running","connected","symbols","bars_received","reconnects",…}</c>: the node's market-data
+    /// feed; for the polygon source also the stream's state, URL, last bar age, delivery counts and refused frames by kind.
+    /// </summary>
+    private static async Task<string> FeedJsonAsync(ActorSystem system, TickStockOptions options)
+    {
+        MarketDataFeedQueries.FeedStats? stats = null;
+        if (ActorRegistry.For(system).TryGet<MarketDataFeed>(out var feed))
+        {
+            try
+            {
+                stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                // reported as not running
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var live = stats?.Live;
+        return Write(json =>
+        {
+            json.WriteString("source", stats?.Source ?? options.MarketData.Source.Name());
+            json.WriteString("address", Cluster.Get(system).SelfAddress.ToString());
+            json.WriteBoolean("running", stats?.Running ?? false);
+            json.WriteBoolean("connected", live?.Connected ?? (stats?.Running ?? false));
+            json.WriteNumber("symbols", live?.Subscribed ?? 0);
+            json.WriteNumber("bars_received", live?.BarsReceived ?? stats?.Sent ?? 0);
+            json.WriteNumber("reconnects", live?.Reconnects ?? 0);
+            json.WriteNumber("delivered", stats?.Sent ?? 0);
+            if (stats?.LastDeliveredAt is { } at) json.WriteNumber("last_bar_age_seconds", Math.Round((now - at).TotalSeconds, 1));
+            else json.WriteNull("last_bar_age_seconds");
+            if (live is null) return;
+            json.WriteString("state", live.State switch
+            {
+                LiveFeedState.Connecting => "connecting",
+                LiveFeedState.Authenticating => "authenticating",
+                LiveFeedState.Streaming => "streaming",
+                LiveFeedState.WaitingToReconnect => "waiting_to_reconnect",
+                _ => "stopped",
+            });
+            json.WriteString("url", live.Url);
+            json.WriteString("problem", live.Problem switch
+            {
+                LiveFeedProblem.AuthFailed => "auth_failed",
+                LiveFeedProblem.MaxConnections => "max_connections",
+                LiveFeedProblem.Connection => "connection",
+                _ => "none",
+            });
+            if (live.Reason is { } reason) json.WriteString("reason", reason);
+            else json.WriteNull("reason");
+            if (live.LastDisconnect is { } lastDrop) json.WriteString("last_disconnect", lastDrop);
+            else json.WriteNull("last_disconnect");
+            if (live.NextAttemptAt is { } next) json.WriteNumber("next_attempt_in_seconds", Math.Max(0, Math.Round((next - now).TotalSeconds, 1)));
+            json.WriteNumber("duplicates", live.Duplicates);
+            json.WriteNumber("outside_session", live.OutsideSession);
+            json.WriteNumber("backfilled", live.Backfilled);
+            json.WriteNumber("backfills_abandoned", live.BackfillsAbandoned);
+            json.WriteStartObject("bad_frames");
+            foreach (var (kind, count) in live.BadFrames) json.WriteNumber(kind, count);
+            json.WriteEndObject();
+        });
+    }
 
     /// <summary><c>{"jobs":[status document…]}</c>: the status keys (contract §6) as the jobs wrote them.</summary>
     private static async Task<string> JobsJsonAsync(RedisConnectionProvider redis, JobSettings jobs, CancellationToken ct)
