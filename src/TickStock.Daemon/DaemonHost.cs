@@ -127,10 +127,13 @@ public static class DaemonHost
 
         try
         {
-            await host.RunAsync().ConfigureAwait(false);
+            // Not host.RunAsync(): it disposes the host, and the actor system is asked afterwards why the node stopped.
+            await host.StartAsync().ConfigureAwait(false);
+            var system = host.Services.GetRequiredService<Akka.Actor.ActorSystem>();
+            await host.WaitForShutdownAsync().ConfigureAwait(false);
             // A downed node's actor system runs coordinated shutdown by itself (run-coordinated-shutdown-when-down) and
             // Akka.Hosting then stops the host: the same clean stop as SIGTERM, but it must not look like one.
-            var reason = NodeStop.ReasonOf(host.Services.GetRequiredService<Akka.Actor.ActorSystem>());
+            var reason = NodeStop.ReasonOf(system);
             if (reason == NodeStopReason.RemovedFromCluster)
             {
                 Log.Warning("TickStock daemon stopped because the cluster removed this node; exit code {ExitCode} so its supervisor restarts it", ExitRemovedFromCluster);
