@@ -10,6 +10,7 @@ dotnet build src/TickStock.Cli -c Release -nologo -v quiet -clp:ErrorsOnly
 deploy/services.sh up
 # shellcheck disable=SC1091
 . .local/services.env
-# The node's state (the spill file) stays with the checkout, in the git-ignored .local/.
-export TICKSTOCK_STATE_DIR="${TICKSTOCK_STATE_DIR:-$REPO/.local/state}"
+# The node's state (the spill file) stays with the checkout, in the git-ignored .local/; one folder
+# per remoting port, so several local nodes of one cluster never share a spill file.
+export TICKSTOCK_STATE_DIR="${TICKSTOCK_STATE_DIR:-$REPO/.local/state${TICKSTOCK_AKKA_PORT:+-$TICKSTOCK_AKKA_PORT}}"
 exec dotnet src/TickStock.Cli/bin/Release/net10.0/tickstock.dll run "$@"

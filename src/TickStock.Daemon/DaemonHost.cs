@@ -62,6 +62,7 @@ public static class DaemonHost
         builder.Services.AddHostedService<ServiceConnectivityMonitor>();
         builder.Services.AddHostedService<LifecycleLogger>();
 
+        var embeddedStub = EmbeddedPolygonStub.Starter(options);
         builder.Services.AddAkka(ClusterHostingExtensions.ActorSystemName, (akka, _) =>
         {
             akka.ConfigureLoggers(loggers =>
@@ -72,9 +73,9 @@ public static class DaemonHost
                 .AddTickStockCluster(options.Cluster)
                 .AddSymbolSharding(options.Cluster)
                 .AddPatternPipeline(options, node => StartupDetails(options, node))
-                .AddHistoricalLoading(options, EmbeddedPolygonStub.Starter(options))
+                .AddHistoricalLoading(options, embeddedStub)
                 .AddBacktesting(options)
-                .AddMarketData(options)
+                .AddMarketData(options, embeddedStub)
                 .WithTickStockHealthChecks();
         });
 
@@ -126,7 +127,7 @@ public static class DaemonHost
 
         try
         {
-            // Not RunAsync: it disposes the host, and the stop reason is read from the actor system afterwards.
+            // Not host.RunAsync(): it disposes the host, and the actor system is asked afterwards why the node stopped.
             await host.StartAsync().ConfigureAwait(false);
             var system = host.Services.GetRequiredService<Akka.Actor.ActorSystem>();
             await host.WaitForShutdownAsync().ConfigureAwait(false);

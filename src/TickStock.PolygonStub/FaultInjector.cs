@@ -8,6 +8,20 @@ public sealed class PolygonStubStats
     private readonly ConcurrentDictionary<int, int> _byStatus = new();
     private long _apiRequests;
     private long _aggregateRequests;
+    private long _streamConnections;
+    private long _streamEvictions;
+
+    /// <summary>WebSocket connections accepted on <c>/stocks</c>.</summary>
+    public long StreamConnections => Interlocked.Read(ref _streamConnections);
+
+    /// <summary>Stream connections closed with <c>max_connections</c> because a newer one used the same key.</summary>
+    public long StreamEvictions => Interlocked.Read(ref _streamEvictions);
+
+    internal TimeProvider? MarketClock { get; set; }
+
+    internal void StreamConnected() => Interlocked.Increment(ref _streamConnections);
+
+    internal void StreamEvicted() => Interlocked.Increment(ref _streamEvictions);
 
     /// <summary>API requests received (every endpoint, faults included).</summary>
     public long ApiRequests => Interlocked.Read(ref _apiRequests);

@@ -36,6 +36,15 @@ public sealed record PolygonStubOptions
     /// <summary>Fault injection; all off by default.</summary>
     public PolygonStubFaults Faults { get; init; } = new();
 
+    /// <summary>
+    /// With <see cref="Now"/>: the stub's clock starts there and runs at this multiple of real time, so the stream has
+    /// minutes to send at any hour and the REST horizon moves with it. Null: <see cref="Now"/> stays fixed.
+    /// </summary>
+    public double? ClockSpeed { get; init; }
+
+    /// <summary>The WebSocket stream's fault injection (<c>/stocks</c>); all off by default.</summary>
+    public PolygonStubStreamFaults Stream { get; init; } = new();
+
     /// <summary>Clock used when <see cref="Now"/> is null, and for the rate-limit window.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -59,6 +68,22 @@ public sealed record PolygonStubOptions
 
     internal bool IsUnknownTicker(string ticker) =>
         UnknownTickers.Contains(ticker, StringComparer.Ordinal) || UnknownTickerPrefixes.Any(p => ticker.StartsWith(p, StringComparison.Ordinal));
+}
+
+/// <summary>Faults of the WebSocket stream, for tests and drills.</summary>
+public sealed record PolygonStubStreamFaults
+{
+    /// <summary>Cut every stream connection (no close frame) this long after it opened; null = never.</summary>
+    public TimeSpan? DropEvery { get; init; }
+
+    /// <summary>Stop answering anything, pings included, once a subscription is acknowledged (a connection gone silent).</summary>
+    public bool SilentAfterSubscribe { get; init; }
+
+    /// <summary>Frames sent as they are right after each subscription is acknowledged: malformed JSON, unknown events, …</summary>
+    public IReadOnlyList<string> InjectFrames { get; init; } = [];
+
+    /// <summary>A minute's AM events per message (the provider batches events into arrays).</summary>
+    public int EventsPerFrame { get; init; } = 1000;
 }
 
 /// <summary>

@@ -14,18 +14,29 @@ using TickStock.Core.Calendar;
 namespace TickStock.PolygonStub;
 
 /// <summary>
-/// A local Polygon/Massive-compatible REST server (see shared/spec/polygon-api.md §6): aggregates,
+/// A local Polygon/Massive-compatible server (see shared/spec/polygon-api.md §6 and §7): aggregates,
 /// grouped daily, upcoming market holidays and the v3 tickers reference, with both auth styles and
-/// fault injection. Start it with <see cref="StartAsync"/>, or map it into another app with
+/// fault injection, and the stocks WebSocket (<c>/stocks</c>, minute aggregates) with its own faults. Start it with <see cref="StartAsync"/>, or map it into another app with
 /// <see cref="MapPolygonStub"/>.
 /// </summary>
 public sealed class PolygonStubServer : IAsyncDisposable
 {
-    private PolygonStubServer(WebApplication app, string baseUrl, PolygonStubStats stats)
+    private PolygonStubServer(WebApplication app, string baseUrl, PolygonStubStats stats, TimeProvider clock)
     {
         App = app;
         BaseUrl = baseUrl;
         Stats = stats;
+        MarketClock = clock;
+    }
+
+    /// <summary>The clock of the stub's market (REST horizon and stream minutes).</summary>
+    public TimeProvider MarketClock { get; }
+
+    /// <summary>Re-anchors a <see cref="PolygonStubOptions.ClockSpeed"/> clock (the feed benchmark freezes it, then puts a minute boundary just ahead).</summary>
+    public void SetMarketClock(DateTimeOffset marketNow, double speed)
+    {
+        if (MarketClock is not ScaledTimeProvider scaled) throw new InvalidOperationException("the stub was started without ClockSpeed");
+        scaled.Set(marketNow, speed);
     }
 
     /// <summary>The running web application.</summary>
@@ -49,7 +60,7 @@ public sealed class PolygonStubServer : IAsyncDisposable
         var stats = app.MapPolygonStub(options);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new PolygonStubServer(app, address.TrimEnd('/'), stats);
+        return new PolygonStubServer(app, address.TrimEnd('/'), stats, stats.MarketClock ?? options.Time);
     }
 
     public Task StopAsync(CancellationToken cancellationToken = default) => App.StopAsync(cancellationToken);
@@ -77,6 +88,17 @@ public static class PolygonStubEndpoints
         var stats = new PolygonStubStats();
         var faults = new FaultInjector(options.Faults, options.Time);
         var data = new MarketData(options.DataDirectory);
+        if (options.ClockSpeed is { } speed && options.Now is { } start)
+        {
+            // The market's clock (REST horizon and stream minutes) runs from Now; the rate-limit window keeps real time.
+            options = options with { Now = null, Time = new ScaledTimeProvider(start, speed, options.Time) };
+        }
+
+        stats.MarketClock = options.Time;
+        var stream = new StreamEndpoint(options, data, stats);
+        app.Lifetime.ApplicationStopping.Register(stream.Stop);
+        app.UseWebSockets();
+        app.Map("/stocks", stream.AcceptAsync);
 
         app.Use(async (context, next) =>
         {

@@ -6,10 +6,10 @@ namespace TickStock.Actors.Backtesting;
 public sealed class BacktestCoordinatorKey;
 
 /// <summary>
-/// Marker of the backtest messages that may cross nodes (sent to the singleton through its proxy), for a
-/// serializer binding.
+/// Marker of the backtest messages that may cross nodes (sent to the singleton through its proxy): a
+/// <see cref="Hosting.IClusterMessage"/>, so <see cref="Hosting.ClusterMessageSerializer"/> carries them.
 /// </summary>
-public interface IBacktestMessage;
+public interface IBacktestMessage : Hosting.IClusterMessage;
 
 /// <summary>What the rest of the cluster may send to the <see cref="BacktestCoordinator"/> (through its proxy).</summary>
 public static class BacktestQueries

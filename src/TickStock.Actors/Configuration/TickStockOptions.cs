@@ -152,6 +152,20 @@ public sealed class PolygonSettings
 
     public const string PublicBaseUrl = "https://api.polygon.io";
 
+    /// <summary>The provider's stocks WebSocket (POLYGON_WS_URL); empty = the real-time or delayed cluster (<see cref="Feed"/>) with a key, else the embedded stub's.</summary>
+    public string? WebSocketUrl { get; set; }
+
+    /// <summary>Which cluster of the provider's stream (POLYGON_FEED): <c>realtime</c> (default) or <c>delayed</c> (15-minute delayed plans).</summary>
+    public string Feed { get; set; } = "realtime";
+
+    public const string RealTimeWebSocketUrl = "wss://socket.massive.com/stocks";
+    public const string DelayedWebSocketUrl = "wss://delayed.massive.com/stocks";
+
+    /// <summary>The stream URL to use when a key is set and <see cref="WebSocketUrl"/> is not.</summary>
+    public string ProviderWebSocketUrl => !string.IsNullOrWhiteSpace(WebSocketUrl)
+        ? WebSocketUrl.Trim()
+        : string.Equals(Feed?.Trim(), "delayed", StringComparison.OrdinalIgnoreCase) ? DelayedWebSocketUrl : RealTimeWebSocketUrl;
+
     public bool UsesEmbeddedStub => string.IsNullOrWhiteSpace(ApiKey) && string.IsNullOrWhiteSpace(BaseUrl);
 }
 
@@ -183,6 +197,12 @@ public sealed class MarketDataSettings
 
     public const string DefaultTickChannel = "tickstock.data.raw";
 
+    /// <summary>
+    /// Symbols the polygon source subscribes to (TICKSTOCK_FEED_UNIVERSE): a universe file of <c>universes/</c>
+    /// (<c>sp_500.csv</c>, or a universe type such as <c>sp500</c>) or a comma list; empty = the synthetic symbol list.
+    /// </summary>
+    public string? FeedUniverse { get; set; }
+
     /// <summary>The source and its pace in words, for the start-up log line (what a person will see).</summary>
     public string Describe() => Source switch
     {
@@ -190,6 +210,7 @@ public sealed class MarketDataSettings
             string.Create(CultureInfo.InvariantCulture, $"synthetic, live pace (the session so far at {Speed} bars/s per symbol, then one bar per symbol per minute)"),
         MarketDataSource.Synthetic => string.Create(CultureInfo.InvariantCulture, $"synthetic, fast pace ({Speed} bars/s per symbol)"),
         MarketDataSource.Replay => string.Create(CultureInfo.InvariantCulture, $"replay at {Speed}× real time"),
+        MarketDataSource.Polygon => "polygon (the provider's WebSocket minute aggregates)",
         _ => Source.Name(),
     };
 }
@@ -206,7 +227,7 @@ public enum MarketDataSource
     /// <summary>Ticks forwarded on Redis (tickstock.data.raw).</summary>
     Redis,
 
-    /// <summary>The provider's live feed (not implemented yet: logs a warning).</summary>
+    /// <summary>The provider's WebSocket stream of minute aggregates (the embedded stub's without POLYGON_API_KEY).</summary>
     Polygon,
 
     /// <summary>No live data: a loader-only node.</summary>

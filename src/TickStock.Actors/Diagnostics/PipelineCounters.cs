@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using TickStock.Core.Bars;
 using TickStock.Core.Contracts;
+using TickStock.Core.Feed;
 
 namespace TickStock.Actors.Diagnostics;
 
@@ -26,11 +27,32 @@ public static class PipelineCounters
     private static readonly long[] JobSymbolsByResult = new long[Enum.GetValues<JobSymbolResult>().Length];
     private static readonly long[] PublishedByTier = new long[Tiers.Count];
     private static readonly ConcurrentDictionary<int, long[]> PolygonByStatus = new();
+    private static readonly long[] FeedBadFramesByKind = new long[BadFrameKinds.All.Count];
     private static readonly ConcurrentDictionary<(string Channel, string Reason), long[]> RefusedInbound = new();
     private static long _refusedInboundTotal;
     private static long _symbolsActive;
+    private static long _feedReconnects;
 
     public static long SymbolsActive => Interlocked.Read(ref _symbolsActive);
+
+    /// <summary>Connections to the provider's stream that broke and were reopened (or are about to be).</summary>
+    public static long FeedReconnects => Interlocked.Read(ref _feedReconnects);
+
+    public static void FeedReconnect() => Interlocked.Increment(ref _feedReconnects);
+
+    public static void FeedBadFrames(IReadOnlyList<BadInput> refused)
+    {
+        ArgumentNullException.ThrowIfNull(refused);
+        foreach (var bad in refused) Interlocked.Increment(ref FeedBadFramesByKind[(int)bad.Kind]);
+    }
+
+    public static IEnumerable<Measurement<long>> FeedBadFrameCounts()
+    {
+        foreach (var kind in BadFrameKinds.All)
+        {
+            yield return new Measurement<long>(Interlocked.Read(ref FeedBadFramesByKind[(int)kind]), new KeyValuePair<string, object?>("kind", kind.Name()));
+        }
+    }
 
     public static void BarsProcessedAdd(Timeframe timeframe, int count) => Interlocked.Add(ref BarsByTimeframe[(int)timeframe], count);
 

@@ -48,6 +48,10 @@ public static class TickStockMetrics
             description: "Symbols finished by historical data-load jobs on this node, by result.");
         Meter.CreateObservableCounter("tickstock.polygon.requests", PipelineCounters.PolygonRequests, unit: null,
             description: "Requests to the market-data provider, by HTTP status (0 = no answer).");
+        Meter.CreateObservableCounter("tickstock.feed.reconnects", () => PipelineCounters.FeedReconnects, unit: null,
+            description: "Connections to the provider's stream that broke and were reopened (since start).");
+        Meter.CreateObservableCounter("tickstock.feed.bad.frames", PipelineCounters.FeedBadFrameCounts, unit: null,
+            description: "Input refused on the provider's stream, by kind (malformed_json, not_an_array, unknown_event, invalid_bar, …).");
         Meter.CreateObservableCounter("tickstock.inbound.refused", PipelineCounters.InboundRefusals, unit: null,
             description: "Messages from outside (job control, health checks, ticks) refused as malformed or invalid, by channel and reason.");
         Meter.CreateObservableGauge("tickstock.cluster.members", ObserveMembers, unit: null,

@@ -21,6 +21,7 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
     private readonly Func<Source<IWithSymbol, NotUsed>> _source;
     private readonly IActorRef _region;
     private readonly int _parallelism;
+    private readonly LiveFeedMonitor? _live;
     private UniqueKillSwitch? _killSwitch;
     private long _sent;
     private int _failures;
@@ -33,8 +34,10 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
     // reset: a source that keeps failing stays at the slow end.
     private Backoff _restartBackoff = new(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(60));
 
-    public MarketDataFeedActor(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism)
+    /// <param name="live">The provider stream's monitor, reported with the stats (polygon source only).</param>
+    public MarketDataFeedActor(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism, LiveFeedMonitor? live = null)
     {
+        _live = live;
         _name = name;
         _source = source;
         _region = region;
@@ -83,7 +86,10 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
                 AnswerStopWaiters();
             }
         });
-        Receive<MarketDataFeedQueries.GetStats>(_ => Sender.Tell(new MarketDataFeedQueries.FeedStats(_name, _sent, _failures, _running, _lastDeliveredAt)));
+        Receive<MarketDataFeedQueries.GetStats>(_ => Sender.Tell(new MarketDataFeedQueries.FeedStats(_name, _sent, _failures, _running, _lastDeliveredAt)
+        {
+            Live = _live?.Snapshot(),
+        }));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -120,8 +126,8 @@ public sealed class MarketDataFeedActor : ReceiveActor, IWithTimers
         _log.Info("Market data source {0} started", _name);
     }
 
-    public static Props Props(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism) =>
-        Akka.Actor.Props.Create(() => new MarketDataFeedActor(name, source, region, parallelism));
+    public static Props Props(string name, Func<Source<IWithSymbol, NotUsed>> source, IActorRef region, int parallelism, LiveFeedMonitor? live = null) =>
+        Akka.Actor.Props.Create(() => new MarketDataFeedActor(name, source, region, parallelism, live));
 
     // The actor's own messages never leave it (INoSerializationVerificationNeeded: no wire format needed).
     private sealed record Start : INoSerializationVerificationNeeded

@@ -24,7 +24,11 @@ public static class MarketDataFeedQueries
     /// waiting to restart, not completed), and when commands were last delivered (health reads these).
     /// </summary>
     [WireName("feed.stats")]
-    public sealed record FeedStats(string Source, long Sent, int Failures, bool Running, DateTimeOffset? LastDeliveredAt) : IClusterMessage;
+    public sealed record FeedStats(string Source, long Sent, int Failures, bool Running, DateTimeOffset? LastDeliveredAt) : IClusterMessage
+    {
+        /// <summary>The provider stream's connection and counters (the polygon source only).</summary>
+        public LiveFeedStatus? Live { get; init; }
+    }
 }
 
 /// <summary>What the node that hosts the feed tells it (never across nodes).</summary>

@@ -26,13 +26,15 @@ public static class MarketDataHostingExtensions
     /// Starts the source named by <c>options.MarketData.Source</c>: <c>synthetic</c> (default; paced by
     /// TICKSTOCK_SYNTHETIC_PACE: <c>live</c> by default, or <c>fast</c>), <c>replay</c>
     /// (TICKSTOCK_REPLAY_PATH file/folder, else stored ohlcv_1min), <c>redis</c> (ticks on tickstock.data.raw) or
-    /// <c>none</c>. <c>polygon</c> is not implemented yet and logs a warning. Needs <see cref="SymbolHostingExtensions.AddSymbolSharding"/>.
+    /// <c>none</c>, or <c>polygon</c> (the provider's WebSocket; without POLYGON_API_KEY the embedded stub's, started
+    /// by <paramref name="embeddedStub"/>). Needs <see cref="SymbolHostingExtensions.AddSymbolSharding"/>.
     /// </summary>
-    public static AkkaConfigurationBuilder AddMarketData(this AkkaConfigurationBuilder builder, TickStockOptions options)
+    public static AkkaConfigurationBuilder AddMarketData(this AkkaConfigurationBuilder builder, TickStockOptions options,
+        Func<CancellationToken, Task<Loading.EmbeddedProvider>>? embeddedStub = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(options);
-        return builder.AddMarketData(MarketDataSourceSettings.From(options), options.Cluster);
+        return builder.AddMarketData(MarketDataSourceSettings.From(options, embeddedStub), options.Cluster);
     }
 
     /// <summary>
@@ -56,7 +58,10 @@ public static class MarketDataHostingExtensions
             if (hosts)
             {
                 var log = Logging.GetLogger(system, typeof(MarketDataFeedActor));
-                var source = SourceFor(settings, resolver, log);
+                // One stream source per feed node, built here but connecting only when the singleton runs its stream:
+                // its state (what was delivered, what is back-filling) outlives restarts of the stream.
+                var polygon = settings.Source == MarketDataSource.Polygon ? settings.PolygonStream?.Invoke(resolver, Logging.GetLogger(system, typeof(PolygonStreamSource))) : null;
+                var source = polygon is not null ? polygon.Create : SourceFor(settings, resolver, log);
                 if (source is null)
                 {
                     // The oldest feed node decides where the singleton runs: with no manager here it runs nowhere.
@@ -65,7 +70,7 @@ public static class MarketDataHostingExtensions
                 }
                 else
                 {
-                    feed = MarketDataFeedActor.Props(settings.Source.Name(), source, registry.Get<SymbolRegion>(), settings.Parallelism);
+                    feed = MarketDataFeedActor.Props(settings.Source.Name(), source, registry.Get<SymbolRegion>(), settings.Parallelism, polygon?.Monitor);
                 }
             }
 

@@ -34,22 +34,71 @@ public sealed record MarketDataSourceSettings
     public int Parallelism { get; init; } = 16;
 
     /// <summary>
+    /// Builds the provider's stream source (<c>polygon</c>) once the actor system runs (the back-fill client needs the
+    /// node's Redis for the shared rate limiter); null = the polygon source is not available on this node.
+    /// </summary>
+    public Func<Akka.DependencyInjection.IDependencyResolver, Akka.Event.ILoggingAdapter, PolygonStreamSource>? PolygonStream { get; init; }
+
+    /// <summary>
     /// Builds the settings from the typed options (TICKSTOCK_MARKET_DATA, TICKSTOCK_SYNTHETIC_SYMBOLS,
     /// TICKSTOCK_MARKET_SPEED, TICKSTOCK_REPLAY_PATH are mapped onto <see cref="MarketDataSettings"/>, and checked when bound).
     /// </summary>
-    public static MarketDataSourceSettings From(TickStockOptions options)
+    public static MarketDataSourceSettings From(TickStockOptions options, Func<CancellationToken, Task<Loading.EmbeddedProvider>>? embeddedStub = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         MarketDataSettings market = options.MarketData;
+        var synthetic = ResolveSymbols(market.SyntheticSymbols, options.DataDirectory);
         return new MarketDataSourceSettings
         {
             Source = market.Source,
-            SyntheticSymbols = ResolveSymbols(market.SyntheticSymbols, options.DataDirectory),
+            PolygonStream = market.Source == MarketDataSource.Polygon
+                ? PolygonStreamSetup.Factory(options, ResolveFeedUniverse(market.FeedUniverse, options.DataDirectory, synthetic), embeddedStub)
+                : null,
+            SyntheticSymbols = synthetic,
             SyntheticPace = market.SyntheticPace,
             Speed = market.Speed,
             ReplayPath = string.IsNullOrWhiteSpace(market.ReplayPath) ? null : market.ReplayPath.Trim(),
             TickChannel = market.TickChannel,
         };
+    }
+
+    /// <summary>
+    /// TICKSTOCK_FEED_UNIVERSE: a file of <c>universes/</c> (by name, with or without <c>.csv</c>, or a universe type such
+    /// as <c>sp500</c>), else a comma list of symbols; empty = <paramref name="fallback"/> (the synthetic symbol list).
+    /// </summary>
+    public static IReadOnlyList<string> ResolveFeedUniverse(string? spec, string dataDirectory, IReadOnlyList<string> fallback)
+    {
+        ArgumentNullException.ThrowIfNull(fallback);
+        if (string.IsNullOrWhiteSpace(spec)) return fallback;
+        spec = spec.Trim();
+        string folder = Path.Combine(dataDirectory, "universes");
+        if (!spec.Contains(',', StringComparison.Ordinal))
+        {
+            var names = new List<string>();
+            if (UniverseFiles.ValidateFileName(spec.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? spec : spec + ".csv") is null)
+            {
+                names.Add(spec.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? spec : spec + ".csv");
+            }
+
+            names.AddRange(UniverseFiles.CandidatesForType(spec));
+            foreach (var name in names)
+            {
+                string file = Path.Combine(folder, name);
+                if (!File.Exists(file)) continue;
+                using var stream = File.OpenRead(file);
+                var parsed = UniverseCsvParser.Parse(stream);
+                if (!parsed.Succeeded) throw new InvalidDataException($"TICKSTOCK_FEED_UNIVERSE: {file}: {parsed.Error}");
+                return parsed.Symbols.Select(s => s.Symbol).Distinct(StringComparer.Ordinal).ToList();
+            }
+
+            if (spec.EndsWith(".csv", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FileNotFoundException($"TICKSTOCK_FEED_UNIVERSE: no universe file {spec} in {folder}");
+            }
+        }
+
+        return spec.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(x => x.ToUpperInvariant()).Distinct(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>A count (first N valid symbols of data/universes/sp_500.csv, then SYN000… for the rest) or a comma list.</summary>

@@ -161,7 +161,14 @@ public sealed class HealthActor : ReceiveActor, IWithTimers
         try
         {
             var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, FeedAnswerTimeout).ConfigureAwait(false);
-            return snapshot with { MarketData = new MarketDataState(stats.Running, stats.Failures, now - stats.LastDeliveredAt) };
+            return snapshot with
+            {
+                MarketData = new MarketDataState(stats.Running, stats.Failures, now - stats.LastDeliveredAt)
+                {
+                    Live = stats.Live,
+                    LiveRetryIn = stats.Live?.NextAttemptAt - now,
+                },
+            };
         }
         catch (AskTimeoutException)
         {

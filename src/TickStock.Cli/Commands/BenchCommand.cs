@@ -11,6 +11,7 @@ internal static class BenchCommand
         bench.Subcommands.Add(BenchDetectCommand.Create());
         bench.Subcommands.Add(BenchPublishCommand.Create());
         bench.Subcommands.Add(BenchBacktestCommand.Create());
+        bench.Subcommands.Add(BenchFeedCommand.Create());
         return bench;
     }
 }

@@ -51,6 +51,10 @@ internal static class CtlCommand
         pipeline.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/pipeline", p.GetValue(json), RenderPipeline, ct));
         ctl.Subcommands.Add(pipeline);
 
+        var feed = new Command("feed", "The node's market-data feed: source, connection, subscribed symbols, bars, reconnects, refused frames.");
+        feed.SetAction((p, ct) => AskAsync(p.GetValue(node), "/v1/feed", p.GetValue(json), RenderFeed, ct));
+        ctl.Subcommands.Add(feed);
+
         var actorPath = new Option<string>("--path") { Description = "Where the tree starts: /user (the application's actors) or /system (sharding, singletons, …), or a path below.", DefaultValueFactory = _ => "/user" };
         var depth = new Option<int>("--depth") { Description = "Levels below --path (1..6).", DefaultValueFactory = _ => 3 };
         var actors = new Command("actors", "The actor tree of the node asked (found by Identify; at most 2,000 actors).") { actorPath, depth };
@@ -250,6 +254,32 @@ internal static class CtlCommand
         var state = pipeline.GetProperty("state").GetString() ?? string.Empty;
         var degraded = string.Join(", ", pipeline.GetProperty("degraded").EnumerateArray().Select(d => d.GetString()));
         table.AddRow("state", state == "ok" ? "ok" : $"[yellow]{Markup.Escape(state)}[/] ({Markup.Escape(degraded)})");
+        AnsiConsole.Write(table);
+    }
+
+    private static void RenderFeed(JsonElement feed)
+    {
+        var table = new Table().AddColumns("", "");
+        table.HideHeaders();
+        foreach (var property in feed.EnumerateObject())
+        {
+            if (property.Name == "bad_frames")
+            {
+                var kinds = property.Value.EnumerateObject().Where(k => k.Value.GetInt64() > 0).Select(k => $"{k.Name} {k.Value.GetInt64()}").ToList();
+                table.AddRow("bad_frames", Markup.Escape(kinds.Count == 0 ? "none" : string.Join(", ", kinds)));
+                continue;
+            }
+
+            var text = Text(feed, property.Name);
+            var shown = property.Name switch
+            {
+                "connected" when text == "false" => "[yellow]no[/]",
+                "problem" when text is not ("none" or "") => $"[red]{Markup.Escape(text)}[/]",
+                _ => Markup.Escape(text.Length == 0 ? "-" : text),
+            };
+            table.AddRow(property.Name, shown);
+        }
+
         AnsiConsole.Write(table);
     }
 

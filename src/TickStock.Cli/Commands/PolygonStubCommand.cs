@@ -18,19 +18,28 @@ internal static class PolygonStubCommand
         var now = new Option<string?>("--now") { Description = "Data horizon, an ISO instant (default: TICKSTOCK_NOW, else the clock)." };
         var rateLimit = new Option<int?>("--rate-limit") { Description = "Answer 429 after this many requests per minute (the free plan is 5). Default: off." };
         var retryAfter = new Option<int?>("--retry-after") { Description = "Seconds sent in Retry-After with every 429 (default: none, like the real API appears to)." };
+        var speed = new Option<double?>("--speed") { Description = "With --now (or TICKSTOCK_NOW): the market clock runs from there at this multiple of real time (REST horizon and the /stocks stream)." };
+        var dropEvery = new Option<double?>("--ws-drop-every") { Description = "Cut every /stocks WebSocket connection after this many seconds (no close frame)." };
 
         var command = new Command("polygon-stub",
-            "Run the local Polygon-compatible stub (aggregates with next_url paging, grouped daily, market status, tickers; 401/403/429/5xx faults on demand). Ctrl+C stops it.")
+            "Run the local Polygon-compatible stub (aggregates with next_url paging, grouped daily, market status, tickers; 401/403/429/5xx faults on demand; the /stocks WebSocket of minute aggregates). Ctrl+C stops it.")
         {
-            port, data, host, apiKey, now, rateLimit, retryAfter,
+            port, data, host, apiKey, now, rateLimit, retryAfter, speed, dropEvery,
         };
         command.SetAction((parse, _) => RunAsync(
-            parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(data), parse.GetValue(apiKey), parse.GetValue(now), parse.GetValue(rateLimit), parse.GetValue(retryAfter)));
+            parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(data), parse.GetValue(apiKey), parse.GetValue(now), parse.GetValue(rateLimit), parse.GetValue(retryAfter),
+            parse.GetValue(speed), parse.GetValue(dropEvery)));
         return command;
     }
 
-    private static async Task<int> RunAsync(string host, int port, string? data, string? requiredKey, string? now, int? rateLimit, int? retryAfter)
+    private static async Task<int> RunAsync(string host, int port, string? data, string? requiredKey, string? now, int? rateLimit, int? retryAfter, double? speed, double? dropEvery)
     {
+        if (speed is <= 0 || dropEvery is <= 0)
+        {
+            await Console.Error.WriteLineAsync("tickstock: --speed and --ws-drop-every must be positive").ConfigureAwait(false);
+            return ExitCodes.ConfigurationError;
+        }
+
         if (port is < 0 or > 65535)
         {
             await Console.Error.WriteLineAsync($"tickstock: --port must be 0..65535 (got {port})").ConfigureAwait(false);
@@ -53,6 +62,7 @@ internal static class PolygonStubCommand
                 DataDirectory = data,
                 RequiredApiKey = requiredKey,
                 Faults = new PolygonStubFaults { RateLimitRequests = rateLimit, RetryAfterSeconds = retryAfter },
+                Stream = new PolygonStubStreamFaults { DropEvery = dropEvery is { } d ? TimeSpan.FromSeconds(d) : null },
             });
             if (now is not null)
             {
@@ -69,7 +79,7 @@ internal static class PolygonStubCommand
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         await using var server = await PolygonStubServer.StartAsync(options, stop.Token).ConfigureAwait(false);
-        Console.WriteLine($"Polygon stub listening at {server.BaseUrl} (data: {data ?? "synthetic"}, now: {(options.Now is { } n ? n.ToString("O", CultureInfo.InvariantCulture) : "the clock")}); Ctrl+C stops it");
+        Console.WriteLine($"Polygon stub listening at {server.BaseUrl}, stream at {server.BaseUrl.Replace("http://", "ws://", StringComparison.Ordinal)}/stocks (data: {data ?? "synthetic"}, now: {(options.Now is { } n ? n.ToString("O", CultureInfo.InvariantCulture) : "the clock")}); Ctrl+C stops it");
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);

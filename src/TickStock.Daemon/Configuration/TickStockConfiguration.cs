@@ -122,6 +122,17 @@ public static class TickStockConfiguration
                 $"TICKSTOCK_MARKET_SPEED must be a positive number (synthetic: bars per second per symbol; replay: multiple of real time), got {options.MarketData.Speed.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
 
+        if (options.Polygon.Feed?.Trim().ToLowerInvariant() is not ("realtime" or "delayed"))
+        {
+            throw new OptionsException($"POLYGON_FEED='{options.Polygon.Feed}' is not one of realtime, delayed");
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.Polygon.WebSocketUrl)
+            && (!Uri.TryCreate(options.Polygon.WebSocketUrl.Trim(), UriKind.Absolute, out var ws) || ws.Scheme is not ("ws" or "wss")))
+        {
+            throw new OptionsException($"POLYGON_WS_URL='{options.Polygon.WebSocketUrl}' is not a ws:// or wss:// URL");
+        }
+
         if (options.Polygon.RatePerMinute <= 0)
         {
             throw new OptionsException($"POLYGON_RATE_PER_MIN must be a positive number, got {options.Polygon.RatePerMinute}");

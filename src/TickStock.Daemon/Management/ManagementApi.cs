@@ -3,12 +3,14 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using StackExchange.Redis;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Infrastructure;
+using TickStock.Actors.MarketData;
 using TickStock.Actors.Publishing;
 
 namespace TickStock.Daemon.Management;
@@ -77,6 +79,7 @@ internal static class ManagementApi
             }
         });
         v1.MapGet("/pipeline", () => Results.Text(PipelineJson(stats), "application/json"));
+        v1.MapGet("/feed", async () => Results.Text(await FeedJsonAsync(system, options).ConfigureAwait(false), "application/json"));
         v1.MapGet("/actors", async (string? path, int? depth, CancellationToken ct) =>
         {
             var root = string.IsNullOrEmpty(path) ? "/user" : path;
@@ -220,6 +223,71 @@ internal static class ManagementApi
         foreach (var what in degraded) json.WriteStringValue(what);
         json.WriteEndArray();
     });
+
+    /// <summary>
+    /// <c>{"source","address","running","connected","symbols","bars_received","reconnects",…}</c>: the node's market-data
+    /// feed; for the polygon source also the stream's state, URL, last bar age, delivery counts and refused frames by kind.
+    /// </summary>
+    private static async Task<string> FeedJsonAsync(ActorSystem system, TickStockOptions options)
+    {
+        MarketDataFeedQueries.FeedStats? stats = null;
+        if (ActorRegistry.For(system).TryGet<MarketDataFeed>(out var feed))
+        {
+            try
+            {
+                stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException)
+            {
+                // reported as not running
+            }
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var live = stats?.Live;
+        return Write(json =>
+        {
+            json.WriteString("source", stats?.Source ?? options.MarketData.Source.Name());
+            json.WriteString("address", Cluster.Get(system).SelfAddress.ToString());
+            json.WriteBoolean("running", stats?.Running ?? false);
+            json.WriteBoolean("connected", live?.Connected ?? (stats?.Running ?? false));
+            json.WriteNumber("symbols", live?.Subscribed ?? 0);
+            json.WriteNumber("bars_received", live?.BarsReceived ?? stats?.Sent ?? 0);
+            json.WriteNumber("reconnects", live?.Reconnects ?? 0);
+            json.WriteNumber("delivered", stats?.Sent ?? 0);
+            if (stats?.LastDeliveredAt is { } at) json.WriteNumber("last_bar_age_seconds", Math.Round((now - at).TotalSeconds, 1));
+            else json.WriteNull("last_bar_age_seconds");
+            if (live is null) return;
+            json.WriteString("state", live.State switch
+            {
+                LiveFeedState.Connecting => "connecting",
+                LiveFeedState.Authenticating => "authenticating",
+                LiveFeedState.Streaming => "streaming",
+                LiveFeedState.WaitingToReconnect => "waiting_to_reconnect",
+                _ => "stopped",
+            });
+            json.WriteString("url", live.Url);
+            json.WriteString("problem", live.Problem switch
+            {
+                LiveFeedProblem.AuthFailed => "auth_failed",
+                LiveFeedProblem.MaxConnections => "max_connections",
+                LiveFeedProblem.Connection => "connection",
+                _ => "none",
+            });
+            if (live.Reason is { } reason) json.WriteString("reason", reason);
+            else json.WriteNull("reason");
+            if (live.LastDisconnect is { } lastDrop) json.WriteString("last_disconnect", lastDrop);
+            else json.WriteNull("last_disconnect");
+            if (live.NextAttemptAt is { } next) json.WriteNumber("next_attempt_in_seconds", Math.Max(0, Math.Round((next - now).TotalSeconds, 1)));
+            json.WriteNumber("duplicates", live.Duplicates);
+            json.WriteNumber("outside_session", live.OutsideSession);
+            json.WriteNumber("backfilled", live.Backfilled);
+            json.WriteNumber("backfills_abandoned", live.BackfillsAbandoned);
+            json.WriteStartObject("bad_frames");
+            foreach (var (kind, count) in live.BadFrames) json.WriteNumber(kind, count);
+            json.WriteEndObject();
+        });
+    }
 
     /// <summary><c>{"jobs":[status document…]}</c>: the status keys (contract §6) as the jobs wrote them.</summary>
     private static async Task<string> JobsJsonAsync(RedisConnectionProvider redis, JobSettings jobs, CancellationToken ct)

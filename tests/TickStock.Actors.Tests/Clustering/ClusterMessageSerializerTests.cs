@@ -36,6 +36,14 @@ public class ClusterMessageSerializerTests : Akka.Hosting.TestKit.TestKit
         MarketDataFeedQueries.GetStats.Instance,
         new MarketDataFeedQueries.FeedStats("redis", 1_000_000, 2, true, new DateTimeOffset(2025, 11, 24, 15, 0, 0, TimeSpan.FromHours(-5))),
         new MarketDataFeedQueries.FeedStats("none", 0, 0, false, null),
+        new MarketDataFeedQueries.FeedStats("polygon", 42, 0, true, new DateTimeOffset(2025, 11, 24, 15, 1, 0, TimeSpan.Zero))
+        {
+            Live = new LiveFeedStatus("wss://socket.massive.com/stocks", LiveFeedState.WaitingToReconnect, LiveFeedProblem.AuthFailed,
+                "the provider rejected the API key (auth_failed: authentication failed)", new DateTimeOffset(2025, 11, 24, 15, 5, 0, TimeSpan.Zero),
+                0, 3, 2, 500, 480, 4, 12, 30, 1, 1_764_000_120_000, new Dictionary<string, long> { ["invalid_bar"] = 2, ["oversized"] = 1 }, "connection lost: reset"),
+        },
+        TickStock.Actors.Backtesting.BacktestQueries.GetRunning.Instance,
+        new TickStock.Actors.Backtesting.BacktestQueries.RunningBacktests(new Dictionary<string, double> { ["bt-1"] = 0.25, ["bt-2"] = 1.0 }),
     ];
 
     [Fact]
@@ -88,6 +96,7 @@ public class ClusterMessageSerializerTests : Akka.Hosting.TestKit.TestKit
     {
         SymbolCommands.MinuteBars m => $"{m.Symbol}:{string.Join(",", m.Bars)}",
         SymbolCommands.SeedDailyBars s => $"{s.Symbol}:{string.Join(",", s.Bars)}",
+        MarketDataFeedQueries.FeedStats { Live: { } live } f => $"{f}:{string.Join(",", live.BadFrames.OrderBy(p => p.Key, StringComparer.Ordinal))}",
         _ => message.ToString() ?? string.Empty,
     };
 

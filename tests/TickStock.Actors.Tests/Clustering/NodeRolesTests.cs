@@ -36,19 +36,20 @@ public sealed class NodeRolesTests : IAsyncLifetime
     [Fact]
     public async Task With_two_feed_nodes_each_bar_reaches_its_SymbolActor_once()
     {
-        var first = await StartAsync(seed: null, roles: null);
-        var second = await StartAsync(first, roles: null);
-        await ClusterTestNode.EventuallyAsync(() => Task.FromResult(first.UpMembers == 2 && second.UpMembers == 2), "both nodes are up");
+        // Two nodes may run the feed; the shards live on a third, which is up before either feed node starts.
+        var symbols = await StartAsync(seed: null, roles: [NodeRoles.Symbols]);
+        var first = await StartAsync(symbols, roles: [NodeRoles.Feed]);
+        var second = await StartAsync(symbols, roles: [NodeRoles.Feed]);
+        await ClusterTestNode.EventuallyAsync(() => Task.FromResult(first.UpMembers == 3 && second.UpMembers == 3), "three nodes are up");
 
-        // Asked on the second node: the proxy finds the one feed, which has replayed both files.
+        // Asked on the second feed node: the proxy finds the one feed, which has replayed both files.
         var feed = await second.Registry.GetAsync<MarketDataFeed>();
         await ClusterTestNode.EventuallyAsync(async () =>
-        {
-            var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, AskTimeout);
-            return stats.Sent == 2 * BarsPerSymbol && !stats.Running;
-        }, "the feed delivered both files and completed");
+            await StatsAsync(feed) is { } stats && stats.Sent == 2 * BarsPerSymbol && !stats.Running,
+            "the feed delivered both files and completed");
 
         Assert.Equal(1, (await first.HasLocalActorAsync(FeedPath) ? 1 : 0) + (await second.HasLocalActorAsync(FeedPath) ? 1 : 0));
+        Assert.False(await symbols.HasLocalActorAsync(FeedPath));
         var region = await second.Registry.GetAsync<SymbolRegion>();
         foreach (var symbol in new[] { "ROLA", "ROLB" })
         {
@@ -65,9 +66,7 @@ public sealed class NodeRolesTests : IAsyncLifetime
         await ClusterTestNode.EventuallyAsync(() => Task.FromResult(symbolsNode.UpMembers == 2 && feedNode.UpMembers == 2), "both nodes are up");
 
         var feed = await symbolsNode.Registry.GetAsync<MarketDataFeed>();
-        await ClusterTestNode.EventuallyAsync(async () =>
-            (await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, AskTimeout)).Sent == 2 * BarsPerSymbol,
-            "the feed delivered both files");
+        await ClusterTestNode.EventuallyAsync(async () => (await StatsAsync(feed))?.Sent == 2 * BarsPerSymbol, "the feed delivered both files");
 
         Assert.True(await feedNode.HasLocalActorAsync(FeedPath));
         Assert.False(await symbolsNode.HasLocalActorAsync(FeedPath));
@@ -79,6 +78,19 @@ public sealed class NodeRolesTests : IAsyncLifetime
         Assert.Contains(hosted.Shards, s => s.EntityIds.Contains("ROLA"));
         var proxied = await proxy.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AskTimeout);
         Assert.Empty(proxied.Shards);
+    }
+
+    /// <summary>The feed's stats through its proxy; null while the proxy has not found the singleton yet (it buffers meanwhile).</summary>
+    private static async Task<MarketDataFeedQueries.FeedStats?> StatsAsync(IActorRef feed)
+    {
+        try
+        {
+            return await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(5));
+        }
+        catch (AskTimeoutException)
+        {
+            return null;
+        }
     }
 
     private async Task<ClusterTestNode> StartAsync(ClusterTestNode? seed, IEnumerable<string>? roles)

@@ -29,4 +29,25 @@ public class MarketDataSourceSettingsTests
         Assert.Equal(60, settings.Speed);
         Assert.Null(settings.ReplayPath);
     }
+
+    [Fact]
+    public void The_feed_universe_is_a_universe_file_by_name_or_type_else_a_comma_list_else_the_synthetic_symbols()
+    {
+        string data = Directory.CreateTempSubdirectory("feed-universe").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(data, "universes"));
+            File.WriteAllLines(Path.Combine(data, "universes", "sp_500.csv"), ["symbol,name,sector", "AAPL,Apple,Tech", "MSFT,Microsoft,Tech"]);
+
+            Assert.Equal(["AAPL", "MSFT"], MarketDataSourceSettings.ResolveFeedUniverse("sp_500.csv", data, ["X"]));
+            Assert.Equal(["AAPL", "MSFT"], MarketDataSourceSettings.ResolveFeedUniverse("sp500", data, ["X"]));
+            Assert.Equal(["NVDA", "TSLA"], MarketDataSourceSettings.ResolveFeedUniverse("nvda, tsla,NVDA", data, ["X"]));
+            Assert.Equal(["X"], MarketDataSourceSettings.ResolveFeedUniverse(" ", data, ["X"]));
+            Assert.Throws<FileNotFoundException>(() => MarketDataSourceSettings.ResolveFeedUniverse("nasdaq_100.csv", data, ["X"]));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
 }

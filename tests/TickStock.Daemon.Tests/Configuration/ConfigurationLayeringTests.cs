@@ -134,11 +134,32 @@ public class ConfigurationLayeringTests
     [InlineData("TICKSTOCK_AKKA_HOST", "0.0.0.0", "TICKSTOCK_AKKA_HOST=0.0.0.0 binds every interface: set TICKSTOCK_AKKA_PUBLIC_HOST")]
     [InlineData("TICKSTOCK_AKKA_TLS_CERT", "/nonexistent/cluster.pfx", "TICKSTOCK_AKKA_TLS_CERT: '/nonexistent/cluster.pfx' does not exist")]
     [InlineData("TICKSTOCK_AKKA_TLS_PASSWORD_FILE", "/run/secrets/pw", "TICKSTOCK_AKKA_TLS_PASSWORD_FILE is set but TICKSTOCK_AKKA_TLS_CERT is not")]
+    [InlineData("POLYGON_FEED", "fastest", "POLYGON_FEED='fastest' is not one of realtime, delayed")]
+    [InlineData("POLYGON_WS_URL", "https://socket.massive.com/stocks", "POLYGON_WS_URL='https://socket.massive.com/stocks' is not a ws:// or wss:// URL")]
     [InlineData("TICKSTOCK_ROLES", "symbols,shards", "TICKSTOCK_ROLES: unknown role 'shards'; the roles are symbols, jobs, feed, backtest")]
     public void Unusable_values_are_rejected_with_the_variable_named(string variable, string value, string message)
     {
         var ex = Assert.Throws<OptionsException>(() => Bind(new Hashtable { [variable] = value }));
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, null, null, "wss://socket.massive.com/stocks")]
+    [InlineData(null, "delayed", null, "wss://delayed.massive.com/stocks")]
+    [InlineData(null, "DELAYED", "ws://127.0.0.1:8765/stocks", "ws://127.0.0.1:8765/stocks")]
+    public void The_stream_URL_is_POLYGON_WS_URL_else_the_real_time_or_delayed_cluster(string? key, string? feed, string? url, string expected)
+    {
+        var environment = new Hashtable { ["POLYGON_API_KEY"] = key ?? "k" };
+        if (feed is not null) environment["POLYGON_FEED"] = feed;
+        if (url is not null) environment["POLYGON_WS_URL"] = url;
+
+        Assert.Equal(expected, Bind(environment).Polygon.ProviderWebSocketUrl);
+    }
+
+    [Fact]
+    public void The_feed_universe_is_bound_from_TICKSTOCK_FEED_UNIVERSE()
+    {
+        Assert.Equal("sp_500.csv", Bind(new Hashtable { ["TICKSTOCK_FEED_UNIVERSE"] = "sp_500.csv" }).MarketData.FeedUniverse);
     }
 
     [Theory]

@@ -1,0 +1,171 @@
+using TickStock.Core.Calendar;
+
+namespace TickStock.Core.Feed;
+
+/// <summary>The minutes a reconnect may have missed: every subscribed symbol's bars starting in [<see cref="FromMs"/>, <see cref="ToMs"/>).</summary>
+public sealed record BackfillRequest(long FromMs, long ToMs, IReadOnlyList<string> Symbols);
+
+/// <summary>
+/// Decides which minute aggregates of the live stream reach the SymbolActors, across reconnects. Pure: the source
+/// calls it from one thread and does the I/O.
+/// <list type="bullet">
+/// <item>A bar is delivered at most once per symbol and start, and only in time order: a bar whose start is not after
+/// the symbol's last one is a duplicate (a reconnect replaying a minute, or a back-filled minute arriving live). The
+/// SymbolActors drop out-of-order bars anyway; here they are counted instead of silently lost.</item>
+/// <item>After a reconnect, the first bar of a later minute than the last one seen reveals a gap: every subscribed
+/// symbol is asked for [last minute seen, that bar's minute) from the REST aggregates (the last minute seen too,
+/// because a connection cut inside a burst loses part of it). Until a symbol's back-fill arrives its live bars are
+/// held, so the back-filled minutes go first and the detectors' windows stay whole and in order.</item>
+/// <item>Only regular-session bars (09:30 to the close, early closes included) are delivered by default: pre- and
+/// after-market minutes are thin, and the session detectors (high/low of day, VWAP, volume baselines) are defined on
+/// the regular session, as the synthetic and replayed sources feed them. They are counted.</item>
+/// </list>
+/// </summary>
+public sealed class LiveBarGate
+{
+    private readonly HashSet<string> _universe;
+    private readonly bool _extendedHours;
+    private readonly int _holdLimit;
+    private readonly Dictionary<string, long> _lastDelivered = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<MinuteAggregate>> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BackfillRequest> _pending = new(StringComparer.Ordinal);
+    private long _marketMinute = long.MinValue;
+    private bool _reconnected;
+    private int _heldCount;
+
+    /// <param name="universe">The subscribed symbols (upper case).</param>
+    /// <param name="extendedHours">Deliver pre- and after-market bars too.</param>
+    /// <param name="holdLimit">Live bars held for pending back-fills at most; beyond it the back-fills are given up and everything held is released.</param>
+    public LiveBarGate(IEnumerable<string> universe, bool extendedHours = false, int holdLimit = 200_000)
+    {
+        ArgumentNullException.ThrowIfNull(universe);
+        _universe = new HashSet<string>(universe, StringComparer.Ordinal);
+        _extendedHours = extendedHours;
+        _holdLimit = holdLimit;
+    }
+
+    public long Delivered { get; private set; }
+
+    public long Duplicates { get; private set; }
+
+    public long OutsideSession { get; private set; }
+
+    public long Backfilled { get; private set; }
+
+    /// <summary>Symbols whose back-fill was given up (REST failure, or the hold limit).</summary>
+    public long BackfillsAbandoned { get; private set; }
+
+    /// <summary>Symbols waiting for their back-fill.</summary>
+    public int PendingBackfills => _pending.Count;
+
+    /// <summary>Start of the latest minute seen on the stream (Unix ms), or null before the first bar.</summary>
+    public long? MarketMinute => _marketMinute == long.MinValue ? null : _marketMinute;
+
+    public bool IsSubscribed(string symbol) => _universe.Contains(symbol);
+
+    /// <summary>The connection dropped: the next bar of a later minute opens a back-fill.</summary>
+    public void ConnectionLost()
+    {
+        if (_marketMinute != long.MinValue) _reconnected = true;
+    }
+
+    /// <summary>A live bar: appends what may be delivered now; returns a back-fill to start when this bar reveals a gap.</summary>
+    public BackfillRequest? OnLive(in MinuteAggregate bar, List<MinuteAggregate> deliver)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+        BackfillRequest? request = null;
+        if (_reconnected && bar.StartMs > _marketMinute)
+        {
+            _reconnected = false;
+            request = new BackfillRequest(_marketMinute, bar.StartMs, [.. _universe.Order(StringComparer.Ordinal)]);
+            foreach (var symbol in request.Symbols) _pending[symbol] = request;
+        }
+
+        if (bar.StartMs > _marketMinute) _marketMinute = bar.StartMs;
+        if (bar.StartMs <= LastSeen(bar.Symbol))
+        {
+            Duplicates++;
+            return request;
+        }
+
+        if (_pending.ContainsKey(bar.Symbol))
+        {
+            if (!_held.TryGetValue(bar.Symbol, out var held)) _held[bar.Symbol] = held = [];
+            held.Add(bar);
+            if (++_heldCount > _holdLimit) ReleaseAll(deliver);
+            return request;
+        }
+
+        Emit(bar, deliver);
+        return request;
+    }
+
+    /// <summary>A symbol's back-fill arrived (any order): the missed bars, then the held live ones.</summary>
+    public void OnBackfill(string symbol, IEnumerable<MinuteAggregate> bars, List<MinuteAggregate> deliver)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        ArgumentNullException.ThrowIfNull(deliver);
+        if (!_pending.Remove(symbol, out var request)) return;
+        foreach (var bar in bars.Where(b => b.StartMs >= request.FromMs && b.StartMs < request.ToMs).OrderBy(b => b.StartMs))
+        {
+            if (bar.StartMs <= LastDeliveredOf(symbol))
+            {
+                Duplicates++;
+                continue;
+            }
+
+            if (Emit(bar, deliver)) Backfilled++;
+        }
+
+        Release(symbol, deliver);
+    }
+
+    /// <summary>A symbol's back-fill failed: its held live bars go on without it.</summary>
+    public void OnBackfillFailed(string symbol, List<MinuteAggregate> deliver)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+        if (!_pending.Remove(symbol)) return;
+        BackfillsAbandoned++;
+        Release(symbol, deliver);
+    }
+
+    private void ReleaseAll(List<MinuteAggregate> deliver)
+    {
+        foreach (var symbol in _pending.Keys.ToList())
+        {
+            _pending.Remove(symbol);
+            BackfillsAbandoned++;
+            Release(symbol, deliver);
+        }
+    }
+
+    private void Release(string symbol, List<MinuteAggregate> deliver)
+    {
+        if (!_held.Remove(symbol, out var held)) return;
+        _heldCount -= held.Count;
+        foreach (var bar in held)
+        {
+            if (bar.StartMs <= LastDeliveredOf(symbol)) Duplicates++;
+            else Emit(bar, deliver);
+        }
+    }
+
+    private bool Emit(in MinuteAggregate bar, List<MinuteAggregate> deliver)
+    {
+        _lastDelivered[bar.Symbol] = bar.StartMs;
+        if (!_extendedHours && !NyseCalendar.IsInRegularSession(DateTimeOffset.FromUnixTimeMilliseconds(bar.StartMs)))
+        {
+            OutsideSession++;
+            return false;
+        }
+
+        Delivered++;
+        deliver.Add(bar);
+        return true;
+    }
+
+    private long LastDeliveredOf(string symbol) => _lastDelivered.TryGetValue(symbol, out var last) ? last : long.MinValue;
+
+    private long LastSeen(string symbol) =>
+        _held.TryGetValue(symbol, out var held) && held.Count > 0 ? held[^1].StartMs : LastDeliveredOf(symbol);
+}

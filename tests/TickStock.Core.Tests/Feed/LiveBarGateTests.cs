@@ -1,0 +1,118 @@
+using TickStock.Core.Feed;
+using Xunit;
+
+namespace TickStock.Core.Tests.Feed;
+
+public sealed class LiveBarGateTests
+{
+    // 2026-12-02 (a Wednesday) 10:00 New York = 15:00Z: inside the regular session.
+    private static readonly long TenAm = new DateTimeOffset(2026, 12, 2, 15, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+
+    private static MinuteAggregate Bar(string symbol, int minute) =>
+        new(symbol, 10, 11, 9, 10.5, 100, TenAm + (minute * 60_000L), TenAm + ((minute + 1) * 60_000L));
+
+    private static string Key(MinuteAggregate b) => $"{b.Symbol}@{(b.StartMs - TenAm) / 60_000}";
+
+    [Fact]
+    public void Each_symbol_and_minute_is_delivered_once_and_in_time_order()
+    {
+        var gate = new LiveBarGate(["A", "B"]);
+        var out1 = new List<MinuteAggregate>();
+
+        gate.OnLive(Bar("A", 0), out1);
+        gate.OnLive(Bar("B", 0), out1);
+        gate.OnLive(Bar("A", 0), out1); // replayed after a reconnect
+        gate.OnLive(Bar("A", 1), out1);
+        gate.OnLive(Bar("A", 1), out1);
+
+        Assert.Equal(["A@0", "B@0", "A@1"], out1.Select(Key));
+        Assert.Equal(2, gate.Duplicates);
+    }
+
+    [Fact]
+    public void A_reconnect_that_skipped_minutes_back_fills_them_before_the_held_live_bars()
+    {
+        var gate = new LiveBarGate(["A", "B"]);
+        var delivered = new List<MinuteAggregate>();
+        gate.OnLive(Bar("A", 0), delivered);
+        gate.OnLive(Bar("B", 0), delivered);
+
+        gate.ConnectionLost();
+        var gap = gate.OnLive(Bar("A", 4), delivered);
+        gate.OnLive(Bar("B", 4), delivered);
+        gate.OnLive(Bar("A", 5), delivered);
+
+        Assert.NotNull(gap);
+        Assert.Equal((TenAm, TenAm + (4 * 60_000L)), (gap.FromMs, gap.ToMs)); // minute 0 again: a cut burst loses part of it
+        Assert.Equal(["A", "B"], gap.Symbols);
+        Assert.Equal(["A@0", "B@0"], delivered.Select(Key)); // A's and B's live bars wait for their back-fill
+
+        gate.OnBackfill("B", [Bar("B", 0), Bar("B", 1), Bar("B", 3), Bar("B", 4)], delivered); // minute 2: no trades
+        gate.OnBackfill("A", [Bar("A", 0), Bar("A", 1), Bar("A", 2), Bar("A", 3)], delivered);
+
+        Assert.Equal(["A@0", "B@0", "B@1", "B@3", "B@4", "A@1", "A@2", "A@3", "A@4", "A@5"], delivered.Select(Key));
+        Assert.Equal(5, gate.Backfilled);
+        Assert.Equal(0, gate.PendingBackfills);
+    }
+
+    [Fact]
+    public void A_failed_back_fill_releases_the_held_bars()
+    {
+        var gate = new LiveBarGate(["A"]);
+        var delivered = new List<MinuteAggregate>();
+        gate.OnLive(Bar("A", 0), delivered);
+        gate.ConnectionLost();
+        Assert.NotNull(gate.OnLive(Bar("A", 3), delivered));
+
+        gate.OnBackfillFailed("A", delivered);
+
+        Assert.Equal(["A@0", "A@3"], delivered.Select(Key));
+        Assert.Equal(1, gate.BackfillsAbandoned);
+    }
+
+    [Fact]
+    public void Past_the_hold_limit_every_pending_back_fill_is_given_up()
+    {
+        var gate = new LiveBarGate(["A", "B"], holdLimit: 2);
+        var delivered = new List<MinuteAggregate>();
+        gate.OnLive(Bar("A", 0), delivered);
+        gate.ConnectionLost();
+        gate.OnLive(Bar("A", 2), delivered);
+        gate.OnLive(Bar("B", 2), delivered);
+        Assert.Single(delivered);
+
+        gate.OnLive(Bar("A", 3), delivered);
+
+        Assert.Equal(["A@0", "A@2", "A@3", "B@2"], delivered.Select(Key).Order(StringComparer.Ordinal));
+        Assert.Equal(2, gate.BackfillsAbandoned);
+    }
+
+    [Fact]
+    public void A_reconnect_inside_the_same_minute_needs_no_back_fill()
+    {
+        var gate = new LiveBarGate(["A"]);
+        var delivered = new List<MinuteAggregate>();
+        gate.OnLive(Bar("A", 0), delivered);
+        gate.ConnectionLost();
+
+        Assert.Null(gate.OnLive(Bar("A", 0), delivered));
+        Assert.Equal(1, gate.Duplicates);
+    }
+
+    [Fact]
+    public void Pre_and_after_market_bars_are_counted_not_delivered_unless_asked_for()
+    {
+        var preMarket = new MinuteAggregate("A", 10, 10, 10, 10, 1, TenAm - (60 * 60_000L), TenAm - (59 * 60_000L)); // 09:00 New York
+        var regular = new LiveBarGate(["A"]);
+        var extended = new LiveBarGate(["A"], extendedHours: true);
+        var a = new List<MinuteAggregate>();
+        var b = new List<MinuteAggregate>();
+
+        regular.OnLive(preMarket, a);
+        extended.OnLive(preMarket, b);
+
+        Assert.Empty(a);
+        Assert.Equal(1, regular.OutsideSession);
+        Assert.Single(b);
+    }
+}
