@@ -24,6 +24,9 @@ public class SymbolPlacementTests
         // SPY is the reference index every other symbol asks for: it is one of the expected entities, not an extra.
         var symbols = Enumerable.Range(0, 29).Select(i => $"P{i:D2}").Append("SPY").ToList();
         var expected = symbols.Count;
+        // A node is Up a moment before its shard region has registered with the coordinator; shards
+        // allocated in that moment would all go to the others. Start once every region is known.
+        await WaitForRegionsAsync(cluster, nodes[0], nodes.Count);
         await PublishTicksAsync(cluster, symbols, DateTimeOffset.UtcNow);
         var shards = await WaitForEntitiesAsync(cluster, nodes[1], expected);
 
@@ -99,6 +102,22 @@ public class SymbolPlacementTests
             var tick = string.Create(CultureInfo.InvariantCulture, $$"""{"ticker":"{{symbol}}","price":101.25,"volume":100,"timestamp":{{seconds}}}""");
             Assert.True(await subscriber.PublishAsync(channel, tick) > 0, "no node subscribed to " + cluster.Channels.Ticks);
         }
+    }
+
+    /// <summary>Polls <c>/v1/shards</c> until the coordinator knows <paramref name="count"/> regions (with or without shards).</summary>
+    internal static async Task WaitForRegionsAsync(ClusterHarness cluster, ClusterNode asked, int count)
+    {
+        var deadline = DateTime.UtcNow + SettleTimeout;
+        JsonElement shards;
+        do
+        {
+            shards = await asked.GetJsonAsync("/v1/shards");
+            if (shards.GetProperty("regions").GetArrayLength() >= count) return;
+            await Task.Delay(250);
+        }
+        while (DateTime.UtcNow < deadline);
+
+        Assert.Fail($"{count} shard regions not registered: {shards}\n{cluster.Logs()}");
     }
 
     /// <summary>Polls <c>/v1/shards</c> until <paramref name="expected"/> entities run in the cluster.</summary>
