@@ -66,15 +66,22 @@ public sealed class SpillFile(string path, long maxBytes = long.MaxValue)
 
     private static long SizeOf(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
 
+    /// <summary>Lines of a spill file, a torn last line (no newline: a crash mid-append) included, as the drain counts them.</summary>
     private static long CountLines(string file)
     {
         if (!File.Exists(file)) return 0;
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
         var buffer = new byte[64 * 1024];
         long lines = 0;
+        var last = (byte)'\n';
         int read;
-        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0) lines += buffer.AsSpan(0, read).Count((byte)'\n');
-        return lines;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            last = buffer[read - 1];
+        }
+
+        return last == (byte)'\n' ? lines : lines + 1;
     }
 
     /// <summary>
@@ -88,8 +95,8 @@ public sealed class SpillFile(string path, long maxBytes = long.MaxValue)
         var total = 0;
         while (await NextFileToDrainAsync(ct).ConfigureAwait(false) is { } file)
         {
-            var lines = CountLines(file);
-            total += await InsertFileAsync(store, file, batchSize, ct).ConfigureAwait(false);
+            var (inserted, lines) = await InsertFileAsync(store, file, batchSize, ct).ConfigureAwait(false);
+            total += inserted;
             File.Delete(file);
             Interlocked.Add(ref _rowsHeld, -lines);
         }
@@ -115,15 +122,18 @@ public sealed class SpillFile(string path, long maxBytes = long.MaxValue)
         }
     }
 
-    private static async Task<int> InsertFileAsync(IIntegrationEventStore store, string file, int batchSize, CancellationToken ct)
+    /// <summary>Rows inserted, and lines read (what the file held, a torn last line included), in one pass.</summary>
+    private static async Task<(int Inserted, long Lines)> InsertFileAsync(IIntegrationEventStore store, string file, int batchSize, CancellationToken ct)
     {
         var total = 0;
+        long lines = 0;
         var batch = new List<IntegrationRow>(batchSize);
         using (var reader = new StreamReader(file, Encoding.UTF8))
         {
             while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
             {
                 if (line.Length == 0) continue;
+                lines++;
                 IntegrationRow? row;
                 try
                 {
@@ -144,7 +154,7 @@ public sealed class SpillFile(string path, long maxBytes = long.MaxValue)
             }
         }
 
-        return total + await store.InsertMissingAsync(batch, ct).ConfigureAwait(false);
+        return (total + await store.InsertMissingAsync(batch, ct).ConfigureAwait(false), lines);
     }
 }
 

@@ -27,9 +27,8 @@ public partial class ClusterCommandTests
             ["TICKSTOCK_MARKET_DATA"] = "redis",
             ["TICKSTOCK_CTL_TOKEN"] = Token,
         }));
-        Assert.True(await daemon.WaitForLineAsync("Management endpoint listening on", TimeSpan.FromSeconds(60)), daemon.Output);
-        using var http = new HttpClient { BaseAddress = new Uri(ListeningOn().Match(daemon.Output).Groups[1].Value), Timeout = TimeSpan.FromSeconds(10) };
-        var node = http.BaseAddress.Authority;
+        using var http = await ManagementNode.ConnectAsync(daemon, TimeSpan.FromSeconds(60));
+        var node = http.BaseAddress!.Authority;
         var self = await WaitForUpAsync(http);
 
         // No token, a wrong one, a prefix of the right one: 401 on loopback too, and the node stays up.
@@ -88,8 +87,7 @@ public partial class ClusterCommandTests
             ["TICKSTOCK_MARKET_DATA"] = "none",
             ["TICKSTOCK_CTL_TOKEN"] = null,
         }));
-        Assert.True(await daemon.WaitForLineAsync("Management endpoint listening on", TimeSpan.FromSeconds(60)), daemon.Output);
-        using var http = new HttpClient { BaseAddress = new Uri(ListeningOn().Match(daemon.Output).Groups[1].Value), Timeout = TimeSpan.FromSeconds(10) };
+        using var http = await ManagementNode.ConnectAsync(daemon, TimeSpan.FromSeconds(60));
         var self = await WaitForUpAsync(http);
 
         Assert.Equal(HttpStatusCode.Unauthorized, await PostAsync(http, "/v1/cluster/leave", null, null));
@@ -138,18 +136,6 @@ public partial class ClusterCommandTests
         }
     }
 
-    private static async Task<string> RunCtlAsync(string node, string[] args, int expectedExit, string? token = Token)
-    {
-        using var ctl = ChildProcess.StartCli(["ctl", "--node", node, .. args], new Dictionary<string, string?>
-        {
-            ["TICKSTOCK_CTL_TOKEN"] = token,
-            ["COLUMNS"] = "200",
-        });
-        var exit = await ctl.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(exit == expectedExit, $"ctl {string.Join(' ', args)}: exit {exit}, expected {expectedExit}\n{ctl.Output}");
-        return ctl.Output;
-    }
-
-    [GeneratedRegex(@"listening on (http://\S+?) \(")]
-    private static partial Regex ListeningOn();
+    private static Task<string> RunCtlAsync(string node, string[] args, int expectedExit, string? token = Token) =>
+        ManagementNode.RunCtlAsync(node, args, expectedExit, token);
 }

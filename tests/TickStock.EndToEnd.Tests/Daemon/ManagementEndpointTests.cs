@@ -298,18 +298,8 @@ public partial class ManagementEndpointTests
         return response.StatusCode;
     }
 
-    /// <summary>Runs <c>tickstock ctl --node NODE ARGS</c> as a process; asserts its exit code; returns its output.</summary>
-    private static async Task<string> RunCtlAsync(string node, string[] args, int expectedExit, string? token = null)
-    {
-        using var ctl = ChildProcess.StartCli(["ctl", "--node", node, .. args], new Dictionary<string, string?>
-        {
-            ["TICKSTOCK_CTL_TOKEN"] = token,
-            ["COLUMNS"] = "200",
-        });
-        var exit = await ctl.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(exit == expectedExit, $"ctl {string.Join(' ', args)}: exit {exit}, expected {expectedExit}\n{ctl.Output}");
-        return ctl.Output;
-    }
+    private static Task<string> RunCtlAsync(string node, string[] args, int expectedExit, string? token = null) =>
+        ManagementNode.RunCtlAsync(node, args, expectedExit, token);
 
     /// <summary>The exit codes of the CLI's table (README) these tests expect.</summary>
     private static class ExitCodes
@@ -319,16 +309,7 @@ public partial class ManagementEndpointTests
         public const int NodeUnreachable = 9;
     }
 
-    private static async Task<HttpClient> ConnectAsync(ChildProcess daemon)
-    {
-        Assert.True(await daemon.WaitForLineAsync("Management endpoint listening on", StartTimeout), daemon.Output);
-        var address = ListeningOn().Match(daemon.Output);
-        Assert.True(address.Success, daemon.Output);
-        // A wildcard binding is reached on loopback.
-        var uri = new UriBuilder(address.Groups[1].Value);
-        if (uri.Host is "0.0.0.0" or "[::]") uri.Host = "127.0.0.1";
-        return new HttpClient { BaseAddress = uri.Uri, Timeout = TimeSpan.FromSeconds(10) };
-    }
+    private static Task<HttpClient> ConnectAsync(ChildProcess daemon) => ManagementNode.ConnectAsync(daemon, StartTimeout);
 
     private static async Task<(HttpStatusCode Status, string Body)> WaitForAsync(HttpClient http, string path, HttpStatusCode wanted)
     {
@@ -386,8 +367,6 @@ public partial class ManagementEndpointTests
     [GeneratedRegex(@"^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$")]
     private static partial Regex TypeLine();
 
-    [GeneratedRegex(@"listening on (http://\S+?) \(")]
-    private static partial Regex ListeningOn();
 
     [GeneratedRegex(@"^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)(?: \d+)?$")]
     private static partial Regex SampleLine();

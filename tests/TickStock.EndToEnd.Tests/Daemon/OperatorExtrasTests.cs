@@ -6,7 +6,7 @@ using TickStock.Testing;
 namespace TickStock.EndToEnd.Tests.Daemon;
 
 /// <summary>One running daemon (synthetic source, its own schema, names and endpoint port) for <see cref="OperatorExtrasTests"/>.</summary>
-public sealed partial class OperatorDaemon : IAsyncLifetime
+public sealed class OperatorDaemon : IAsyncLifetime
 {
     private ScratchSchema? _schema;
 
@@ -25,10 +25,8 @@ public sealed partial class OperatorDaemon : IAsyncLifetime
             ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "3",
             ["TICKSTOCK_SYNTHETIC_PACE"] = "fast",
         }));
-        Assert.True(await Daemon.WaitForLineAsync("Management endpoint listening on", TimeSpan.FromSeconds(60)), Daemon.Output);
-        var address = ListeningOn().Match(Daemon.Output);
-        Assert.True(address.Success, Daemon.Output);
-        Node = new Uri(address.Groups[1].Value).Authority;
+        using var http = await ManagementNode.ConnectAsync(Daemon, TimeSpan.FromSeconds(60));
+        Node = http.BaseAddress!.Authority;
     }
 
     public async ValueTask DisposeAsync()
@@ -38,9 +36,6 @@ public sealed partial class OperatorDaemon : IAsyncLifetime
         Daemon.Dispose();
         if (_schema is not null) await _schema.DisposeAsync();
     }
-
-    [GeneratedRegex(@"listening on (http://\S+?) \(")]
-    private static partial Regex ListeningOn();
 }
 
 /// <summary>
