@@ -45,11 +45,12 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 {
     private const string FlushTimer = "flush-ticks";
     private const string HeartbeatTimer = "reference-index-heartbeat";
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // Filled and drained within one message, so one list per thread serves every SymbolActor on it.
+    [ThreadStatic] private static List<Publication>? t_publications;
+    private ILoggingAdapter? _log;
     private readonly SymbolActorSettings _settings;
     private readonly string _symbol;
     private readonly SymbolState _state;
-    private readonly List<Publication> _publications = new(8);
     private readonly DateTimeOffset _startedAt;
     private MinuteBarBuilder? _ticks;
     private IActorRef? _pipeline;
@@ -86,6 +87,11 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 
     public IStash Stash { get; set; } = null!;
 
+    /// <summary>Created by the first log line (most actors never write one).</summary>
+    private ILoggingAdapter Log => _log ??= Context.GetLogger();
+
+    private static List<Publication> Publications => t_publications ??= new(8);
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     protected override void PreStart()
@@ -116,19 +122,27 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 
     protected override void PostStop() => PipelineCounters.SymbolStopped();
 
+    /// <summary>Every message starts with an empty publication list: one a failed message left behind on this thread
+    /// belongs to another actor.</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        t_publications?.Clear();
+        return base.AroundReceive(receive, message);
+    }
+
     private void Seeding()
     {
         Receive<SeedLoaded>(loaded =>
         {
             foreach (Bar bar in loaded.Bars) _state.SeedDaily(bar);
             ShareReferenceIndex();
-            _log.Debug("SymbolActor {0} seeded {1} daily bars", _symbol, loaded.Bars.Count);
+            Log.Debug("SymbolActor {0} seeded {1} daily bars", _symbol, loaded.Bars.Count);
             Stash.UnstashAll();
             Become(Running);
         });
         Receive<SeedFailed>(failed =>
         {
-            _log.Warning("SymbolActor {0}: no daily history ({1}); starting empty", _symbol, failed.Cause.GetBaseException().Message);
+            Log.Warning("SymbolActor {0}: no daily history ({1}); starting empty", _symbol, failed.Cause.GetBaseException().Message);
             Stash.UnstashAll();
             Become(Running);
         });
@@ -139,7 +153,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     {
         Receive<SymbolCommands.MinuteBar>(m =>
         {
-            _state.OnMinuteBar(m.Bar, _publications);
+            _state.OnMinuteBar(m.Bar, Publications);
             PipelineCounters.BarsProcessedAdd(Timeframe.OneMinute, 1);
             PublishAndAck();
         });
@@ -149,11 +163,12 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
             {
                 // The fast sources' batches: no interface call and no copy per bar.
                 ReadOnlySpan<Bar> bars = segment.AsSpan();
-                for (int i = 0; i < bars.Length; i++) _state.OnMinuteBar(bars[i], _publications);
+                List<Publication> publications = Publications;
+                for (int i = 0; i < bars.Length; i++) _state.OnMinuteBar(bars[i], publications);
             }
             else
             {
-                for (int i = 0; i < m.Bars.Count; i++) _state.OnMinuteBar(m.Bars[i], _publications);
+                for (int i = 0; i < m.Bars.Count; i++) _state.OnMinuteBar(m.Bars[i], Publications);
             }
 
             PipelineCounters.BarsProcessedAdd(Timeframe.OneMinute, m.Bars.Count);
@@ -162,7 +177,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<SymbolCommands.DailyBar>(m =>
         {
-            _state.OnDailyBar(m.Bar, _publications);
+            _state.OnDailyBar(m.Bar, Publications);
             PipelineCounters.BarsProcessedAdd(Timeframe.Daily, 1);
             PublishAndAck();
         });
@@ -183,7 +198,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
             _state.ReferenceIndexCloses.Add(m.Minutes, m.Daily);
             if (_feed.OnBroadcast(m.Incarnation, m.Sequence, m.CarriesCloses))
             {
-                _log.Debug("SymbolActor {0}: missed reference index updates ({1} held, {2} announced); asking for a snapshot", _symbol, _feed.Covered, m.Sequence);
+                Log.Debug("SymbolActor {0}: missed reference index updates ({1} held, {2} announced); asking for a snapshot", _symbol, _feed.Covered, m.Sequence);
                 RequestReferenceIndexSnapshot();
             }
         });
@@ -236,7 +251,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         _tickSkewMs = _settings.Clock.GetUtcNow().ToUnixTimeMilliseconds() - tick.TimeMs;
         if (_ticks.OnTick(tick.TimeMs, tick.Price, tick.Volume, out Bar completed))
         {
-            _state.OnMinuteBar(completed, _publications);
+            _state.OnMinuteBar(completed, Publications);
         }
 
         if (!Timers.IsTimerActive(FlushTimer))
@@ -252,7 +267,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         long now = _settings.Clock.GetUtcNow().ToUnixTimeMilliseconds() - _tickSkewMs - (long)_settings.TickGrace.TotalMilliseconds;
         if (_ticks is not null && _ticks.TryFlush(now, out Bar completed))
         {
-            _state.OnMinuteBar(completed, _publications);
+            _state.OnMinuteBar(completed, Publications);
             Publish();
         }
 
@@ -312,7 +327,8 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     private void Publish()
     {
         ShareReferenceIndex();
-        if (_publications.Count == 0)
+        List<Publication> pending = Publications;
+        if (pending.Count == 0)
         {
             return;
         }
@@ -324,18 +340,18 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
 
         if (_pipeline is null)
         {
-            _unrouted += _publications.Count;
-            if (_unrouted == _publications.Count && Interlocked.Exchange(ref s_warnedUnrouted, 1) == 0)
+            _unrouted += pending.Count;
+            if (_unrouted == pending.Count && Interlocked.Exchange(ref s_warnedUnrouted, 1) == 0)
             {
-                _log.Warning("SymbolActor {0}: no PatternPipeline registered; detections are not published", _symbol);
+                Log.Warning("SymbolActor {0}: no PatternPipeline registered; detections are not published", _symbol);
             }
 
-            _publications.Clear();
+            pending.Clear();
             return;
         }
 
         DateTimeOffset now = _settings.Clock.GetUtcNow();
-        ReadOnlySpan<Publication> publications = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_publications);
+        ReadOnlySpan<Publication> publications = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(pending);
         for (int i = 0; i < publications.Length; i++)
         {
             ref readonly Publication p = ref publications[i];
@@ -346,7 +362,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
             _published++;
         }
 
-        _publications.Clear();
+        pending.Clear();
     }
 
     public static Props PropsFor(string symbol) => PropsFor(symbol, new SymbolActorSettings());

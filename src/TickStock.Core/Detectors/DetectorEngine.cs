@@ -42,7 +42,11 @@ public sealed class DetectorEngine
 
         bool Any(params PatternKind[] kinds) => kinds.Any(k => enabled[(int)k]);
 
-        State = new MarketState(Options);
+        // Intraday streams skip the indicators only their disabled detectors would read (memory per SymbolActor).
+        bool intraday = Options.Timeframe.IsIntraday();
+        State = new MarketState(Options,
+            simpleAverages: !intraday || Any(PatternKind.GoldenCross, PatternKind.DeathCross),
+            bands: !intraday || Any(PatternKind.BollingerBreakout));
         _sink = new DetectionSink(enabled, Options.Timeframe);
         if (PatternCatalog.Candlesticks.Any(k => enabled[(int)k]))
         {

@@ -8,30 +8,45 @@ namespace TickStock.Core.Detectors;
 /// its detectors run, with the previous bar's values kept for cross detection. Also the source of the event's
 /// <c>indicators</c> object (rsi, relative_volume, relative_strength).
 /// </summary>
+/// <remarks>
+/// Memory is per symbol and timeframe (a SymbolActor holds four of these), so indicators nobody reads are not kept:
+/// an intraday stream has SMA(fast/slow) and the Bollinger bands only when a detector that reads them is enabled
+/// (their properties stay NaN otherwise; the daily stream always has them, the combo tracker reads its SMA), and the
+/// relative strength ring is created by the first reference index close.
+/// </remarks>
 public sealed class MarketState
 {
     private readonly ExponentialMovingAverage _emaFast;
     private readonly ExponentialMovingAverage _emaSlow;
-    private readonly SimpleMovingAverage _smaFast;
-    private readonly SimpleMovingAverage _smaSlow;
+    private readonly SimpleMovingAverage? _smaFast;
+    private readonly SimpleMovingAverage? _smaSlow;
     private readonly RelativeStrengthIndex _rsi;
-    private readonly BollingerBands _bands;
+    private readonly BollingerBands? _bands;
     private readonly AverageTrueRange _atr;
     private readonly RelativeVolume _relativeVolume;
-    private readonly RelativeStrength _relativeStrength;
+    private readonly int _relativeStrengthPeriod;
+    private RelativeStrength? _relativeStrength;
     private readonly SessionVwap _vwap = new();
 
-    internal MarketState(DetectorOptions options)
+    /// <param name="options">Periods of the indicators.</param>
+    /// <param name="simpleAverages">Keep SMA(fast) and SMA(slow) (false: they stay NaN).</param>
+    /// <param name="bands">Keep the Bollinger bands (false: they stay NaN).</param>
+    internal MarketState(DetectorOptions options, bool simpleAverages = true, bool bands = true)
     {
         _emaFast = new ExponentialMovingAverage(options.MACrossover.Fast);
         _emaSlow = new ExponentialMovingAverage(options.MACrossover.Slow);
-        _smaFast = new SimpleMovingAverage(options.TrendCross.Fast);
-        _smaSlow = new SimpleMovingAverage(options.TrendCross.Slow);
+        if (simpleAverages)
+        {
+            _smaFast = new SimpleMovingAverage(options.TrendCross.Fast);
+            _smaSlow = new SimpleMovingAverage(options.TrendCross.Slow);
+        }
+
         _rsi = new RelativeStrengthIndex(options.Rsi.Period);
-        _bands = new BollingerBands(options.Bollinger.Period, options.Bollinger.Deviations);
+        _bands = bands ? new BollingerBands(options.Bollinger.Period, options.Bollinger.Deviations) : null;
         _atr = new AverageTrueRange(options.Indicators.AtrPeriod);
         _relativeVolume = new RelativeVolume(options.Indicators.RelativeVolumePeriod);
-        _relativeStrength = new RelativeStrength(options.Indicators.RelativeStrengthPeriod);
+        _relativeStrengthPeriod = options.Indicators.RelativeStrengthPeriod;
+        ArgumentOutOfRangeException.ThrowIfLessThan(_relativeStrengthPeriod, 1);
     }
 
     /// <summary>Index of the current bar (0-based); -1 before the first.</summary>
@@ -102,10 +117,14 @@ public sealed class MarketState
 
         EmaFast = _emaFast.Update(bar.Close) ? _emaFast.Value : double.NaN;
         EmaSlow = _emaSlow.Update(bar.Close) ? _emaSlow.Value : double.NaN;
-        SmaFast = _smaFast.Update(bar.Close) ? _smaFast.Value : double.NaN;
-        SmaSlow = _smaSlow.Update(bar.Close) ? _smaSlow.Value : double.NaN;
+        if (_smaFast is not null)
+        {
+            SmaFast = _smaFast.Update(bar.Close) ? _smaFast.Value : double.NaN;
+            SmaSlow = _smaSlow!.Update(bar.Close) ? _smaSlow.Value : double.NaN;
+        }
+
         Rsi = _rsi.Update(bar.Close) ? _rsi.Value : double.NaN;
-        if (_bands.Update(bar.Close))
+        if (_bands is not null && _bands.Update(bar.Close))
         {
             BandUpper = _bands.Upper;
             BandLower = _bands.Lower;
@@ -118,6 +137,7 @@ public sealed class MarketState
         MeanVolume = _relativeVolume.PreviousMean;
         if (!double.IsNaN(referenceIndexClose))
         {
+            _relativeStrength ??= new RelativeStrength(_relativeStrengthPeriod);
             _relativeStrength.Update(bar.Close, referenceIndexClose);
             RelativeStrength = _relativeStrength.Value;
         }

@@ -206,13 +206,18 @@ internal sealed class SupportResistanceDetector : IBarDetector
         private readonly double _neighbourLow;
         private readonly double _neighbourHigh;
 
+        // Arrays start small and double up to Window + 1 entries (the most there can be): a symbol's detector
+        // usually holds a dozen swings, and there is one detector per symbol.
+        private const int InitialCapacity = 16;
+        private readonly int _maxCapacity;
+
         // Sorted by price, ascending; shifted by hand on insert/remove (at most Window / 3 + 1 entries with the default
         // swing strength, where a library copy call costs more than the loop).
-        private readonly Swing[] _sorted;
+        private Swing[] _sorted;
 
-        // Age order (oldest first) for expiry.
-        private readonly long[] _ageIndices;
-        private readonly double[] _agePrices;
+        // Age order (oldest first) for expiry, a ring starting at _ageHead.
+        private long[] _ageIndices;
+        private double[] _agePrices;
         private int _ageHead;
         private int _size;
 
@@ -223,9 +228,11 @@ internal sealed class SupportResistanceDetector : IBarDetector
             _minTouches = minTouches;
             _neighbourLow = (1 - tolerance) * (1 - BandMargin);
             _neighbourHigh = (1 + BandMargin) / (1 - tolerance);
-            _sorted = new Swing[window + 1];
-            _ageIndices = new long[window + 1];
-            _agePrices = new double[window + 1];
+            _maxCapacity = window + 1;
+            int initial = Math.Min(_maxCapacity, InitialCapacity);
+            _sorted = new Swing[initial];
+            _ageIndices = new long[initial];
+            _agePrices = new double[initial];
         }
 
         /// <summary>Swings held (levels and non-levels).</summary>
@@ -258,6 +265,11 @@ internal sealed class SupportResistanceDetector : IBarDetector
             if (!double.IsFinite(price))
             {
                 return;
+            }
+
+            if (_size == _sorted.Length)
+            {
+                Grow();
             }
 
             Swing[] sorted = _sorted;
@@ -293,6 +305,30 @@ internal sealed class SupportResistanceDetector : IBarDetector
             _ageIndices[ageSlot] = index;
             _agePrices[ageSlot] = price;
             _size++;
+        }
+
+        /// <summary>Doubles the arrays (up to Window + 1 entries), unrolling the age ring to start at 0.</summary>
+        private void Grow()
+        {
+            int capacity = Math.Min(_maxCapacity, Math.Max(1, _sorted.Length * 2));
+            if (capacity <= _sorted.Length)
+            {
+                throw new InvalidOperationException("more swings than the window can hold");
+            }
+
+            Array.Resize(ref _sorted, capacity);
+            var indices = new long[capacity];
+            var prices = new double[capacity];
+            for (int i = 0; i < _size; i++)
+            {
+                int slot = (_ageHead + i) % _ageIndices.Length;
+                indices[i] = _ageIndices[slot];
+                prices[i] = _agePrices[slot];
+            }
+
+            _ageIndices = indices;
+            _agePrices = prices;
+            _ageHead = 0;
         }
 
         /// <summary>Drops swings that are Window or more bars older than <paramref name="current"/>.</summary>

@@ -66,8 +66,9 @@ public sealed class ReferenceIndexCloses
     /// <summary>Key-sorted closes, appended in O(1) when in order, inserted otherwise; oldest dropped past capacity.</summary>
     private sealed class SortedCloses(int capacity)
     {
-        private readonly List<long> _keys = new(Math.Min(capacity, 256));
-        private readonly List<double> _closes = new(Math.Min(capacity, 256));
+        // Grown as closes arrive (every symbol holds one of these; most never reach the capacity).
+        private readonly List<long> _keys = [];
+        private readonly List<double> _closes = [];
 
         public int Count => _keys.Count;
 

@@ -64,27 +64,42 @@ public sealed record SymbolStateOptions
 /// publication stage. The SymbolActor is a thin shell around it: <c>Handle(bar) → publications</c>.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Memory is what limits symbols per node, so the engines are created by the first bar that needs them (intraday on
+/// the first 1-minute bar, daily on the first daily or seeded bar), the detector options are shared process-wide and
+/// the scratch lists per thread.
+/// </para>
+/// <para>
 /// Intraday bars must carry <see cref="Bar.SessionDate"/> and <see cref="Bar.MinuteOfSession"/> (exchange time; the
 /// sources fill them). Roll-up buckets are aligned to the session open (09:30, 09:35, …) and complete on their last
 /// minute or when a later bucket starts. When a new session starts, the previous session's regular-hours minutes
 /// become a daily bar unless a daily bar for that date was already given. Out-of-order bars (not later than the
 /// last one) are ignored and counted.
+/// </para>
 /// </remarks>
 public sealed class SymbolState
 {
+    // Every SymbolState of a process shares these (options are immutable): one copy, not four per symbol.
+    private static readonly DetectorOptions s_minuteOptions = new() { Timeframe = Timeframe.OneMinute };
+    private static readonly DetectorOptions s_fiveOptions = new() { Timeframe = Timeframe.FiveMinutes };
+    private static readonly DetectorOptions s_fifteenOptions = new() { Timeframe = Timeframe.FifteenMinutes };
+    private static readonly DetectorOptions s_dailyOptions = new() { Timeframe = Timeframe.Daily };
+
+    // Scratch lists, filled and drained within one call: one set per thread instead of one per symbol.
+    [ThreadStatic] private static List<Detection>? t_raw;
+    [ThreadStatic] private static List<Detection>? t_combos;
+
     private readonly SymbolStateOptions _options;
-    private readonly DetectorEngine _minute = new(new DetectorOptions { Timeframe = Timeframe.OneMinute });
-    private readonly DetectorEngine _daily = new(new DetectorOptions { Timeframe = Timeframe.Daily });
-    private readonly RollUp _five;
-    private readonly RollUp _fifteen;
     private readonly ComboTracker _combo = new();
     private readonly PublicationDeduplicator _dedup;
-    private readonly List<Detection> _raw = new(16);
-    private readonly List<Detection> _combos = new(4);
-    private readonly List<Detection> _dailyRaw = new(16);
-    private readonly CloseRing _minuteCloses;
-    private readonly CloseRing _dailyCloses;
+    private readonly int _ringSize;
     private readonly long _referenceIndexMaxAgeMs;
+
+    // Created by the first bar of their kind: a symbol that only gets daily bars holds no intraday engine, and one fed
+    // only minute bars holds no daily engine until its first session completes.
+    private IntradayStreams? _intraday;
+    private DailyStream? _daily;
+    private ReferenceIndexCloses? _referenceIndexCloses;
 
     private long _lastMinuteMs = long.MinValue;
     private int _sessionDate;
@@ -98,11 +113,7 @@ public sealed class SymbolState
         Symbol = symbol;
         _options = options ?? new SymbolStateOptions();
         _dedup = new PublicationDeduplicator(_options.IntradayCooldown, _options.DailyCooldown);
-        int ring = Math.Max(1, _options.RelativeStrengthPeriod) + 1;
-        _five = new RollUp(5, new DetectorEngine(new DetectorOptions { Timeframe = Timeframe.FiveMinutes }), new CloseRing(ring));
-        _fifteen = new RollUp(15, new DetectorEngine(new DetectorOptions { Timeframe = Timeframe.FifteenMinutes }), new CloseRing(ring));
-        _minuteCloses = new CloseRing(ring);
-        _dailyCloses = new CloseRing(ring);
+        _ringSize = Math.Max(1, _options.RelativeStrengthPeriod) + 1;
         _referenceIndexMaxAgeMs = (long)_options.ReferenceIndexMaxAge.TotalMilliseconds;
         IsReferenceIndex = !string.IsNullOrEmpty(_options.ReferenceIndex) && string.Equals(symbol, _options.ReferenceIndex, StringComparison.OrdinalIgnoreCase);
     }
@@ -112,16 +123,17 @@ public sealed class SymbolState
     public bool IsReferenceIndex { get; }
 
     /// <summary>The reference index's closes known to this symbol (fed by the host: broadcasts of the reference index's bars).</summary>
-    public ReferenceIndexCloses ReferenceIndexCloses { get; } = new();
+    /// <remarks>Created when first used: a symbol with no reference index configured never holds one.</remarks>
+    public ReferenceIndexCloses ReferenceIndexCloses => _referenceIndexCloses ??= new();
 
     /// <summary>The ticker.</summary>
     public string Symbol { get; }
 
     /// <summary>1-minute bars processed.</summary>
-    public long MinuteBars => _minute.BarCount;
+    public long MinuteBars => _intraday?.Minute.BarCount ?? 0;
 
     /// <summary>Daily bars processed (seeded or live).</summary>
-    public long DailyBars => _daily.BarCount;
+    public long DailyBars => _daily?.Engine.BarCount ?? 0;
 
     /// <summary>Bars ignored because they were not later than the previous one.</summary>
     public long OutOfOrderBars { get; private set; }
@@ -133,10 +145,14 @@ public sealed class SymbolState
     public int LastDailyDate { get; private set; }
 
     /// <summary>Indicators of the 1-minute stream after the last bar.</summary>
-    public MarketState MinuteState => _minute.State;
+    public MarketState MinuteState => Intraday.Minute.State;
 
     /// <summary>Indicators of the daily stream after the last daily bar.</summary>
-    public MarketState DailyState => _daily.State;
+    public MarketState DailyState => Daily.Engine.State;
+
+    private IntradayStreams Intraday => _intraday ??= new IntradayStreams(_options.RollUp, _ringSize);
+
+    private DailyStream Daily => _daily ??= new DailyStream(_ringSize);
 
     /// <summary>Feeds a historical daily bar (seeding): indicators, windows and combo set-ups advance, nothing is published.</summary>
     public bool SeedDaily(in Bar bar) => FeedDaily(bar, publish: null);
@@ -178,11 +194,12 @@ public sealed class SymbolState
             ReferenceIndexCloses.AddMinute(bar.TimeMs, bar.Close);
         }
 
-        RunIntraday(_minute, _minuteCloses, bar.TimeMs, bar, output);
-        if (_options.RollUp)
+        IntradayStreams intraday = Intraday;
+        RunIntraday(intraday.Minute, intraday.MinuteCloses, bar.TimeMs, bar, output);
+        if (intraday.Five is not null)
         {
-            Roll(_five, bar, output);
-            Roll(_fifteen, bar, output);
+            Roll(intraday.Five, bar, output);
+            Roll(intraday.Fifteen!, bar, output);
         }
 
         return output.Count - before;
@@ -199,10 +216,10 @@ public sealed class SymbolState
 
     private void CompleteSession(List<Publication> output)
     {
-        if (_options.RollUp)
+        if (_intraday?.Five is { } five)
         {
-            CompleteRollUp(_five, output);
-            CompleteRollUp(_fifteen, output);
+            CompleteRollUp(five, output);
+            CompleteRollUp(_intraday.Fifteen!, output);
         }
 
         if (_session.Count > 0 && _sessionDate > LastDailyDate)
@@ -240,12 +257,14 @@ public sealed class SymbolState
     /// <param name="closeTimeMs">Start of the minute whose close is the bar's close (the reference index is looked up as of it).</param>
     private void RunIntraday(DetectorEngine engine, CloseRing closes, long closeTimeMs, in Bar bar, List<Publication> output)
     {
-        _raw.Clear();
-        _combos.Clear();
+        List<Detection> raw = t_raw ??= new(16);
+        List<Detection> combos = t_combos ??= new(4);
+        raw.Clear();
+        combos.Clear();
         closes.Push(closeTimeMs, bar.Close);
-        engine.OnBar(bar, _raw);
-        _combo.OnIntradayBar(bar, engine.Options.Timeframe, _raw, engine.State, _combos);
-        if (_raw.Count == 0 && _combos.Count == 0)
+        engine.OnBar(bar, raw);
+        _combo.OnIntradayBar(bar, engine.Options.Timeframe, raw, engine.State, combos);
+        if (raw.Count == 0 && combos.Count == 0)
         {
             return;
         }
@@ -255,8 +274,8 @@ public sealed class SymbolState
             ? state.PriceChangePercent
             : (bar.Close - _previousDailyClose) / _previousDailyClose * 100.0;
         double relativeStrength = RelativeStrength(closes, daily: false);
-        Publish(_raw, state, change, bar.Volume, relativeStrength, output);
-        Publish(_combos, state, change, bar.Volume, relativeStrength, output);
+        Publish(raw, state, change, bar.Volume, relativeStrength, output);
+        Publish(combos, state, change, bar.Volume, relativeStrength, output);
     }
 
     private bool FeedDaily(in Bar bar, List<Publication>? publish)
@@ -268,19 +287,24 @@ public sealed class SymbolState
         }
 
         LastDailyDate = bar.SessionDate;
-        _dailyCloses.Push(bar.SessionDate, bar.Close);
+        DailyStream daily = Daily;
+        daily.Closes.Push(bar.SessionDate, bar.Close);
         if (IsReferenceIndex)
         {
             ReferenceIndexCloses.AddDaily(bar.SessionDate, bar.Close);
         }
 
-        _dailyRaw.Clear();
-        _daily.OnBar(bar, _dailyRaw);
-        _combo.OnDailyBar(bar, _dailyRaw, _daily.State);
+        // The intraday scratch list is free here: a daily bar is fed before or after the intraday engines run, never
+        // while their detections are pending.
+        List<Detection> raw = t_raw ??= new(16);
+        raw.Clear();
+        daily.Engine.OnBar(bar, raw);
+        MarketState state = daily.Engine.State;
+        _combo.OnDailyBar(bar, raw, state);
         _previousDailyClose = bar.Close;
-        if (publish is not null && _dailyRaw.Count > 0)
+        if (publish is not null && raw.Count > 0)
         {
-            Publish(_dailyRaw, _daily.State, _daily.State.PriceChangePercent, bar.Volume, RelativeStrength(_dailyCloses, daily: true), publish);
+            Publish(raw, state, state.PriceChangePercent, bar.Volume, RelativeStrength(daily.Closes, daily: true), publish);
         }
 
         return true;
@@ -298,16 +322,21 @@ public sealed class SymbolState
             return double.NaN;
         }
 
+        if (_referenceIndexCloses is not { } referenceIndexCloses)
+        {
+            return double.NaN;
+        }
+
         double oldReferenceIndex, newReferenceIndex;
         if (daily)
         {
-            if (!ReferenceIndexCloses.TryDaily((int)oldKey, out oldReferenceIndex) || !ReferenceIndexCloses.TryDaily((int)newKey, out newReferenceIndex))
+            if (!referenceIndexCloses.TryDaily((int)oldKey, out oldReferenceIndex) || !referenceIndexCloses.TryDaily((int)newKey, out newReferenceIndex))
             {
                 return double.NaN;
             }
         }
-        else if (!ReferenceIndexCloses.TryMinuteAsOf(oldKey, _referenceIndexMaxAgeMs, out oldReferenceIndex)
-            || !ReferenceIndexCloses.TryMinuteAsOf(newKey, _referenceIndexMaxAgeMs, out newReferenceIndex))
+        else if (!referenceIndexCloses.TryMinuteAsOf(oldKey, _referenceIndexMaxAgeMs, out oldReferenceIndex)
+            || !referenceIndexCloses.TryMinuteAsOf(newKey, _referenceIndexMaxAgeMs, out newReferenceIndex))
         {
             return double.NaN;
         }
@@ -357,6 +386,26 @@ public sealed class SymbolState
             Volume += bar.Volume;
             Count++;
         }
+    }
+
+    /// <summary>The 1-minute engine and, with roll-ups on, the 5- and 15-minute ones, each with its recent closes.</summary>
+    private sealed class IntradayStreams(bool rollUp, int ringSize)
+    {
+        public DetectorEngine Minute { get; } = new(s_minuteOptions);
+
+        public CloseRing MinuteCloses { get; } = new(ringSize);
+
+        public RollUp? Five { get; } = rollUp ? new RollUp(5, new DetectorEngine(s_fiveOptions), new CloseRing(ringSize)) : null;
+
+        public RollUp? Fifteen { get; } = rollUp ? new RollUp(15, new DetectorEngine(s_fifteenOptions), new CloseRing(ringSize)) : null;
+    }
+
+    /// <summary>The daily engine and its recent closes.</summary>
+    private sealed class DailyStream(int ringSize)
+    {
+        public DetectorEngine Engine { get; } = new(s_dailyOptions);
+
+        public CloseRing Closes { get; } = new(ringSize);
     }
 
     /// <summary>N-minute bars aligned to the session open, built from 1-minute bars.</summary>

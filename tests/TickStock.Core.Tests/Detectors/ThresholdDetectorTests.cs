@@ -274,6 +274,28 @@ public sealed class ThresholdDetectorTests
         Assert.Empty(BarBuilder.Run(b.Bars, BarBuilder.Only(PatternKind.ResistanceBreak)).SelectMany(d => d));
     }
 
+    [Fact]
+    public void More_swings_than_the_initial_arrays_hold_are_kept_in_price_and_age_order()
+    {
+        // 19 swing highs three bars apart (more than the 16 the swing arrays start with), all within 1 % of each other.
+        var b = new BarBuilder().Flat(10, 5);
+        for (int i = 0; i < 19; i++)
+        {
+            b.Daily(10, 11.0 + (0.001 * i), 9.9, 10.5).Flat(10, 2);
+        }
+
+        b.Daily(10.9, 11.1, 10.8, 11.0185);  // crosses every level: the highest one below the close is reported
+        int firstBreak = b.Bars.Count - 1;
+        b.Flat(10, 40);                        // the 13 oldest swings expire, the 6 newest (11.013–11.018) remain
+        b.Daily(10.9, 11.1, 10.8, 11.0125);  // above 11.012 (expired) but below every remaining level
+        int expiredBreak = b.Bars.Count - 1;
+        b.Daily(10.9, 11.1, 10.8, 11.0185);  // previous close 11.0125 ≤ 11.018 < 11.0185
+        List<Detection>[] perBar = BarBuilder.Run(b.Bars, BarBuilder.Only(PatternKind.ResistanceBreak));
+        Assert.Equal(11.018, Assert.Single(perBar[firstBreak]).Level, 9);
+        Assert.Empty(perBar[expiredBreak]);
+        Assert.Equal(11.018, Assert.Single(perBar[^1]).Level, 9);
+    }
+
     [Theory]
     [InlineData(9.09, 9.5, true)]   // 1 % above the 9.00 level
     [InlineData(9.091, 9.5, false)] // just over 1 %
