@@ -33,6 +33,10 @@ public sealed record SymbolActorSettings
     /// <summary>How often the reference index's actor publishes its latest update number, so subscribers that missed the
     /// last updates notice even while the reference index is quiet.</summary>
     public TimeSpan ReferenceIndexHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The reference index's closes, one store for every SymbolActor of the node (<c>AddSymbolSharding</c> gives
+    /// each node its own); null = each actor keeps its own copy.</summary>
+    public ReferenceIndexCloses? ReferenceIndexCloses { get; init; }
 }
 
 /// <summary>
@@ -74,7 +78,7 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         _symbol = symbol;
         _settings = settings;
         _startedAt = settings.Clock.GetUtcNow();
-        _state = new SymbolState(symbol, settings.State);
+        _state = new SymbolState(symbol, settings.State, settings.ReferenceIndexCloses);
         if (settings.DailyBars is null)
         {
             Become(Running);

@@ -4,6 +4,7 @@ using Akka.Hosting;
 using Npgsql;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Hosting;
+using TickStock.Core.Symbols;
 
 namespace TickStock.Actors.Symbols;
 
@@ -25,7 +26,7 @@ public static class SymbolHostingExtensions
     /// seeding comes from <paramref name="symbols"/>, else from an <see cref="IDailyBarSource"/> or
     /// <see cref="NpgsqlDataSource"/> registered in DI (ohlcv_daily), else actors start empty. Also starts distributed
     /// pub/sub (the reference index's closes for relative strength go to every node) and binds the reference index
-    /// messages to their serializer.
+    /// messages to their serializer. The node's SymbolActors share one store of the reference index's closes.
     /// </summary>
     public static AkkaConfigurationBuilder AddSymbolSharding(this AkkaConfigurationBuilder builder, NodeClusterSettings settings,
         SymbolActorSettings? symbols = null)
@@ -46,7 +47,12 @@ public static class SymbolHostingExtensions
                 SymbolShardTypeName,
                 (_, _, resolver) =>
                 {
+                    // Called once per node: its SymbolActors share one store of the reference index's closes.
                     var effective = symbols ?? new SymbolActorSettings();
+                    if (effective.ReferenceIndexCloses is null)
+                    {
+                        effective = effective with { ReferenceIndexCloses = new ReferenceIndexCloses() };
+                    }
                     if (effective.DailyBars is null)
                     {
                         IDailyBarSource? source = resolver.GetService<IDailyBarSource>();

@@ -9,6 +9,11 @@ public readonly record struct KeyedClose(long Key, double Close);
 /// to the most recent <c>capacity</c> entries each. Relative strength looks them up when a detection is published, so
 /// the reference index's bar may arrive before or after the symbol's own bar of the same time.
 /// </summary>
+/// <remarks>
+/// Thread-safe: the SymbolActors of a node share one store (<c>SymbolActorSettings.ReferenceIndexCloses</c>), so the
+/// reference index's closes are held once per node rather than once per symbol (up to 2,560 closes, 40 KB each).
+/// Every actor still adds each broadcast it receives; a close already held is only overwritten with the same value.
+/// </remarks>
 public sealed class ReferenceIndexCloses
 {
     /// <summary>Minute closes kept (≈ 5 sessions: 20 fifteen-minute bars back always resolve).</summary>
@@ -19,6 +24,7 @@ public sealed class ReferenceIndexCloses
 
     private readonly SortedCloses _minutes;
     private readonly SortedCloses _daily;
+    private readonly Lock _gate = new();
 
     /// <summary>Creates an empty store.</summary>
     public ReferenceIndexCloses(int minuteCapacity = DefaultMinuteCapacity, int dailyCapacity = DefaultDailyCapacity)
@@ -28,40 +34,73 @@ public sealed class ReferenceIndexCloses
     }
 
     /// <summary>Minute closes held.</summary>
-    public int MinuteCount => _minutes.Count;
+    public int MinuteCount
+    {
+        get
+        {
+            lock (_gate) return _minutes.Count;
+        }
+    }
 
     /// <summary>Daily closes held.</summary>
-    public int DailyCount => _daily.Count;
+    public int DailyCount
+    {
+        get
+        {
+            lock (_gate) return _daily.Count;
+        }
+    }
 
     /// <summary>Adds (or replaces) the close of the reference index's 1-minute bar starting at <paramref name="timeMs"/>.</summary>
-    public void AddMinute(long timeMs, double close) => _minutes.Set(timeMs, close);
+    public void AddMinute(long timeMs, double close)
+    {
+        lock (_gate) _minutes.Set(timeMs, close);
+    }
 
     /// <summary>Adds (or replaces) the reference index's daily close of <paramref name="sessionDate"/> (yyyymmdd).</summary>
-    public void AddDaily(int sessionDate, double close) => _daily.Set(sessionDate, close);
+    public void AddDaily(int sessionDate, double close)
+    {
+        lock (_gate) _daily.Set(sessionDate, close);
+    }
 
     /// <summary>Adds every close of a batch (broadcast or snapshot).</summary>
     public void Add(IReadOnlyList<KeyedClose> minutes, IReadOnlyList<KeyedClose> daily)
     {
         ArgumentNullException.ThrowIfNull(minutes);
         ArgumentNullException.ThrowIfNull(daily);
-        for (int i = 0; i < minutes.Count; i++) _minutes.Set(minutes[i].Key, minutes[i].Close);
-        for (int i = 0; i < daily.Count; i++) _daily.Set(daily[i].Key, daily[i].Close);
+        lock (_gate)
+        {
+            for (int i = 0; i < minutes.Count; i++) _minutes.Set(minutes[i].Key, minutes[i].Close);
+            for (int i = 0; i < daily.Count; i++) _daily.Set(daily[i].Key, daily[i].Close);
+        }
     }
 
     /// <summary>
     /// The close of the latest reference index minute starting at or before <paramref name="timeMs"/>, if it started at most
     /// <paramref name="maxAgeMs"/> earlier (a stale close from another session is not used).
     /// </summary>
-    public bool TryMinuteAsOf(long timeMs, long maxAgeMs, out double close) => _minutes.TryAsOf(timeMs, maxAgeMs, out close);
+    public bool TryMinuteAsOf(long timeMs, long maxAgeMs, out double close)
+    {
+        lock (_gate) return _minutes.TryAsOf(timeMs, maxAgeMs, out close);
+    }
 
     /// <summary>The reference index's daily close of exactly <paramref name="sessionDate"/>.</summary>
-    public bool TryDaily(int sessionDate, out double close) => _daily.TryAsOf(sessionDate, 0, out close);
+    public bool TryDaily(int sessionDate, out double close)
+    {
+        lock (_gate) return _daily.TryAsOf(sessionDate, 0, out close);
+    }
 
     /// <summary>Minute closes with a key greater than <paramref name="afterKey"/>, oldest first.</summary>
-    public List<KeyedClose> MinutesAfter(long afterKey) => _minutes.After(afterKey);
+    public List<KeyedClose> MinutesAfter(long afterKey)
+    {
+        lock (_gate) return _minutes.After(afterKey);
+    }
 
     /// <summary>Daily closes with a key greater than <paramref name="afterKey"/>, oldest first.</summary>
-    public List<KeyedClose> DailyAfter(long afterKey) => _daily.After(afterKey);
+    public List<KeyedClose> DailyAfter(long afterKey)
+    {
+        lock (_gate) return _daily.After(afterKey);
+    }
 
     /// <summary>Key-sorted closes, appended in O(1) when in order, inserted otherwise; oldest dropped past capacity.</summary>
     private sealed class SortedCloses(int capacity)

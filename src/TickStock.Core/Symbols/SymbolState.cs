@@ -107,8 +107,13 @@ public sealed class SymbolState
     private double _previousDailyClose = double.NaN;
 
     /// <summary>Creates the state of one ticker.</summary>
-    public SymbolState(string symbol, SymbolStateOptions? options = null)
+    /// <param name="symbol">The ticker.</param>
+    /// <param name="options">Detection and publication settings.</param>
+    /// <param name="referenceIndexCloses">A store of the reference index's closes shared with other symbols (thread-safe);
+    /// null = this state keeps its own, created when first used.</param>
+    public SymbolState(string symbol, SymbolStateOptions? options = null, ReferenceIndexCloses? referenceIndexCloses = null)
     {
+        _referenceIndexCloses = referenceIndexCloses;
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
         Symbol = symbol;
         _options = options ?? new SymbolStateOptions();

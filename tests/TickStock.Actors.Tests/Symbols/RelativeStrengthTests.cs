@@ -53,6 +53,56 @@ public class RelativeStrengthTests
     }
 
     [Fact]
+    public void Symbols_sharing_one_store_see_the_closes_the_reference_index_state_added_held_once()
+    {
+        var shared = new ReferenceIndexCloses();
+        var referenceIndex = new SymbolState("SPY", referenceIndexCloses: shared);
+        var symbol = new SymbolState("RSX", referenceIndexCloses: shared);
+        var output = new List<Publication>();
+        for (int m = 0; m <= 20; m++)
+        {
+            referenceIndex.OnMinuteBar(MinuteBars.At(m, close: 100 + (0.5 * m)), output);
+        }
+
+        Assert.Same(shared, symbol.ReferenceIndexCloses);
+        Assert.Equal(21, shared.MinuteCount);
+        output.Clear();
+        foreach (Bar bar in MinuteBars.QuietThenSpike()) symbol.OnMinuteBar(bar, output);
+
+        Assert.Equal(1 / (110.0 / 100.0), Spike(output).RelativeStrength, 9);
+    }
+
+    [Fact]
+    public async Task Concurrent_writers_and_readers_of_one_store_keep_it_sorted_and_complete()
+    {
+        var closes = new ReferenceIndexCloses(minuteCapacity: 4096);
+        // Four writers add the same 2,000 minutes in different orders (as every SymbolActor of a node adds each
+        // broadcast), a fifth thread reads meanwhile.
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                int m = w % 2 == 0 ? i : 1999 - i;
+                closes.AddMinute(m * 60_000L, 100 + m);
+            }
+        }));
+        var reader = Task.Run(() =>
+        {
+            for (int i = 0; i < 2000; i++)
+            {
+                if (closes.TryMinuteAsOf(i * 60_000L, 0, out double close))
+                {
+                    Assert.Equal(100 + i, close);
+                }
+            }
+        });
+        await Task.WhenAll(writers.Append(reader)).WaitAsync(TimeSpan.FromSeconds(30));
+
+        List<KeyedClose> all = closes.MinutesAfter(long.MinValue);
+        Assert.Equal(Enumerable.Range(0, 2000).Select(m => new KeyedClose(m * 60_000L, 100 + m)), all);
+    }
+
+    [Fact]
     public void A_publication_carries_relative_strength_against_the_reference_index_closes_of_the_same_minutes()
     {
         var state = new SymbolState("RSX");
