@@ -31,27 +31,46 @@ internal struct CandleRow
     /// <summary>TA-Lib's colour: +1 white (close ≥ open, so a flat bar counts as white), −1 black.</summary>
     public int Color;
 
-    /// <summary>This bar's mean of every candle-average series (see <see cref="CandleAverages"/>); only the series
-    /// some active function reads are written.</summary>
+    /// <summary>Every candle-average series as of this bar (see <see cref="CandleAverages"/>); only the series some
+    /// active function reads are written.</summary>
     public CandleMeans Means;
 }
 
 /// <summary>
-/// The means of the nine running sums behind the candle averages of the 12 functions, on one bar. The name says the
-/// measure, the period and the bar the sum starts at (which fixes its floating-point drift, see
+/// The nine running sums behind the candle averages of the 12 functions as of one bar, and their means. The name says
+/// the measure, the period and the bar the sum starts at (which fixes its floating-point drift, see
 /// <see cref="CandleAverages"/>): <c>Range10From11</c> = mean high-low range of the 10 bars before, summed since bar 11.
 /// </summary>
+/// <remarks>
+/// The sums are stored, the means divided when read: a function reads a mean only once its cheaper tests hold, so
+/// most bars divide a few sums instead of all nine. The same sum over the same period gives the same bits whenever it
+/// is divided.
+/// </remarks>
 internal struct CandleMeans
 {
-    public double Body10From10;
-    public double Body10From11;
-    public double Body10From12;
-    public double Range10From10;
-    public double Range10From11;
-    public double Range10From12;
-    public double Range10From13;
-    public double Range5From10;
-    public double Range5From11;
+    internal static readonly double BodyPeriod = CandleSettings.BodyLong.AveragePeriod;
+    internal static readonly double RangePeriod = CandleSettings.BodyDoji.AveragePeriod;
+    internal static readonly double NearPeriod = CandleSettings.Near.AveragePeriod;
+
+    public double Body10From10Sum;
+    public double Body10From11Sum;
+    public double Body10From12Sum;
+    public double Range10From10Sum;
+    public double Range10From11Sum;
+    public double Range10From12Sum;
+    public double Range10From13Sum;
+    public double Range5From10Sum;
+    public double Range5From11Sum;
+
+    public readonly double Body10From10 => Body10From10Sum / BodyPeriod;
+    public readonly double Body10From11 => Body10From11Sum / BodyPeriod;
+    public readonly double Body10From12 => Body10From12Sum / BodyPeriod;
+    public readonly double Range10From10 => Range10From10Sum / RangePeriod;
+    public readonly double Range10From11 => Range10From11Sum / RangePeriod;
+    public readonly double Range10From12 => Range10From12Sum / RangePeriod;
+    public readonly double Range10From13 => Range10From13Sum / RangePeriod;
+    public readonly double Range5From10 => Range5From10Sum / NearPeriod;
+    public readonly double Range5From11 => Range5From11Sum / NearPeriod;
 }
 
 /// <summary>

@@ -39,8 +39,8 @@ public enum CandleFunction
 /// </summary>
 /// <remarks>
 /// The whole candle state is this one object (the window, the running sums, values and confidences are inline
-/// buffers, about 1.2 KB), so a symbol's scanner is one allocation. Per bar: the window computes each bar's shapes
-/// once, <see cref="CandleAverages"/> slides the sums the active functions read (one division per series, not per
+/// buffers, about 1.1 KB), so a symbol's scanner is one allocation. Per bar: the window computes each bar's shapes
+/// once, <see cref="CandleAverages"/> slides the sums the active functions read (one addition per series, not per
 /// function and offset), then each active function runs as inlined comparisons on the rows — no virtual call, no
 /// re-reading the averages — and scores its confidence in a separate call only when TA-Lib's test holds.
 /// </remarks>
@@ -94,7 +94,6 @@ public sealed class CandlestickScanner
     private readonly int _active;
     private readonly CandleSeries _series;
     private CandleWindow _window;
-    private CandleAverages _averages;
     private FunctionValues _values;
     private FunctionConfidences _confidences;
 
@@ -139,7 +138,7 @@ public sealed class CandlestickScanner
     {
         ref CandleWindow w = ref _window;
         w.Push(bar);
-        _averages.Update(ref w, _series);
+        CandleAverages.Update(ref w, _series);
         long index = w.Count - 1;
 
         // TA-Lib reports nothing before a function's lookback: until the deepest one, only the functions already
