@@ -153,23 +153,24 @@ public sealed class CandlestickScanner
         ref readonly CandleRow r1 = ref w.Back(1);
         ref readonly CandleRow r2 = ref w.Back(2);
         ref readonly CandleRow r3 = ref w.Back(3);
+        var shared = new SharedMeans(r0, r1);
         Span<int> values = _values;
         Span<double> confidences = _confidences;
         int fired = 0;
 
         // Functions are indexed by CandleFunction; each call is inlined comparisons (see CandlePattern).
         if (Runs(run, CandleFunction.Doji)) fired += Set(ref values[0], SingleCandlePatterns.Doji(r0, ref confidences[0]));
-        if (Runs(run, CandleFunction.Hammer)) fired += Set(ref values[1], SingleCandlePatterns.LowerShadow(r0, r1, 1, ref confidences[1]));
-        if (Runs(run, CandleFunction.HangingMan)) fired += Set(ref values[2], SingleCandlePatterns.LowerShadow(r0, r1, -1, ref confidences[2]));
-        if (Runs(run, CandleFunction.ShootingStar)) fired += Set(ref values[3], SingleCandlePatterns.ShootingStar(r0, r1, ref confidences[3]));
+        if (Runs(run, CandleFunction.Hammer)) fired += Set(ref values[1], SingleCandlePatterns.LowerShadow(r0, r1, shared, 1, ref confidences[1]));
+        if (Runs(run, CandleFunction.HangingMan)) fired += Set(ref values[2], SingleCandlePatterns.LowerShadow(r0, r1, shared, -1, ref confidences[2]));
+        if (Runs(run, CandleFunction.ShootingStar)) fired += Set(ref values[3], SingleCandlePatterns.ShootingStar(r0, r1, shared, ref confidences[3]));
         if (Runs(run, CandleFunction.Engulfing)) fired += Set(ref values[4], TwoCandlePatterns.Engulfing(r0, r1, ref confidences[4]));
-        if (Runs(run, CandleFunction.Harami)) fired += Set(ref values[5], TwoCandlePatterns.Harami(r0, r1, ref confidences[5]));
+        if (Runs(run, CandleFunction.Harami)) fired += Set(ref values[5], TwoCandlePatterns.Harami(r0, r1, shared, ref confidences[5]));
         if (Runs(run, CandleFunction.MorningStar)) fired += Set(ref values[6], ThreeCandlePatterns.Star(r0, r1, r2, -1, StarPenetration, ref confidences[6]));
         if (Runs(run, CandleFunction.EveningStar)) fired += Set(ref values[7], ThreeCandlePatterns.Star(r0, r1, r2, 1, StarPenetration, ref confidences[7]));
         if (Runs(run, CandleFunction.ThreeWhiteSoldiers)) fired += Set(ref values[8], ThreeCandlePatterns.ThreeWhiteSoldiers(r0, r1, r2, ref confidences[8]));
         if (Runs(run, CandleFunction.ThreeBlackCrows)) fired += Set(ref values[9], ThreeCandlePatterns.ThreeBlackCrows(r0, r1, r2, r3, ref confidences[9]));
-        if (Runs(run, CandleFunction.Piercing)) fired += Set(ref values[10], TwoCandlePatterns.Piercing(r0, r1, ref confidences[10]));
-        if (Runs(run, CandleFunction.DarkCloudCover)) fired += Set(ref values[11], TwoCandlePatterns.DarkCloudCover(r0, r1, DarkCloudPenetration, ref confidences[11]));
+        if (Runs(run, CandleFunction.Piercing)) fired += Set(ref values[10], TwoCandlePatterns.Piercing(r0, r1, shared, ref confidences[10]));
+        if (Runs(run, CandleFunction.DarkCloudCover)) fired += Set(ref values[11], TwoCandlePatterns.DarkCloudCover(r0, r1, shared, DarkCloudPenetration, ref confidences[11]));
         return fired;
     }
 

@@ -41,11 +41,11 @@ internal static class SingleCandlePatterns
     /// − Near); Near is the average of the previous bar.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int LowerShadow(in CandleRow r0, in CandleRow r1, int sign, ref double confidence)
+    public static int LowerShadow(in CandleRow r0, in CandleRow r1, in SharedMeans shared, int sign, ref double confidence)
     {
-        if (r0.Body < CandleSettings.BodyShort.Factor * r0.Means.Body10From11
+        if (r0.Body < CandleSettings.BodyShort.Factor * shared.Body10From11
             && r0.Lower > CandleSettings.ShadowLong.Factor * r0.Body
-            && r0.Upper < CandleSettings.ShadowVeryShort.Factor * r0.Means.Range10From11)
+            && r0.Upper < CandleSettings.ShadowVeryShort.Factor * shared.Range10From11)
         {
             double near = CandleSettings.Near.Factor * r1.Means.Range5From10;
             if (sign > 0 ? r0.Bottom <= r1.Low + near : r0.Bottom >= r1.High - near)
@@ -67,11 +67,11 @@ internal static class SingleCandlePatterns
     /// <summary>CDLSHOOTINGSTAR (−100, lookback 11): short body, upper shadow longer than the body, very short lower
     /// shadow, body gapping up from the previous body.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int ShootingStar(in CandleRow r0, in CandleRow r1, ref double confidence)
+    public static int ShootingStar(in CandleRow r0, in CandleRow r1, in SharedMeans shared, ref double confidence)
     {
-        if (r0.Body < CandleSettings.BodyShort.Factor * r0.Means.Body10From11
+        if (r0.Body < CandleSettings.BodyShort.Factor * shared.Body10From11
             && r0.Upper > CandleSettings.ShadowLong.Factor * r0.Body
-            && r0.Lower < CandleSettings.ShadowVeryShort.Factor * r0.Means.Range10From11
+            && r0.Lower < CandleSettings.ShadowVeryShort.Factor * shared.Range10From11
             && r0.Bottom > r1.Top)
         {
             confidence = ShootingStarConfidence(r0);

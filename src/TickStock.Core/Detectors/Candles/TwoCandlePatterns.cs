@@ -48,10 +48,10 @@ internal static class TwoCandlePatterns
     /// it. ±100 when strictly inside, ±80 when matching one end; the sign is opposite to the first bar's colour.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Harami(in CandleRow r0, in CandleRow r1, ref double confidence)
+    public static int Harami(in CandleRow r0, in CandleRow r1, in SharedMeans shared, ref double confidence)
     {
-        if (!(r1.Body > CandleSettings.BodyLong.Factor * r1.Means.Body10From10
-            && r0.Body <= CandleSettings.BodyShort.Factor * r0.Means.Body10From11))
+        if (!(r1.Body > CandleSettings.BodyLong.Factor * shared.PreviousBody10From10
+            && r0.Body <= CandleSettings.BodyShort.Factor * shared.Body10From11))
         {
             return 0;
         }
@@ -89,12 +89,12 @@ internal static class TwoCandlePatterns
     /// prior body's midpoint but below its open.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Piercing(in CandleRow r0, in CandleRow r1, ref double confidence)
+    public static int Piercing(in CandleRow r0, in CandleRow r1, in SharedMeans shared, ref double confidence)
     {
         double body1 = r1.Body;
         if (r1.Color == -1 && r0.Color == 1
-            && body1 > CandleSettings.BodyLong.Factor * r1.Means.Body10From10
-            && r0.Body > CandleSettings.BodyLong.Factor * r0.Means.Body10From11
+            && body1 > CandleSettings.BodyLong.Factor * shared.PreviousBody10From10
+            && r0.Body > CandleSettings.BodyLong.Factor * shared.Body10From11
             && r0.Open < r1.Low
             && r0.Close < r1.Open
             && r0.Close > r1.Close + (body1 * 0.5))
@@ -122,11 +122,11 @@ internal static class TwoCandlePatterns
     /// closing within the prior body, below its midpoint (by the penetration) but above its open.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int DarkCloudCover(in CandleRow r0, in CandleRow r1, double penetration, ref double confidence)
+    public static int DarkCloudCover(in CandleRow r0, in CandleRow r1, in SharedMeans shared, double penetration, ref double confidence)
     {
         double body1 = r1.Body;
         if (r1.Color == 1 && r0.Color == -1
-            && body1 > CandleSettings.BodyLong.Factor * r1.Means.Body10From10
+            && body1 > CandleSettings.BodyLong.Factor * shared.PreviousBody10From10
             && r0.Open > r1.High
             && r0.Close > r1.Open
             && r0.Close < r1.Close - (body1 * penetration))
