@@ -2,25 +2,25 @@ using System.Runtime.CompilerServices;
 
 namespace TickStock.Core.Detectors.Candles;
 
-/// <summary>
-/// A CDL function's handle on one TA-Lib candle average: the average of the setting's measure over the
-/// <c>AveragePeriod</c> bars before the bar <see cref="Offset"/> bars back. Read it with
-/// <see cref="CandleAverages.Value(in CandleAverage, CandleWindow)"/>.
-/// </summary>
-internal readonly struct CandleAverage(CandleSetting setting, int offset, int series)
+/// <summary>The running-sum series of <see cref="CandleMeans"/>, as bits of a "which series to keep" mask.</summary>
+[Flags]
+internal enum CandleSeries
 {
-    /// <summary>The setting averaged.</summary>
-    public CandleSetting Setting { get; } = setting;
-
-    /// <summary>How many bars before the current one the averaged bar is.</summary>
-    public int Offset { get; } = offset;
-
-    /// <summary>Index of the shared running sum in <see cref="CandleAverages"/>; −1 for period 0 (the bar's own measure).</summary>
-    public int Series { get; } = series;
+    None = 0,
+    Body10From10 = 1 << 0,
+    Body10From11 = 1 << 1,
+    Body10From12 = 1 << 2,
+    Range10From10 = 1 << 3,
+    Range10From11 = 1 << 4,
+    Range10From12 = 1 << 5,
+    Range10From13 = 1 << 6,
+    Range5From10 = 1 << 7,
+    Range5From11 = 1 << 8,
 }
 
 /// <summary>
-/// The running sums behind every candle average of one scanner, shared by the CDL functions that need the same one.
+/// Slides the running sums behind every candle average of the 12 functions, shared by the functions that need the
+/// same one; each bar's sums are kept in its row (<see cref="CandleMeans"/>), so a sum slides from the previous row's.
 /// </summary>
 /// <remarks>
 /// <para>Why sums and not exact averages: TA-Lib keeps one running sum per average inside each CDL function, starts
@@ -30,99 +30,83 @@ internal readonly struct CandleAverage(CandleSetting setting, int offset, int se
 /// <para>Why sharing is exact: an average with offset o of a function with lookback L starts at bar L by summing the
 /// p measures before bar L − o, oldest first, and after bar i adds <c>measure(i − o) − measure(i − o − p)</c>. That is
 /// the same sequence of operations, shifted by o bars, as a sum that starts at bar K = L − o with offset 0. So one
-/// series per (measure, period, K) serves them all: the value for offset o on bar i is the series' value of bar
-/// i − o. The full daily catalog needs 9 series instead of ~30 separately slid sums.</para>
+/// series per (measure, period, K) serves them all: the value for offset o on bar i is the series' mean on bar
+/// i − o, read from the row o bars back. The 12 functions need these 9 series (BodyLong, BodyShort: body over 10;
+/// BodyDoji, ShadowVeryShort: range over 10; Near, Far: range over 5; ShadowLong has period 0, the bar's own body).</para>
+/// <para>Only the series an active function reads are kept: the others cost nothing and are never read. A series is
+/// only read on bars at or after its start, so the rows before it (or before a reset) are never seen.</para>
 /// </remarks>
-internal sealed class CandleAverages(CandleWindow window)
+internal static class CandleAverages
 {
-    // Means of each series for the last HistoryLength bars (offsets ≤ 2 are read).
-    private const int HistoryLength = 4;
-    private const int HistoryMask = HistoryLength - 1;
+    /// <summary>Every series.</summary>
+    public const CandleSeries All = (CandleSeries)((1 << 9) - 1);
 
-    private readonly List<(CandleRangeType Type, int Period, int Start)> _keys = [];
-    private SeriesState[] _series = [];
-    private double[] _history = [];
+    // The latest start bar: from the bar after it every series slides (none starts or waits).
+    private const long LastStart = 13;
 
-    /// <summary>Returns the handle of an average a function with lookback <paramref name="lookback"/> needs.</summary>
-    public CandleAverage Register(CandleSetting setting, int offset, int lookback)
+    private static readonly int BodyPeriod = CandleSettings.BodyLong.AveragePeriod;
+    private static readonly int RangePeriod = CandleSettings.BodyDoji.AveragePeriod;
+    private static readonly int NearPeriod = CandleSettings.Near.AveragePeriod;
+
+    /// <summary>Brings the kept series to the window's current bar (call once per bar, after the push).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // once per bar, from one call site
+    public static void Update(ref CandleWindow w, CandleSeries keep)
     {
-        if (setting.AveragePeriod == 0)
+        long index = w.Count - 1;
+        ref CandleMeans now = ref w.Back(0).Means;
+        ref readonly CandleMeans before = ref w.Back(1).Means;
+
+        // One increment per (measure, period), shared by the series of different starts: the same two measures
+        // subtracted in the same order, so each series adds exactly what its own slide would.
+        double bodyStep = w.BodyBack(1) - w.BodyBack(1 + BodyPeriod);
+        double rangeStep = w.RangeBack(1) - w.RangeBack(1 + RangePeriod);
+        double nearStep = w.RangeBack(1) - w.RangeBack(1 + NearPeriod);
+
+        if (keep == All && index > LastStart)
         {
-            return new CandleAverage(setting, offset, -1);
+            // The steady state of a full scanner: every series slides, no tests.
+            now.Body10From10Sum = before.Body10From10Sum + bodyStep;
+            now.Body10From11Sum = before.Body10From11Sum + bodyStep;
+            now.Body10From12Sum = before.Body10From12Sum + bodyStep;
+            now.Range10From10Sum = before.Range10From10Sum + rangeStep;
+            now.Range10From11Sum = before.Range10From11Sum + rangeStep;
+            now.Range10From12Sum = before.Range10From12Sum + rangeStep;
+            now.Range10From13Sum = before.Range10From13Sum + rangeStep;
+            now.Range5From10Sum = before.Range5From10Sum + nearStep;
+            now.Range5From11Sum = before.Range5From11Sum + nearStep;
+            return;
         }
 
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset, HistoryLength - 1);
-        var key = (setting.RangeType, setting.AveragePeriod, lookback - offset);
-        int index = _keys.IndexOf(key);
-        if (index < 0)
+        if ((keep & CandleSeries.Body10From10) != 0) now.Body10From10Sum = Slide(before.Body10From10Sum, bodyStep, index, 10, ref w, body: true, BodyPeriod);
+        if ((keep & CandleSeries.Body10From11) != 0) now.Body10From11Sum = Slide(before.Body10From11Sum, bodyStep, index, 11, ref w, body: true, BodyPeriod);
+        if ((keep & CandleSeries.Body10From12) != 0) now.Body10From12Sum = Slide(before.Body10From12Sum, bodyStep, index, 12, ref w, body: true, BodyPeriod);
+        if ((keep & CandleSeries.Range10From10) != 0) now.Range10From10Sum = Slide(before.Range10From10Sum, rangeStep, index, 10, ref w, body: false, RangePeriod);
+        if ((keep & CandleSeries.Range10From11) != 0) now.Range10From11Sum = Slide(before.Range10From11Sum, rangeStep, index, 11, ref w, body: false, RangePeriod);
+        if ((keep & CandleSeries.Range10From12) != 0) now.Range10From12Sum = Slide(before.Range10From12Sum, rangeStep, index, 12, ref w, body: false, RangePeriod);
+        if ((keep & CandleSeries.Range10From13) != 0) now.Range10From13Sum = Slide(before.Range10From13Sum, rangeStep, index, 13, ref w, body: false, RangePeriod);
+        if ((keep & CandleSeries.Range5From10) != 0) now.Range5From10Sum = Slide(before.Range5From10Sum, nearStep, index, 10, ref w, body: false, NearPeriod);
+        if ((keep & CandleSeries.Range5From11) != 0) now.Range5From11Sum = Slide(before.Range5From11Sum, nearStep, index, 11, ref w, body: false, NearPeriod);
+    }
+
+    /// <summary>One series' sum on bar <paramref name="index"/>, from its sum on the bar before. Before the series'
+    /// start the result is never read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Slide(double previous, double step, long index, int start, ref CandleWindow w, bool body, int period) =>
+        index > start ? previous + step
+        : index == start ? Initial(ref w, body, period)
+        : 0;
+
+    /// <summary>The first sum: the <paramref name="period"/> measures before the current bar, oldest first, as TA-Lib
+    /// sums them before its first output bar.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // once per series and history
+    private static double Initial(ref CandleWindow w, bool body, int period)
+    {
+        double sum = 0;
+        for (int back = period; back > 0; back--)
         {
-            index = _keys.Count;
-            _keys.Add(key);
-            Array.Resize(ref _series, _keys.Count);
-            _series[index] = new SeriesState(window.Measure(key.RangeType), key.AveragePeriod, key.Item3);
-            Array.Resize(ref _history, _keys.Count * HistoryLength);
+            sum += body ? w.BodyBack(back) : w.RangeBack(back);
         }
 
-        return new CandleAverage(setting, offset, index);
-    }
-
-    /// <summary>Brings every series to the window's current bar (call once per bar, after the push).</summary>
-    public void Update()
-    {
-        CandleWindow w = window;
-        long current = w.Count - 1;
-        int slot = (int)(current & HistoryMask);
-        SeriesState[] series = _series;
-        for (int s = 0; s < series.Length; s++)
-        {
-            ref SeriesState state = ref series[s];
-            if (current < state.Start)
-            {
-                continue;
-            }
-
-            double[] measure = state.Measure;
-            int period = state.Period;
-            if (current == state.Start)
-            {
-                // Summed oldest first, as TA-Lib does before its first output bar.
-                double sum = 0;
-                for (int back = period; back > 0; back--)
-                {
-                    sum += measure[w.SlotBack(back)];
-                }
-
-                state.Sum = sum;
-            }
-            else
-            {
-                state.Sum += measure[w.SlotBack(1)] - measure[w.SlotBack(1 + period)];
-            }
-
-            // The mean, not the sum: every function reading this series on this bar divides the same sum by the same
-            // period, so doing it once here gives the same bits.
-            _history[(s * HistoryLength) + slot] = state.Sum / period;
-        }
-    }
-
-    /// <summary>factor × average (halved for the Shadows type), with TA-Lib's operation order.</summary>
-    /// <remarks>TA-Lib divides by 2.0 (Shadows) or 1.0; × 0.5 and leaving the 1.0 out give the same bits.</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] // read several times per function and bar
-    public double Value(in CandleAverage average, CandleWindow w)
-    {
-        CandleSetting setting = average.Setting;
-        double mean = average.Series < 0
-            ? w.Range(setting.RangeType, average.Offset)
-            : _history[(average.Series * HistoryLength) + (int)((w.Count - 1 - average.Offset) & HistoryMask)];
-        double value = setting.Factor * mean;
-        return setting.RangeType == CandleRangeType.Shadows ? value * 0.5 : value;
-    }
-
-    private struct SeriesState(double[] measure, int period, int start)
-    {
-        public readonly double[] Measure = measure;
-        public readonly int Period = period;
-        public readonly long Start = start;
-        public double Sum;
+        return sum;
     }
 }

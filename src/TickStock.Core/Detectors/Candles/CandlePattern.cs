@@ -1,42 +1,32 @@
-using System.Runtime.CompilerServices;
-
 namespace TickStock.Core.Detectors.Candles;
 
 /// <summary>
-/// One TA-Lib CDL function evaluated incrementally. Subclasses reproduce the function's comparisons against the
-/// candle averages it registers; the scanner reproduces TA-Lib's start-up by evaluating a function only from bar
-/// <see cref="Lookback"/> on (nothing is reported before), and <see cref="CandleAverages"/> starts each average's
-/// running sum at that bar.
+/// What the CDL functions share. Each function is a static method over the rows it reads (<c>r0</c> = current bar,
+/// <c>r1</c> = the one before, …): an inlined test of TA-Lib's comparisons, and only when it holds a separate call
+/// that scores the confidence. TA-Lib's averages are read as factor × a mean of <see cref="CandleMeans"/>, the
+/// series fixed by the average's setting, offset and the function's lookback (see <see cref="CandleAverages"/>).
 /// </summary>
-internal abstract class CandlePattern
+internal static class CandlePattern
 {
-    private readonly CandleAverages _averages;
-
-    protected CandlePattern(CandleAverages averages, int lookback)
-    {
-        _averages = averages;
-        Lookback = lookback;
-    }
-
-    /// <summary>TA-Lib's lookback: index of the first bar the function can report on.</summary>
-    public int Lookback { get; }
-
-    /// <summary>Confidence of the last non-zero result, in [0.5, 1], 3 decimals.</summary>
-    public double Confidence { get; protected set; }
-
-    /// <summary>Evaluates the window's current bar (its index is at least <see cref="Lookback"/>); returns TA-Lib's value (0, ±80 or ±100).</summary>
-    public abstract int Evaluate(CandleWindow w);
-
-    /// <summary>Registers an average this function reads (call from the constructor).</summary>
-    protected CandleAverage Average(CandleSetting setting, int offset) => _averages.Register(setting, offset, Lookback);
-
-    /// <summary>factor × the average on the current bar.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    protected double Value(in CandleAverage average, CandleWindow w) => _averages.Value(average, w);
-
     /// <summary>Clamps a raw score to [0.5, 1] and rounds it to 3 decimals (TA-Lib already decided the pattern is there).</summary>
-    protected static double Score(double raw) => Math.Round(Math.Clamp(raw, 0.5, 1.0), 3, MidpointRounding.AwayFromZero);
+    public static double Score(double raw) => Math.Round(Math.Clamp(raw, 0.5, 1.0), 3, MidpointRounding.AwayFromZero);
 
     /// <summary>Clamps to [0, 1]; used for "how far past the threshold" fractions.</summary>
-    protected static double Unit(double x) => double.IsNaN(x) ? 0 : Math.Clamp(x, 0.0, 1.0);
+    public static double Unit(double x) => double.IsNaN(x) ? 0 : Math.Clamp(x, 0.0, 1.0);
+}
+
+/// <summary>
+/// The means several functions read on almost every bar, divided once per bar for all of them (the same sum over the
+/// same period gives the same bits wherever it is divided). Meaningless before the series start; not read then.
+/// </summary>
+internal readonly struct SharedMeans(in CandleRow r0, in CandleRow r1)
+{
+    /// <summary>Current bar's body mean summed since bar 11 (BodyShort/BodyLong of the Hammer family, Harami, Piercing).</summary>
+    public readonly double Body10From11 = r0.Means.Body10From11;
+
+    /// <summary>Current bar's range mean summed since bar 11 (ShadowVeryShort of the Hammer family and Shooting Star).</summary>
+    public readonly double Range10From11 = r0.Means.Range10From11;
+
+    /// <summary>Previous bar's body mean summed since bar 10 (BodyLong of the first bar of Harami, Piercing, Dark Cloud).</summary>
+    public readonly double PreviousBody10From10 = r1.Means.Body10From10;
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using TickStock.Core.Bars;
 
 namespace TickStock.Core.Detectors.Candles;
@@ -36,31 +37,65 @@ public enum CandleFunction
 /// constant amount of work and allocates nothing; after <see cref="OnBar(in Bar)"/> the TA-Lib values of the
 /// current bar are in <see cref="Values"/>.
 /// </summary>
+/// <remarks>
+/// The whole candle state is this one object (the window, the running sums, values and confidences are inline
+/// buffers, about 1.1 KB), so a symbol's scanner is one allocation. Per bar: the window computes each bar's shapes
+/// once, <see cref="CandleAverages"/> slides the sums the active functions read (one addition per series, not per
+/// function and offset), then each active function runs as inlined comparisons on the rows — no virtual call, no
+/// re-reading the averages — and scores its confidence in a separate call only when TA-Lib's test holds.
+/// </remarks>
 public sealed class CandlestickScanner
 {
     /// <summary>Number of candle functions.</summary>
     public const int FunctionCount = 12;
 
-    private readonly CandleWindow _window = new();
-    private readonly CandleAverages _averages;
-    private readonly CandlePattern[] _patterns;
-    private readonly int[] _values = new int[FunctionCount];
+    // TA-Lib's lookbacks, from the settings each function reads (its deepest average period plus the bars it spans).
+    private static readonly int[] Lookbacks =
+    [
+        CandleSettings.BodyDoji.AveragePeriod,
+        Math.Max(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.ShadowVeryShort.AveragePeriod), CandleSettings.Near.AveragePeriod) + 1,
+        Math.Max(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.ShadowVeryShort.AveragePeriod), CandleSettings.Near.AveragePeriod) + 1,
+        Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.ShadowVeryShort.AveragePeriod) + 1,
+        2,
+        Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.BodyLong.AveragePeriod) + 1,
+        Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.BodyLong.AveragePeriod) + 2,
+        Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.BodyLong.AveragePeriod) + 2,
+        Math.Max(Math.Max(CandleSettings.ShadowVeryShort.AveragePeriod, CandleSettings.BodyShort.AveragePeriod),
+            Math.Max(CandleSettings.Far.AveragePeriod, CandleSettings.Near.AveragePeriod)) + 2,
+        CandleSettings.ShadowVeryShort.AveragePeriod + 3,
+        CandleSettings.BodyLong.AveragePeriod + 1,
+        CandleSettings.BodyLong.AveragePeriod + 1,
+    ];
 
-    // The functions evaluated on each bar, null when left out. Only their averages are kept up to date (left-out
-    // functions register theirs with a store that is never updated), so leaving one out changes no other. Typed
-    // fields rather than a loop over the array: each call is then direct, not a virtual call per function and bar.
-    private readonly DojiPattern? _doji;
-    private readonly HammerPattern? _hammer;
-    private readonly HangingManPattern? _hangingMan;
-    private readonly ShootingStarPattern? _shootingStar;
-    private readonly EngulfingPattern? _engulfing;
-    private readonly HaramiPattern? _harami;
-    private readonly StarPattern? _morningStar;
-    private readonly StarPattern? _eveningStar;
-    private readonly ThreeWhiteSoldiersPattern? _threeWhiteSoldiers;
-    private readonly ThreeBlackCrowsPattern? _threeBlackCrows;
-    private readonly PiercingPattern? _piercing;
-    private readonly DarkCloudCoverPattern? _darkCloudCover;
+    // The series of CandleMeans each function reads (see CandleAverages for why the start bar is part of the series).
+    private static readonly CandleSeries[] SeriesRead =
+    [
+        CandleSeries.Range10From10,
+        CandleSeries.Body10From11 | CandleSeries.Range10From11 | CandleSeries.Range5From10,
+        CandleSeries.Body10From11 | CandleSeries.Range10From11 | CandleSeries.Range5From10,
+        CandleSeries.Body10From11 | CandleSeries.Range10From11,
+        CandleSeries.None,
+        CandleSeries.Body10From10 | CandleSeries.Body10From11,
+        CandleSeries.Body10From10 | CandleSeries.Body10From11 | CandleSeries.Body10From12,
+        CandleSeries.Body10From10 | CandleSeries.Body10From11 | CandleSeries.Body10From12,
+        CandleSeries.Range10From10 | CandleSeries.Range10From11 | CandleSeries.Range10From12 | CandleSeries.Range5From10
+            | CandleSeries.Range5From11 | CandleSeries.Body10From12,
+        CandleSeries.Range10From11 | CandleSeries.Range10From12 | CandleSeries.Range10From13,
+        CandleSeries.Body10From10 | CandleSeries.Body10From11,
+        CandleSeries.Body10From10,
+    ];
+
+    // The deepest lookback: from this bar on every active function runs, before it each waits for its own.
+    private static readonly int MaxLookback = Lookbacks.Max();
+
+    private const double StarPenetration = 0.3;
+    private const double DarkCloudPenetration = 0.5;
+
+    private readonly int _active;
+    private readonly CandleSeries _series;
+    private CandleWindow _window;
+    private FunctionValues _values;
+    private FunctionConfidences _confidences;
 
     /// <summary>Creates a scanner that evaluates all 12 functions.</summary>
     public CandlestickScanner()
@@ -69,34 +104,18 @@ public sealed class CandlestickScanner
     }
 
     /// <summary>Creates a scanner that evaluates only the functions flagged in <paramref name="functions"/> (indexed by
-    /// <see cref="CandleFunction"/>); the others always read 0. Null = all.</summary>
+    /// <see cref="CandleFunction"/>); the others always read 0. Null = all. Leaving a function out changes no other:
+    /// the running sums it alone reads are simply not kept.</summary>
     public CandlestickScanner(IReadOnlyList<bool>? functions)
     {
-        _averages = new CandleAverages(_window);
-        var unused = new CandleAverages(_window);
-        _patterns = new CandlePattern[FunctionCount];
         for (int k = 0; k < FunctionCount; k++)
         {
-            bool active = functions is null || (k < functions.Count && functions[k]);
-            _patterns[k] = Create((CandleFunction)k, active ? _averages : unused);
+            if (functions is null || (k < functions.Count && functions[k]))
+            {
+                _active |= 1 << k;
+                _series |= SeriesRead[k];
+            }
         }
-
-        T? Active<T>(CandleFunction function)
-            where T : CandlePattern =>
-            functions is null || ((int)function < functions.Count && functions[(int)function]) ? (T)_patterns[(int)function] : null;
-
-        _doji = Active<DojiPattern>(CandleFunction.Doji);
-        _hammer = Active<HammerPattern>(CandleFunction.Hammer);
-        _hangingMan = Active<HangingManPattern>(CandleFunction.HangingMan);
-        _shootingStar = Active<ShootingStarPattern>(CandleFunction.ShootingStar);
-        _engulfing = Active<EngulfingPattern>(CandleFunction.Engulfing);
-        _harami = Active<HaramiPattern>(CandleFunction.Harami);
-        _morningStar = Active<StarPattern>(CandleFunction.MorningStar);
-        _eveningStar = Active<StarPattern>(CandleFunction.EveningStar);
-        _threeWhiteSoldiers = Active<ThreeWhiteSoldiersPattern>(CandleFunction.ThreeWhiteSoldiers);
-        _threeBlackCrows = Active<ThreeBlackCrowsPattern>(CandleFunction.ThreeBlackCrows);
-        _piercing = Active<PiercingPattern>(CandleFunction.Piercing);
-        _darkCloudCover = Active<DarkCloudCoverPattern>(CandleFunction.DarkCloudCover);
     }
 
     /// <summary>Bars seen so far.</summary>
@@ -109,40 +128,73 @@ public sealed class CandlestickScanner
     public int Value(CandleFunction function) => _values[(int)function];
 
     /// <summary>Confidence of the last non-zero value of one function, in [0.5, 1].</summary>
-    public double Confidence(CandleFunction function) => _patterns[(int)function].Confidence;
+    public double Confidence(CandleFunction function) => _confidences[(int)function];
 
     /// <summary>TA-Lib's lookback of a function (its first possible output bar index).</summary>
-    public int Lookback(CandleFunction function) => _patterns[(int)function].Lookback;
+    public int Lookback(CandleFunction function) => Lookbacks[(int)function];
 
     /// <summary>Feeds the next bar; returns how many functions fired on it.</summary>
     public int OnBar(in Bar bar)
     {
-        CandleWindow w = _window;
+        ref CandleWindow w = ref _window;
         w.Push(bar);
-        _averages.Update();
+        CandleAverages.Update(ref w, _series);
         long index = w.Count - 1;
 
-        // TA-Lib reports nothing before a function's lookback.
+        // TA-Lib reports nothing before a function's lookback: until the deepest one, only the functions already
+        // past theirs run (the others keep the 0 they start with).
+        int run = index >= MaxLookback ? _active : _active & Ready(index);
+        if (run == 0)
+        {
+            return 0;
+        }
+
+        ref readonly CandleRow r0 = ref w.Back(0);
+        ref readonly CandleRow r1 = ref w.Back(1);
+        ref readonly CandleRow r2 = ref w.Back(2);
+        ref readonly CandleRow r3 = ref w.Back(3);
+        var shared = new SharedMeans(r0, r1);
+        Span<int> values = _values;
+        Span<double> confidences = _confidences;
         int fired = 0;
-        if (_doji is { } doji) fired += Set(CandleFunction.Doji, index >= doji.Lookback ? doji.Evaluate(w) : 0);
-        if (_hammer is { } hammer) fired += Set(CandleFunction.Hammer, index >= hammer.Lookback ? hammer.Evaluate(w) : 0);
-        if (_hangingMan is { } hangingMan) fired += Set(CandleFunction.HangingMan, index >= hangingMan.Lookback ? hangingMan.Evaluate(w) : 0);
-        if (_shootingStar is { } shootingStar) fired += Set(CandleFunction.ShootingStar, index >= shootingStar.Lookback ? shootingStar.Evaluate(w) : 0);
-        if (_engulfing is { } engulfing) fired += Set(CandleFunction.Engulfing, index >= engulfing.Lookback ? engulfing.Evaluate(w) : 0);
-        if (_harami is { } harami) fired += Set(CandleFunction.Harami, index >= harami.Lookback ? harami.Evaluate(w) : 0);
-        if (_morningStar is { } morningStar) fired += Set(CandleFunction.MorningStar, index >= morningStar.Lookback ? morningStar.Evaluate(w) : 0);
-        if (_eveningStar is { } eveningStar) fired += Set(CandleFunction.EveningStar, index >= eveningStar.Lookback ? eveningStar.Evaluate(w) : 0);
-        if (_threeWhiteSoldiers is { } soldiers) fired += Set(CandleFunction.ThreeWhiteSoldiers, index >= soldiers.Lookback ? soldiers.Evaluate(w) : 0);
-        if (_threeBlackCrows is { } crows) fired += Set(CandleFunction.ThreeBlackCrows, index >= crows.Lookback ? crows.Evaluate(w) : 0);
-        if (_piercing is { } piercing) fired += Set(CandleFunction.Piercing, index >= piercing.Lookback ? piercing.Evaluate(w) : 0);
-        if (_darkCloudCover is { } darkCloud) fired += Set(CandleFunction.DarkCloudCover, index >= darkCloud.Lookback ? darkCloud.Evaluate(w) : 0);
+
+        // Functions are indexed by CandleFunction; each call is inlined comparisons (see CandlePattern).
+        if (Runs(run, CandleFunction.Doji)) fired += Set(ref values[0], SingleCandlePatterns.Doji(r0, ref confidences[0]));
+        if (Runs(run, CandleFunction.Hammer)) fired += Set(ref values[1], SingleCandlePatterns.LowerShadow(r0, r1, shared, 1, ref confidences[1]));
+        if (Runs(run, CandleFunction.HangingMan)) fired += Set(ref values[2], SingleCandlePatterns.LowerShadow(r0, r1, shared, -1, ref confidences[2]));
+        if (Runs(run, CandleFunction.ShootingStar)) fired += Set(ref values[3], SingleCandlePatterns.ShootingStar(r0, r1, shared, ref confidences[3]));
+        if (Runs(run, CandleFunction.Engulfing)) fired += Set(ref values[4], TwoCandlePatterns.Engulfing(r0, r1, ref confidences[4]));
+        if (Runs(run, CandleFunction.Harami)) fired += Set(ref values[5], TwoCandlePatterns.Harami(r0, r1, shared, ref confidences[5]));
+        if (Runs(run, CandleFunction.MorningStar)) fired += Set(ref values[6], ThreeCandlePatterns.Star(r0, r1, r2, -1, StarPenetration, ref confidences[6]));
+        if (Runs(run, CandleFunction.EveningStar)) fired += Set(ref values[7], ThreeCandlePatterns.Star(r0, r1, r2, 1, StarPenetration, ref confidences[7]));
+        if (Runs(run, CandleFunction.ThreeWhiteSoldiers)) fired += Set(ref values[8], ThreeCandlePatterns.ThreeWhiteSoldiers(r0, r1, r2, ref confidences[8]));
+        if (Runs(run, CandleFunction.ThreeBlackCrows)) fired += Set(ref values[9], ThreeCandlePatterns.ThreeBlackCrows(r0, r1, r2, r3, ref confidences[9]));
+        if (Runs(run, CandleFunction.Piercing)) fired += Set(ref values[10], TwoCandlePatterns.Piercing(r0, r1, shared, ref confidences[10]));
+        if (Runs(run, CandleFunction.DarkCloudCover)) fired += Set(ref values[11], TwoCandlePatterns.DarkCloudCover(r0, r1, shared, DarkCloudPenetration, ref confidences[11]));
         return fired;
     }
 
-    private int Set(CandleFunction function, int value)
+    private static bool Runs(int run, CandleFunction function) => (run & (1 << (int)function)) != 0;
+
+    private static int Set(ref int slot, int value)
     {
-        _values[(int)function] = value;
+        slot = value;
         return value != 0 ? 1 : 0;
+    }
+
+    /// <summary>The functions whose lookback bar <paramref name="index"/> has reached.</summary>
+    private static int Ready(long index)
+    {
+        int ready = 0;
+        for (int k = 0; k < FunctionCount; k++)
+        {
+            if (index >= Lookbacks[k])
+            {
+                ready |= 1 << k;
+            }
+        }
+
+        return ready;
     }
 
     /// <summary>Feeds the next bar and appends a <see cref="Detection"/> per firing function to <paramref name="output"/>.</summary>
@@ -156,14 +208,14 @@ public sealed class CandlestickScanner
 
         Tier tier = timeframe.IsIntraday() ? Tier.Intraday : Tier.Daily;
         long index = _window.Count - 1;
-        for (int k = 0; k < _values.Length; k++)
+        for (int k = 0; k < FunctionCount; k++)
         {
             int v = _values[k];
             if (v != 0)
             {
                 PatternKind kind = KindOf((CandleFunction)k, v);
                 Direction direction = kind == PatternKind.Doji ? Direction.Neutral : v > 0 ? Direction.Bullish : Direction.Bearish;
-                output.Add(new Detection(kind, direction, _patterns[k].Confidence, tier, timeframe, index, bar.TimeMs, bar.Close, double.NaN));
+                output.Add(new Detection(kind, direction, _confidences[k], tier, timeframe, index, bar.TimeMs, bar.Close, double.NaN));
             }
         }
     }
@@ -171,25 +223,21 @@ public sealed class CandlestickScanner
     /// <summary>Resets to an empty history.</summary>
     public void Reset()
     {
-        _window.Reset();
-        Array.Clear(_values);
+        _window.Count = 0;
+        ((Span<int>)_values).Clear();
     }
 
-    private static CandlePattern Create(CandleFunction function, CandleAverages averages) => function switch
+    [InlineArray(FunctionCount)]
+    private struct FunctionValues
     {
-        CandleFunction.Doji => new DojiPattern(averages),
-        CandleFunction.Hammer => new HammerPattern(averages),
-        CandleFunction.HangingMan => new HangingManPattern(averages),
-        CandleFunction.ShootingStar => new ShootingStarPattern(averages),
-        CandleFunction.Engulfing => new EngulfingPattern(averages),
-        CandleFunction.Harami => new HaramiPattern(averages),
-        CandleFunction.MorningStar => new StarPattern(averages, morning: true),
-        CandleFunction.EveningStar => new StarPattern(averages, morning: false),
-        CandleFunction.ThreeWhiteSoldiers => new ThreeWhiteSoldiersPattern(averages),
-        CandleFunction.ThreeBlackCrows => new ThreeBlackCrowsPattern(averages),
-        CandleFunction.Piercing => new PiercingPattern(averages),
-        _ => new DarkCloudCoverPattern(averages),
-    };
+        private int _element;
+    }
+
+    [InlineArray(FunctionCount)]
+    private struct FunctionConfidences
+    {
+        private double _element;
+    }
 
     /// <summary>The published pattern kind of a non-zero function value.</summary>
     public static PatternKind KindOf(CandleFunction function, int value) => function switch

@@ -1,132 +1,88 @@
+using System.Runtime.CompilerServices;
+using static TickStock.Core.Detectors.Candles.CandlePattern;
+
 namespace TickStock.Core.Detectors.Candles;
 
-/// <summary>CDLDOJI: real body ≤ BodyDoji average (10 % of the mean high-low range of the previous 10 bars).</summary>
-/// <remarks>
-/// Confidence = 0.6 + 0.25 × (1 − body / dojiLimit) + 0.15 × (1 − |upper − lower| / (upper + lower)), capped at 1
-/// (a limit of 0 counts as a perfect body; a bar without shadows gets no symmetry bonus).
-/// </remarks>
-internal sealed class DojiPattern : CandlePattern
+/// <summary>The one-bar CDL functions (the Hammer family also compares the previous bar).</summary>
+internal static class SingleCandlePatterns
 {
-    private readonly CandleAverage _bodyDoji;
-
-    public DojiPattern(CandleAverages averages)
-        : base(averages, CandleSettings.BodyDoji.AveragePeriod) => _bodyDoji = Average(CandleSettings.BodyDoji, 0);
-
-    public override int Evaluate(CandleWindow w)
+    /// <summary>CDLDOJI (lookback 10): real body ≤ BodyDoji average (10 % of the mean high-low range of the previous
+    /// 10 bars).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Doji(in CandleRow r0, ref double confidence)
     {
-        double body = w.RealBody(0);
-        double limit = Value(_bodyDoji, w);
-        if (!(body <= limit))
+        double limit = CandleSettings.BodyDoji.Factor * r0.Means.Range10From10;
+        if (!(r0.Body <= limit))
         {
             return 0;
         }
 
-        double smallness = limit > 0 ? 1 - (body / limit) : 1;
-        double upper = w.UpperShadow(0);
-        double lower = w.LowerShadow(0);
-        double shadows = upper + lower;
-        double symmetry = shadows > 0 ? 1 - (Math.Abs(upper - lower) / shadows) : 0;
-        Confidence = Score(0.6 + (0.25 * Unit(smallness)) + (0.15 * Unit(symmetry)));
+        confidence = DojiConfidence(r0, limit);
         return 100;
     }
-}
 
-/// <summary>
-/// Shared shape of CDLHAMMER and CDLHANGINGMAN: short body (BodyShort), lower shadow longer than the body
-/// (ShadowLong), very short upper shadow (ShadowVeryShort); they differ in where the body sits against the
-/// previous bar (Near average of the previous bar).
-/// </summary>
-/// <remarks>
-/// Confidence = 0.6 + 0.15 if lower shadow ≥ 3 × body + 0.10 if upper shadow &lt; 5 % of the range + 0.10 for the
-/// favourable colour (white for the Hammer, black for the Hanging Man).
-/// </remarks>
-internal abstract class LowerShadowPattern : CandlePattern
-{
-    private readonly CandleAverage _bodyShort;
-    private readonly CandleAverage _shadowLong;
-    private readonly CandleAverage _shadowVeryShort;
-    private readonly CandleAverage _nearPrevious;
-
-    // +1 for the Hammer (white favoured, body near the previous low), −1 for the Hanging Man (black, near the
-    // previous high): fields rather than virtual members, because this runs on every bar.
-    private readonly int _sign;
-
-    protected LowerShadowPattern(CandleAverages averages, int sign)
-        : base(averages, Math.Max(Math.Max(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.ShadowLong.AveragePeriod),
-            CandleSettings.ShadowVeryShort.AveragePeriod), CandleSettings.Near.AveragePeriod) + 1)
+    /// <summary>
+    /// 0.6 + 0.25 × (1 − body / dojiLimit) + 0.15 × (1 − |upper − lower| / (upper + lower)), capped at 1
+    /// (a limit of 0 counts as a perfect body; a bar without shadows gets no symmetry bonus).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double DojiConfidence(in CandleRow r0, double limit)
     {
-        _sign = sign;
-        _bodyShort = Average(CandleSettings.BodyShort, 0);
-        _shadowLong = Average(CandleSettings.ShadowLong, 0);
-        _shadowVeryShort = Average(CandleSettings.ShadowVeryShort, 0);
-        _nearPrevious = Average(CandleSettings.Near, 1);
+        double smallness = limit > 0 ? 1 - (r0.Body / limit) : 1;
+        double shadows = r0.Upper + r0.Lower;
+        double symmetry = shadows > 0 ? 1 - (Math.Abs(r0.Upper - r0.Lower) / shadows) : 0;
+        return Score(0.6 + (0.25 * Unit(smallness)) + (0.15 * Unit(symmetry)));
     }
 
-    public override int Evaluate(CandleWindow w)
+    /// <summary>
+    /// The shape CDLHAMMER and CDLHANGINGMAN share (lookback 11): short body (BodyShort), lower shadow longer than
+    /// the body (ShadowLong), very short upper shadow (ShadowVeryShort). <paramref name="sign"/> +1 is the Hammer
+    /// (+100, body at or below the previous low + Near), −1 the Hanging Man (−100, body at or above the previous high
+    /// − Near); Near is the average of the previous bar.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int LowerShadow(in CandleRow r0, in CandleRow r1, in SharedMeans shared, int sign, ref double confidence)
     {
-        double body = w.RealBody(0);
-        double lower = w.LowerShadow(0);
-        double upper = w.UpperShadow(0);
-        if (body < Value(_bodyShort, w) && lower > Value(_shadowLong, w) && upper < Value(_shadowVeryShort, w)
-            && BodyPlacement(w, Value(_nearPrevious, w)))
+        if (r0.Body < CandleSettings.BodyShort.Factor * shared.Body10From11
+            && r0.Lower > CandleSettings.ShadowLong.Factor * r0.Body
+            && r0.Upper < CandleSettings.ShadowVeryShort.Factor * shared.Range10From11)
         {
-            double range = w.HighLow(0);
-            double raw = 0.6 + (lower >= 3 * body ? 0.15 : 0) + (upper < 0.05 * range ? 0.10 : 0)
-                + (w.Color(0) == _sign ? 0.10 : 0);
-            Confidence = Score(raw);
-            return _sign * 100;
+            double near = CandleSettings.Near.Factor * r1.Means.Range5From10;
+            if (sign > 0 ? r0.Bottom <= r1.Low + near : r0.Bottom >= r1.High - near)
+            {
+                confidence = LowerShadowConfidence(r0, sign);
+                return sign * 100;
+            }
         }
 
         return 0;
     }
 
-    /// <summary>Where the body must sit against the previous bar, given the Near distance of that bar.</summary>
-    private bool BodyPlacement(CandleWindow w, double near) =>
-        _sign > 0 ? w.BodyBottom(0) <= w.Low(1) + near : w.BodyBottom(0) >= w.High(1) - near;
-}
+    /// <summary>0.6 + 0.15 if lower shadow ≥ 3 × body + 0.10 if upper shadow &lt; 5 % of the range + 0.10 for the
+    /// favourable colour (white for the Hammer, black for the Hanging Man).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double LowerShadowConfidence(in CandleRow r0, int sign) =>
+        Score(0.6 + (r0.Lower >= 3 * r0.Body ? 0.15 : 0) + (r0.Upper < 0.05 * r0.Range ? 0.10 : 0) + (r0.Color == sign ? 0.10 : 0));
 
-/// <summary>CDLHAMMER (+100): the hammer shape with its body at or near the previous bar's low.</summary>
-internal sealed class HammerPattern(CandleAverages averages) : LowerShadowPattern(averages, 1);
-
-/// <summary>CDLHANGINGMAN (−100): the hammer shape with its body at or near the previous bar's high.</summary>
-internal sealed class HangingManPattern(CandleAverages averages) : LowerShadowPattern(averages, -1);
-
-/// <summary>
-/// CDLSHOOTINGSTAR (−100): short body, upper shadow longer than the body, very short lower shadow, body gapping up
-/// from the previous body.
-/// </summary>
-/// <remarks>
-/// Confidence = 0.6 + 0.15 if upper shadow ≥ 3 × body + 0.10 if lower shadow &lt; 5 % of the range + 0.10 if black.
-/// </remarks>
-internal sealed class ShootingStarPattern : CandlePattern
-{
-    private readonly CandleAverage _bodyShort;
-    private readonly CandleAverage _shadowLong;
-    private readonly CandleAverage _shadowVeryShort;
-
-    public ShootingStarPattern(CandleAverages averages)
-        : base(averages, Math.Max(Math.Max(CandleSettings.BodyShort.AveragePeriod, CandleSettings.ShadowLong.AveragePeriod),
-            CandleSettings.ShadowVeryShort.AveragePeriod) + 1)
+    /// <summary>CDLSHOOTINGSTAR (−100, lookback 11): short body, upper shadow longer than the body, very short lower
+    /// shadow, body gapping up from the previous body.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ShootingStar(in CandleRow r0, in CandleRow r1, in SharedMeans shared, ref double confidence)
     {
-        _bodyShort = Average(CandleSettings.BodyShort, 0);
-        _shadowLong = Average(CandleSettings.ShadowLong, 0);
-        _shadowVeryShort = Average(CandleSettings.ShadowVeryShort, 0);
-    }
-
-    public override int Evaluate(CandleWindow w)
-    {
-        double body = w.RealBody(0);
-        double upper = w.UpperShadow(0);
-        double lower = w.LowerShadow(0);
-        if (body < Value(_bodyShort, w) && upper > Value(_shadowLong, w) && lower < Value(_shadowVeryShort, w)
-            && w.BodyBottom(0) > w.BodyTop(1))
+        if (r0.Body < CandleSettings.BodyShort.Factor * shared.Body10From11
+            && r0.Upper > CandleSettings.ShadowLong.Factor * r0.Body
+            && r0.Lower < CandleSettings.ShadowVeryShort.Factor * shared.Range10From11
+            && r0.Bottom > r1.Top)
         {
-            double range = w.HighLow(0);
-            double raw = 0.6 + (upper >= 3 * body ? 0.15 : 0) + (lower < 0.05 * range ? 0.10 : 0) + (w.Color(0) == -1 ? 0.10 : 0);
-            Confidence = Score(raw);
+            confidence = ShootingStarConfidence(r0);
             return -100;
         }
 
         return 0;
     }
+
+    /// <summary>0.6 + 0.15 if upper shadow ≥ 3 × body + 0.10 if lower shadow &lt; 5 % of the range + 0.10 if black.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static double ShootingStarConfidence(in CandleRow r0) =>
+        Score(0.6 + (r0.Upper >= 3 * r0.Body ? 0.15 : 0) + (r0.Lower < 0.05 * r0.Range ? 0.10 : 0) + (r0.Color == -1 ? 0.10 : 0));
 }
