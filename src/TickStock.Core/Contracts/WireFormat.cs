@@ -95,7 +95,21 @@ public static class WireFormat
         if (!PatternTier.IsKnown(e.Tier)) throw new ArgumentException($"unknown tier '{e.Tier}'", nameof(e));
         Span<byte> timestamp = stackalloc byte[MaxNumberLength];
         var length = FormatUnixSeconds(e.DetectedAt, 6, timestamp);
-        return $"{{\"tier\":\"{e.Tier}\",\"timestamp\":{System.Text.Encoding.ASCII.GetString(timestamp[..length])}}}";
+        // Assembled on the stack: one string per row, no intermediate ones (a known tier is ≤ 9 characters).
+        Span<char> text = stackalloc char[64 + MaxNumberLength];
+        var written = 0;
+        Append(text, ref written, "{\"tier\":\"");
+        Append(text, ref written, e.Tier);
+        Append(text, ref written, "\",\"timestamp\":");
+        written += System.Text.Encoding.ASCII.GetChars(timestamp[..length], text[written..]);
+        text[written++] = '}';
+        return new string(text[..written]);
+
+        static void Append(Span<char> text, ref int written, string part)
+        {
+            part.CopyTo(text[written..]);
+            written += part.Length;
+        }
     }
 
     // The longest "R" form of a double is 24 characters ("-1.7976931348623157E+308"), plus ".0".
