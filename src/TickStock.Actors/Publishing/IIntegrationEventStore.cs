@@ -12,8 +12,8 @@ public interface IIntegrationEventStore
 
     /// <summary>
     /// Inserts and commits the rows without waiting for the WAL flush: visible to every reader on
-    /// return, durable once the server's flush position passes the returned commit point. Null when
-    /// the batch was committed durably anyway.
+    /// return, durable once the server's flush position passes the returned commit point (INSERT- and
+    /// COPY-sized batches alike). Null when there were no rows.
     /// </summary>
     Task<DeferredCommit?> WriteDeferredAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default);
 

@@ -37,8 +37,11 @@ public sealed class PatternChannelPublisher(IConnectionMultiplexer connection, C
     {
         ArgumentNullException.ThrowIfNull(events);
         var db = connection.GetDatabase();
-        var scripts = new List<Task<RedisResult>>((events.Count + EventsPerScript - 1) / EventsPerScript);
-        for (var start = 0; start < events.Count; start += EventsPerScript)
+        var scripts = new Task<RedisResult>[(events.Count + EventsPerScript - 1) / EventsPerScript];
+        // The messages are copied into pooled chunks that the scripts' arguments point into, instead
+        // of one new array per message (the largest allocation per event on the publish path).
+        var messages = new MessageArena();
+        for (int start = 0, script = 0; start < events.Count; start += EventsPerScript, script++)
         {
             var count = Math.Min(EventsPerScript, events.Count - start);
             var args = new RedisValue[1 + 2 * count];
@@ -48,13 +51,17 @@ public sealed class PatternChannelPublisher(IConnectionMultiplexer connection, C
             {
                 var e = events[start + i];
                 args[1 + 2 * i] = channels.MirrorTiers && _mirrors.TryGetValue(e.Tier, out var mirror) ? mirror : RedisValue.EmptyString;
-                args[2 + 2 * i] = WireFormat.PatternMessage(e, publishedAt);
+                args[2 + 2 * i] = messages.Add(WireFormat.WritePatternMessage(e, publishedAt));
             }
 
-            scripts.Add(db.ScriptEvaluateAsync(PublishScript, keys: null, values: args));
+            scripts[script] = db.ScriptEvaluateAsync(PublishScript, keys: null, values: args);
         }
 
+        // Only after every script has answered are its arguments certainly written: the chunks go
+        // back to the pool then. A failed publish leaves them to the collector, since a command that
+        // failed on our side might still be read from them later.
         var results = await Task.WhenAll(scripts).ConfigureAwait(false);
+        messages.Release();
         var counts = new long[events.Count];
         var k = 0;
         foreach (var result in results)

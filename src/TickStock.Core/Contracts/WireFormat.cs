@@ -16,33 +16,41 @@ public static class WireFormat
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
     /// <summary>Contract §2 pattern message, <paramref name="publishedAt"/> as the top-level timestamp.</summary>
-    public static byte[] PatternMessage(PatternEvent e, double publishedAt)
+    public static byte[] PatternMessage(PatternEvent e, double publishedAt) => WritePatternMessage(e, publishedAt).ToArray();
+
+    /// <summary>
+    /// The same message as <see cref="PatternMessage"/>, written into this thread's reusable buffer
+    /// and returned as a view of it: valid only until the next call on this thread, so the caller
+    /// copies it (the publish path copies it into pooled memory; nothing is allocated per event).
+    /// </summary>
+    public static ReadOnlySpan<byte> WritePatternMessage(PatternEvent e, double publishedAt)
     {
         ArgumentNullException.ThrowIfNull(e);
-        // One event per call on the publish path: the buffer and writer are reused per thread, so
-        // the only allocation is the returned array.
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
         buffer.ResetWrittenCount();
         var w = t_writer ??= new Utf8JsonWriter(buffer);
         w.Reset(buffer);
         w.WriteStartObject();
-        w.WriteString("event_type", "pattern_detected");
-        w.WriteString("source", Source);
-        WriteUnixSeconds(w, "timestamp", publishedAt);
-        w.WriteStartObject("data");
-        w.WriteString("symbol", e.Symbol);
-        w.WriteString("pattern", e.Pattern);
-        w.WriteNumber("confidence", Round(e.Confidence, 3));
-        w.WriteString("flow_id", e.FlowId.ToString("D"));
-        w.WriteString("tier", e.Tier);
-        w.WriteString("source", e.Tier);
-        w.WriteNumber("price_change", Round(e.PriceChange, 4));
-        w.WriteNumber("current_price", Round(e.CurrentPrice, 4));
-        w.WriteNumber("volume", e.Volume);
-        WriteUnixSeconds(w, "timestamp", e.DetectedAt);
-        WriteUnixSeconds(w, "expires_at", e.ExpiresAt);
-        w.WriteString("timeframe", e.Timeframe);
-        w.WriteStartObject("indicators");
+        w.WriteString(Names.EventType, Names.PatternDetected);
+        w.WriteString(Names.Source, Names.SourceValue);
+        WriteUnixSeconds(w, Names.Timestamp, publishedAt);
+        w.WriteStartObject(Names.Data);
+        w.WriteString(Names.Symbol, e.Symbol);
+        w.WriteString(Names.Pattern, e.Pattern);
+        w.WriteNumber(Names.Confidence, Round(e.Confidence, 3));
+        // Formatted on the stack: the same 36 characters as Guid.ToString("D"), without a string per event.
+        Span<char> flowId = stackalloc char[36];
+        e.FlowId.TryFormat(flowId, out _, "D");
+        w.WriteString(Names.FlowId, flowId);
+        w.WriteString(Names.Tier, e.Tier);
+        w.WriteString(Names.Source, e.Tier);
+        w.WriteNumber(Names.PriceChange, Round(e.PriceChange, 4));
+        w.WriteNumber(Names.CurrentPrice, Round(e.CurrentPrice, 4));
+        w.WriteNumber(Names.Volume, e.Volume);
+        WriteUnixSeconds(w, Names.Timestamp, e.DetectedAt);
+        WriteUnixSeconds(w, Names.ExpiresAt, e.ExpiresAt);
+        w.WriteString(Names.Timeframe, e.Timeframe);
+        w.WriteStartObject(Names.Indicators);
         foreach (var (name, value) in e.Indicators)
         {
             w.WriteNumber(name, Round(value, 6));
@@ -52,7 +60,29 @@ public static class WireFormat
         w.WriteEndObject();
         w.WriteEndObject();
         w.Flush();
-        return buffer.WrittenSpan.ToArray();
+        return buffer.WrittenSpan;
+    }
+
+    /// <summary>The message's fixed property names and values, encoded once instead of per message.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText EventType = JsonEncodedText.Encode("event_type");
+        public static readonly JsonEncodedText PatternDetected = JsonEncodedText.Encode("pattern_detected");
+        public static readonly JsonEncodedText Source = JsonEncodedText.Encode("source");
+        public static readonly JsonEncodedText SourceValue = JsonEncodedText.Encode(WireFormat.Source);
+        public static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("timestamp");
+        public static readonly JsonEncodedText Data = JsonEncodedText.Encode("data");
+        public static readonly JsonEncodedText Symbol = JsonEncodedText.Encode("symbol");
+        public static readonly JsonEncodedText Pattern = JsonEncodedText.Encode("pattern");
+        public static readonly JsonEncodedText Confidence = JsonEncodedText.Encode("confidence");
+        public static readonly JsonEncodedText FlowId = JsonEncodedText.Encode("flow_id");
+        public static readonly JsonEncodedText Tier = JsonEncodedText.Encode("tier");
+        public static readonly JsonEncodedText PriceChange = JsonEncodedText.Encode("price_change");
+        public static readonly JsonEncodedText CurrentPrice = JsonEncodedText.Encode("current_price");
+        public static readonly JsonEncodedText Volume = JsonEncodedText.Encode("volume");
+        public static readonly JsonEncodedText ExpiresAt = JsonEncodedText.Encode("expires_at");
+        public static readonly JsonEncodedText Timeframe = JsonEncodedText.Encode("timeframe");
+        public static readonly JsonEncodedText Indicators = JsonEncodedText.Encode("indicators");
     }
 
     /// <summary>
@@ -65,7 +95,21 @@ public static class WireFormat
         if (!PatternTier.IsKnown(e.Tier)) throw new ArgumentException($"unknown tier '{e.Tier}'", nameof(e));
         Span<byte> timestamp = stackalloc byte[MaxNumberLength];
         var length = FormatUnixSeconds(e.DetectedAt, 6, timestamp);
-        return $"{{\"tier\":\"{e.Tier}\",\"timestamp\":{System.Text.Encoding.ASCII.GetString(timestamp[..length])}}}";
+        // Assembled on the stack: one string per row, no intermediate ones (a known tier is ≤ 9 characters).
+        Span<char> text = stackalloc char[64 + MaxNumberLength];
+        var written = 0;
+        Append(text, ref written, "{\"tier\":\"");
+        Append(text, ref written, e.Tier);
+        Append(text, ref written, "\",\"timestamp\":");
+        written += System.Text.Encoding.ASCII.GetChars(timestamp[..length], text[written..]);
+        text[written++] = '}';
+        return new string(text[..written]);
+
+        static void Append(Span<char> text, ref int written, string part)
+        {
+            part.CopyTo(text[written..]);
+            written += part.Length;
+        }
     }
 
     // The longest "R" form of a double is 24 characters ("-1.7976931348623157E+308"), plus ".0".
@@ -80,9 +124,22 @@ public static class WireFormat
     public static void WriteUnixSeconds(Utf8JsonWriter writer, string name, double seconds, int digits = 6)
     {
         ArgumentNullException.ThrowIfNull(writer);
+        writer.WritePropertyName(name);
+        WriteUnixSecondsValue(writer, seconds, digits);
+    }
+
+    /// <inheritdoc cref="WriteUnixSeconds(Utf8JsonWriter, string, double, int)"/>
+    public static void WriteUnixSeconds(Utf8JsonWriter writer, JsonEncodedText name, double seconds, int digits = 6)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WritePropertyName(name);
+        WriteUnixSecondsValue(writer, seconds, digits);
+    }
+
+    private static void WriteUnixSecondsValue(Utf8JsonWriter writer, double seconds, int digits)
+    {
         Span<byte> text = stackalloc byte[MaxNumberLength];
         var length = FormatUnixSeconds(seconds, digits, text);
-        writer.WritePropertyName(name);
         writer.WriteRawValue(text[..length], skipInputValidation: true);
     }
 

@@ -20,6 +20,7 @@ public class IntegrationEventStoreTests
     [InlineData(1, true)]
     [InlineData(IntegrationEventStore.MaxInsertBatch, true)]
     [InlineData(IntegrationEventStore.MaxInsertBatch + 1, true)]
+    [InlineData(2500, true)]
     public async Task Every_column_is_stored_exactly_including_nulls_and_original_timestamps(int count, bool deferred)
     {
         await using var schema = await ScratchSchema.CreateAsync("store");
@@ -29,9 +30,10 @@ public class IntegrationEventStoreTests
         var store = new IntegrationEventStore(schema.DataSource);
         if (deferred)
         {
-            var commit = await store.WriteDeferredAsync(rows);
-            // COPY-sized batches commit durably and have nothing to wait for.
-            Assert.Equal(count <= IntegrationEventStore.MaxInsertBatch, commit.HasValue);
+            // INSERT- and COPY-sized batches alike commit without waiting and report where their commit is.
+            var commit = (await store.WriteDeferredAsync(rows)).GetValueOrDefault();
+            Assert.NotEqual(default, commit.Commit.Lsn);
+            Assert.Equal(commit.Commit.ServerStartedUtc, commit.Flushed.ServerStartedUtc);
         }
         else
         {
@@ -50,17 +52,20 @@ public class IntegrationEventStoreTests
         }
     }
 
-    [Fact]
-    public async Task A_deferred_commit_is_visible_at_once_durable_once_the_flush_passes_it_and_leaves_the_session_as_it_was()
+    // The prepared INSERT and the COPY in its own transaction.
+    [Theory]
+    [InlineData(3)]
+    [InlineData(IntegrationEventStore.MaxInsertBatch + 100)]
+    public async Task A_deferred_commit_is_visible_at_once_durable_once_the_flush_passes_it_and_leaves_the_session_as_it_was(int count)
     {
         await using var schema = await ScratchSchema.CreateAsync("store");
         await new SchemaMigrator(schema.DataSource).MigrateAsync();
         var store = new IntegrationEventStore(schema.DataSource);
-        var rows = Rows(3);
+        var rows = Rows(count);
 
         var commit = (await store.WriteDeferredAsync(rows)).GetValueOrDefault();
 
-        Assert.Equal(3, await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events"));
+        Assert.Equal(count, await schema.ScalarAsync<long>("SELECT count(*) FROM integration_events"));
         Assert.Equal(commit.Commit.ServerStartedUtc, commit.Flushed.ServerStartedUtc);
         Assert.NotEqual(default, commit.Commit.Lsn);
         // The server's WAL writer flushes within a few wal_writer_delay (200 ms by default).
