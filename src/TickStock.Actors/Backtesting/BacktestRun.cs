@@ -18,9 +18,9 @@ namespace TickStock.Actors.Backtesting;
 /// in a task that captures no actor state and comes back as a message.
 /// </summary>
 /// <remarks>
-/// A symbol sent to a worker whose node dies is sent again: at once (after <see cref="BacktestCoordinatorSettings.NodeLossResend"/>,
-/// so the router has dropped the node) when a member becomes unreachable or leaves, and in any case when no answer
-/// came within <see cref="BacktestCoordinatorSettings.SymbolTimeout"/>; after <see cref="BacktestCoordinatorSettings.MaxSymbolTries"/>
+/// A symbol sent to a worker whose node dies is sent again: soon (after <see cref="BacktestCoordinatorSettings.NodeLossResend"/>,
+/// so the router has dropped the node) when a member becomes unreachable or leaves, and as a new try when no answer
+/// came within <see cref="BacktestCoordinatorSettings.SymbolTimeout"/> of the try's start; after <see cref="BacktestCoordinatorSettings.MaxSymbolTries"/>
 /// unanswered tries the job is answered <c>failed</c>. Detection is deterministic, so whichever answer for a symbol
 /// comes first is the answer; later ones are ignored.
 /// </remarks>
@@ -152,11 +152,12 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
         });
         Receive<ResendAfterNodeLoss>(_ =>
         {
-            // Not counted as tries: the node's loss is not the symbol's fault. A symbol that was not on the lost node
-            // is merely detected twice (the first answer wins).
-            foreach (var symbol in _inFlight.Keys.ToList())
+            // Not a new try: the symbol's timer keeps running, so however often nodes come and go a symbol is answered
+            // or counted out within MaxSymbolTries × SymbolTimeout. A symbol that was not on the lost node is merely
+            // detected twice (the first answer wins).
+            foreach (var symbol in _inFlight.Keys)
             {
-                Send(symbol, _inFlight[symbol].Tries);
+                Dispatch(symbol);
             }
         });
         Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
@@ -312,9 +313,12 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
     {
         long ticket = ++_tickets;
         _inFlight[symbol] = new InFlight(tries, ticket);
-        _workers.Tell(new BacktestWorkerMessages.DetectSymbol(_job.JobId, symbol, _job.Request.Start, _job.Request.End, _patternNames));
+        Dispatch(symbol);
         Timers.StartSingleTimer("detect:" + symbol, new SymbolTimedOut(symbol, ticket), _settings.SymbolTimeout);
     }
+
+    private void Dispatch(string symbol) =>
+        _workers.Tell(new BacktestWorkerMessages.DetectSymbol(_job.JobId, symbol, _job.Request.Start, _job.Request.End, _patternNames));
 
     private void OnDetected(BacktestWorkerMessages.SymbolDetected detected)
     {
