@@ -29,6 +29,7 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
     private readonly Dictionary<string, Slot> _jobs = new(StringComparer.Ordinal);
     private Backoff _startBackoff;
     private ChannelSubscriptions? _subscriptions;
+    private IActorRef _workers = ActorRefs.Nobody;
     private long _runs;
 
     public BacktestCoordinator(BacktestServices services, BacktestCoordinatorSettings settings)
@@ -51,7 +52,12 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
     // The coordinator sees it terminate without an answer and answers the job failed.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(_ => Directive.Stop);
 
-    protected override void PreStart() => Self.Tell(Initialize.Instance);
+    protected override void PreStart()
+    {
+        // One router for all runs: it follows the cluster's backtest nodes; the runs only send through it.
+        _workers = Context.ActorOf(_services.Workers ?? BacktestWorker.PropsFor(_services.Bars, _settings.WorkerParallelism), "workers");
+        Self.Tell(Initialize.Instance);
+    }
 
     protected override void PostStop()
     {
@@ -103,7 +109,7 @@ public sealed class BacktestCoordinator : ReceiveActor, IWithTimers, IWithStash
             }
 
             // A counter, not the job id: a job re-submitted as soon as it ended must not meet its old run's name.
-            var run = Context.ActorOf(BacktestRun.PropsFor(recorded.Job, _services, _settings), "run-" + ++_runs);
+            var run = Context.ActorOf(BacktestRun.PropsFor(recorded.Job, _services, _settings, _workers), "run-" + ++_runs);
             Context.Watch(run);
             _jobs[recorded.Job.JobId] = _jobs[recorded.Job.JobId] with { Run = run };
             if (_jobs[recorded.Job.JobId].CancelRequested)

@@ -24,6 +24,32 @@ public static class BacktestQueries
     public sealed record RunningBacktests(IReadOnlyDictionary<string, double> Jobs) : IBacktestMessage;
 }
 
+/// <summary>
+/// Between a job's <see cref="BacktestRun"/> (on the singleton's node) and the <see cref="BacktestWorker"/> of each
+/// <see cref="Hosting.NodeRoles.Backtest"/> node, reached through the coordinator's cluster-aware group router: these
+/// cross nodes. A worker answers the sender of <see cref="DetectSymbol"/> with exactly one
+/// <see cref="SymbolDetected"/> or <see cref="DetectFailed"/>.
+/// </summary>
+public static class BacktestWorkerMessages
+{
+    /// <summary>Read <paramref name="Symbol"/>'s warm-up and range rows from PostgreSQL and detect its signals.</summary>
+    /// <param name="Patterns">Published pattern names (names, not enum numbers, on the wire); empty = the daily catalog.</param>
+    [Hosting.WireName("bt.detect")]
+    public sealed record DetectSymbol(string JobId, string Symbol, DateOnly Start, DateOnly End, IReadOnlyList<string> Patterns) : IBacktestMessage;
+
+    /// <summary>
+    /// A symbol's range bars and signals, detected on <paramref name="Node"/> (its cluster address). Carried in a
+    /// binary layout by <see cref="BacktestWorkerCodec"/> (the doubles travel as their bits, so the simulation sees
+    /// exactly what the worker read).
+    /// </summary>
+    [Hosting.WireName("bt.detected")]
+    public sealed record SymbolDetected(string JobId, string Node, SymbolSignals Signals) : IBacktestMessage;
+
+    /// <summary>The symbol's rows could not be read or are not usable (e.g. a price that is not positive).</summary>
+    [Hosting.WireName("bt.detect-failed")]
+    public sealed record DetectFailed(string JobId, string Symbol, string Node, string Error) : IBacktestMessage;
+}
+
 /// <summary>Messages between the coordinator and its <see cref="BacktestRun"/> children (local to the singleton's node).</summary>
 public static class BacktestRunMessages
 {

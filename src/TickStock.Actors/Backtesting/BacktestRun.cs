@@ -1,6 +1,8 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Event;
 using TickStock.Core.Backtesting;
+using TickStock.Core.Detectors;
 using TickStock.Core.Jobs;
 using TickStock.Core.Loading;
 using TickStock.Core.Retry;
@@ -10,10 +12,18 @@ namespace TickStock.Actors.Backtesting;
 
 /// <summary>
 /// One backtest job, child of the <see cref="BacktestCoordinator"/>: makes sure the history is stored (asking the
-/// loader for what is missing), reads and detects each symbol off the actor's thread (several at once), merges them
-/// in one account simulation, and publishes progress on a timer and at each symbol, then exactly one result. Every
-/// piece of I/O and computation runs in a task that captures no actor state and comes back as a message.
+/// loader for what is missing), sends each symbol to the <see cref="BacktestWorker"/>s of the cluster (through the
+/// coordinator's group router; a window of them at once), merges their signals in one account simulation, and
+/// publishes progress on a timer and at each symbol, then exactly one result. Every piece of I/O and computation runs
+/// in a task that captures no actor state and comes back as a message.
 /// </summary>
+/// <remarks>
+/// A symbol sent to a worker whose node dies is sent again: soon (after <see cref="BacktestCoordinatorSettings.NodeLossResend"/>,
+/// so the router has dropped the node) when a member becomes unreachable or leaves, and as a new try when no answer
+/// came within <see cref="BacktestCoordinatorSettings.SymbolTimeout"/> of the try's start; after <see cref="BacktestCoordinatorSettings.MaxSymbolTries"/>
+/// unanswered tries the job is answered <c>failed</c>. Detection is deterministic, so whichever answer for a symbol
+/// comes first is the answer; later ones are ignored.
+/// </remarks>
 public sealed class BacktestRun : ReceiveActor, IWithTimers
 {
     private sealed record ProgressTick { public static readonly ProgressTick Instance = new(); }
@@ -22,7 +32,9 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
     private sealed record MissingFound(IReadOnlyList<string> Symbols);
     private sealed record LoadSubmitted(bool Listened);
     private sealed record LoadStatus(JobStatusDocument? Status);
-    private sealed record SymbolDetected(SymbolSignals Signals);
+    private sealed record SymbolTimedOut(string Symbol, long Ticket);
+    private sealed record NodeLost(string Address);
+    private sealed record ResendAfterNodeLoss { public static readonly ResendAfterNodeLoss Instance = new(); }
     private sealed record Simulated(string Message);
     private sealed record StepFailed(string Error);
     private sealed record ResultPublished { public static readonly ResultPublished Instance = new(); }
@@ -34,11 +46,15 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
     private readonly BacktestCoordinatorSettings _settings;
     private readonly CancellationTokenSource _cancel = new();
     private readonly BacktestProgress _progress;
+    private readonly IActorRef _workers;
+    private readonly IReadOnlyList<string> _patternNames;
     private readonly Queue<string> _toDetect = new();
+    private readonly Dictionary<string, InFlight> _inFlight = new(StringComparer.Ordinal);
     private readonly List<SymbolSignals> _detected = [];
+    private readonly SortedDictionary<string, int> _symbolsByNode = new(StringComparer.Ordinal);
+    private long _tickets;
     private readonly List<string> _warnings = [];
     private Backoff _publishBackoff;
-    private int _detecting;
     private int _missing;
     private int _loadedReported;
     private bool _pollInFlight;
@@ -47,9 +63,11 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
     private string _result = string.Empty;
     private string _status = string.Empty;
 
-    public BacktestRun(BacktestJob job, BacktestServices services, BacktestCoordinatorSettings settings)
+    public BacktestRun(BacktestJob job, BacktestServices services, BacktestCoordinatorSettings settings, IActorRef workers)
     {
         _job = job;
+        _workers = workers;
+        _patternNames = job.Request.Patterns.Select(PatternCatalog.Name).ToArray();
         _services = services;
         _settings = settings;
         _progress = new BacktestProgress(job.Symbols.Count, services.Clock.GetUtcNow());
@@ -59,20 +77,30 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(BacktestJob job, BacktestServices services, BacktestCoordinatorSettings settings) =>
-        Props.Create(() => new BacktestRun(job, services, settings));
+    public static Props PropsFor(BacktestJob job, BacktestServices services, BacktestCoordinatorSettings settings, IActorRef workers) =>
+        Props.Create(() => new BacktestRun(job, services, settings, workers));
 
     protected override void PreStart()
     {
         _log.Info("Backtest {0}: {1} symbols, {2:yyyy-MM-dd} … {3:yyyy-MM-dd}, {4} (user {5})", _job.JobId, _job.Symbols.Count,
             _job.Request.Start, _job.Request.End, _job.Request.Patterns.Count == 0 ? "all daily patterns" : _job.Request.Patterns.Count + " patterns", _job.UserId ?? "unknown");
         Timers.StartPeriodicTimer("progress", ProgressTick.Instance, _settings.ProgressInterval);
+        if (((ExtendedActorSystem)Context.System).Provider is IClusterActorRefProvider)
+        {
+            Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents, typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.MemberRemoved));
+        }
+
         PublishProgress();
         CheckHistory();
     }
 
     protected override void PostStop()
     {
+        if (((ExtendedActorSystem)Context.System).Provider is IClusterActorRefProvider)
+        {
+            Cluster.Get(Context.System).Unsubscribe(Self);
+        }
+
         _cancel.Cancel();
         _cancel.Dispose();
         base.PostStop();
@@ -108,22 +136,31 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
             history.StatusAsync(id).PipeTo(Self, success: s => new LoadStatus(s), failure: _ => new LoadStatus(null));
         });
         Receive<LoadStatus>(OnLoadStatus);
-        Receive<SymbolDetected>(detected =>
+        Receive<BacktestWorkerMessages.SymbolDetected>(d => d.JobId == _job.JobId, OnDetected);
+        Receive<BacktestWorkerMessages.DetectFailed>(f => f.JobId == _job.JobId && _inFlight.ContainsKey(f.Symbol),
+            f => Self.Tell(new StepFailed($"{f.Symbol}: {f.Error}")));
+        Receive<SymbolTimedOut>(OnTimedOut);
+        Receive<ClusterEvent.UnreachableMember>(m => Self.Tell(new NodeLost(m.Member.Address.ToString())));
+        Receive<ClusterEvent.MemberRemoved>(m => Self.Tell(new NodeLost(m.Member.Address.ToString())));
+        Receive<NodeLost>(lost =>
         {
-            _detecting--;
-            _detected.Add(detected.Signals);
-            _currentSymbol = detected.Signals.Symbol;
-            _progress.Advance(1);
-            PublishProgress();
-            if (_detected.Count == _job.Symbols.Count)
+            if (_inFlight.Count > 0)
             {
-                Simulate();
-            }
-            else
-            {
-                DetectNext();
+                _log.Warning("Backtest {0}: node {1} lost; the {2} symbols out with workers are sent again in {3:0.#}s", _job.JobId, lost.Address, _inFlight.Count, _settings.NodeLossResend.TotalSeconds);
+                Timers.StartSingleTimer("node-loss", ResendAfterNodeLoss.Instance, _settings.NodeLossResend);
             }
         });
+        Receive<ResendAfterNodeLoss>(_ =>
+        {
+            // Not a new try: the symbol's timer keeps running, so however often nodes come and go a symbol is answered
+            // or counted out within MaxSymbolTries × SymbolTimeout. A symbol that was not on the lost node is merely
+            // detected twice (the first answer wins).
+            foreach (var symbol in _inFlight.Keys)
+            {
+                Dispatch(symbol);
+            }
+        });
+        Receive<ClusterEvent.IClusterDomainEvent>(_ => { });
         Receive<Simulated>(simulated =>
         {
             _progress.Advance(1);
@@ -265,20 +302,66 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
 
     private void DetectNext()
     {
-        while (_detecting < _settings.DetectParallelism && _toDetect.TryDequeue(out var symbol))
+        while (_inFlight.Count < _settings.DetectParallelism && _toDetect.TryDequeue(out var symbol))
         {
-            _detecting++;
             _currentSymbol ??= symbol;
-            var bars = _services.Bars;
-            var request = _job.Request;
-            var ct = _cancel.Token;
-            Task.Run(async () =>
-                {
-                    var history = await bars.ReadAsync(symbol, request.Start, request.End, ct).ConfigureAwait(false);
-                    return SignalDetector.Detect(history, request.Start, request.End, request.Patterns);
-                }, ct)
-                .PipeTo(Self, success: s => new SymbolDetected(s), failure: ex => new StepFailed($"{symbol}: {Describe(ex)}"));
+            Send(symbol, 1);
         }
+    }
+
+    private void Send(string symbol, int tries)
+    {
+        long ticket = ++_tickets;
+        _inFlight[symbol] = new InFlight(tries, ticket);
+        Dispatch(symbol);
+        Timers.StartSingleTimer("detect:" + symbol, new SymbolTimedOut(symbol, ticket), _settings.SymbolTimeout);
+    }
+
+    private void Dispatch(string symbol) =>
+        _workers.Tell(new BacktestWorkerMessages.DetectSymbol(_job.JobId, symbol, _job.Request.Start, _job.Request.End, _patternNames));
+
+    private void OnDetected(BacktestWorkerMessages.SymbolDetected detected)
+    {
+        var symbol = detected.Signals.Symbol;
+        if (!_inFlight.Remove(symbol))
+        {
+            return; // a second answer for a symbol sent twice (after a node loss or a timeout)
+        }
+
+        Timers.Cancel("detect:" + symbol);
+        _detected.Add(detected.Signals);
+        _symbolsByNode[detected.Node] = _symbolsByNode.GetValueOrDefault(detected.Node) + 1;
+        _currentSymbol = symbol;
+        _progress.Advance(1);
+        PublishProgress();
+        if (_detected.Count == _job.Symbols.Count)
+        {
+            _log.Info("Backtest {0}: {1} symbols detected on {2} node(s): {3}", _job.JobId, _detected.Count, _symbolsByNode.Count,
+                string.Join(", ", _symbolsByNode.Select(n => $"{n.Key} {n.Value}")));
+            Simulate();
+        }
+        else
+        {
+            DetectNext();
+        }
+    }
+
+    private void OnTimedOut(SymbolTimedOut timedOut)
+    {
+        if (!_inFlight.TryGetValue(timedOut.Symbol, out var sent) || sent.Ticket != timedOut.Ticket)
+        {
+            return;
+        }
+
+        if (sent.Tries >= _settings.MaxSymbolTries)
+        {
+            Self.Tell(new StepFailed($"{timedOut.Symbol}: no backtest worker answered within {_settings.SymbolTimeout.TotalSeconds:0.#}s, {sent.Tries} times (nodes lost or overloaded)"));
+            return;
+        }
+
+        _log.Warning("Backtest {0}: no worker answered for {1} within {2:0.#}s (try {3} of {4}); sending it again", _job.JobId, timedOut.Symbol,
+            _settings.SymbolTimeout.TotalSeconds, sent.Tries, _settings.MaxSymbolTries);
+        Send(timedOut.Symbol, sent.Tries + 1);
     }
 
     private void Simulate()
@@ -346,9 +429,12 @@ public sealed class BacktestRun : ReceiveActor, IWithTimers
         return doc.RootElement.TryGetProperty("error_message", out var e) ? e.GetString() ?? string.Empty : string.Empty;
     }
 
-    private static string Describe(Exception ex)
+    /// <summary>One line for an error message: the dependency that is down when that is the cause.</summary>
+    internal static string Describe(Exception ex)
     {
         var inner = ex is AggregateException a ? a.GetBaseException() : ex;
         return Loading.Outage.Of(inner) is { } dependency ? dependency + " unavailable: " + inner.Message.Split('\n')[0] : inner.Message.Split('\n')[0];
     }
+
+    private readonly record struct InFlight(int Tries, long Ticket);
 }

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Serialization;
+using TickStock.Actors.Backtesting;
 using TickStock.Actors.Symbols;
 using TickStock.Core.Bars;
 
@@ -27,7 +28,7 @@ public sealed class WireNameAttribute(string name) : Attribute
 
 /// <summary>
 /// Wire format of every <see cref="IClusterMessage"/>. The market data commands (one per bar, the hot path between
-/// nodes) have a compact binary layout; everything else is System.Text.Json of the record, and a parameterless message
+/// nodes) and a backtest worker's detected symbol (<see cref="BacktestWorkerCodec"/>) have a compact binary layout; everything else is System.Text.Json of the record, and a parameterless message
 /// (a static <c>Instance</c>) is its manifest alone.
 /// </summary>
 /// <remarks>
@@ -76,6 +77,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         SymbolCommands.MinuteBars m => WriteBars(m.Symbol, m.Bars),
         SymbolCommands.SeedDailyBars s => WriteBars(s.Symbol, s.Bars),
         SymbolCommands.Tick t => WriteTick(t),
+        BacktestWorkerMessages.SymbolDetected d => BacktestWorkerCodec.Write(d),
         IClusterMessage when SingletonOf(obj.GetType()) is not null => [],
         IClusterMessage => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), Json),
         _ => throw new ArgumentException($"{obj?.GetType()} is not an IClusterMessage", nameof(obj)),
@@ -100,6 +102,7 @@ public sealed class ClusterMessageSerializer : SerializerWithStringManifest
         }
 
         if (type == typeof(SymbolCommands.Tick)) return ReadTick(bytes);
+        if (type == typeof(BacktestWorkerMessages.SymbolDetected)) return BacktestWorkerCodec.Read(bytes);
         if (SingletonOf(type) is { } instance) return instance;
         try
         {

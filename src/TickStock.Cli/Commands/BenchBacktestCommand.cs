@@ -35,16 +35,10 @@ internal static class BenchBacktestCommand
         }
 
         int rangeBars = years * TradingDaysPerYear;
-        DateOnly[] dates = Weekdays(new DateOnly(2000, 1, 3), SignalDetector.WarmUpBars + rangeBars);
-        var histories = new SymbolHistory[symbolCount];
-        for (int s = 0; s < symbolCount; s++)
-        {
-            SymbolHistory.TryCreate(string.Create(CultureInfo.InvariantCulture, $"S{s:00000}"), RandomWalk(dates, seed: s + 1), out SymbolHistory? history, out string? error);
-            histories[s] = history ?? throw new InvalidOperationException(error);
-        }
-
+        DateOnly[] dates = SyntheticHistory.Weekdays(new DateOnly(2000, 1, 3), SignalDetector.WarmUpBars + rangeBars);
+        SymbolHistory[] histories = SyntheticHistory.Histories(symbolCount, dates);
         var request = new BacktestRequest { Start = dates[SignalDetector.WarmUpBars], End = dates[^1] };
-        Warmup(histories, request);
+        SyntheticHistory.WarmUp(WarmupTime); // so the timed run measures optimised code, not the tiered JIT
 
         // The same three steps as Backtest.Run, timed apart: detection dominates, and the split shows by how much.
         var watch = Stopwatch.StartNew();
@@ -60,52 +54,4 @@ internal static class BenchBacktestCommand
     }
 
     /// <summary>Runs a few symbols for <see cref="WarmupTime"/> so the timed run measures optimised code, not the tiered JIT.</summary>
-    private static void Warmup(SymbolHistory[] histories, BacktestRequest request)
-    {
-        SymbolHistory[] few = histories[..Math.Min(histories.Length, 20)];
-        var watch = Stopwatch.StartNew();
-        do
-        {
-            Backtest.Run(few, request);
-        }
-        while (watch.Elapsed < WarmupTime);
-    }
-
-    private static DateOnly[] Weekdays(DateOnly first, int count)
-    {
-        var dates = new DateOnly[count];
-        DateOnly date = first;
-        for (int i = 0; i < count; i++)
-        {
-            while (date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
-            {
-                date = date.AddDays(1);
-            }
-
-            dates[i] = date;
-            date = date.AddDays(1);
-        }
-
-        return dates;
-    }
-
-    /// <summary>A seeded random walk with ±2 % days and occasional volume bursts, so every kind of detector fires.</summary>
-    private static Bar[] RandomWalk(DateOnly[] dates, int seed)
-    {
-        var random = new Random(seed);
-        var bars = new Bar[dates.Length];
-        double price = 20 + (random.NextDouble() * 200);
-        for (int i = 0; i < bars.Length; i++)
-        {
-            double open = price * (1 + ((random.NextDouble() - 0.5) * 0.01));
-            double close = open * (1 + ((random.NextDouble() - 0.5) * 0.04));
-            double high = Math.Max(open, close) * (1 + (random.NextDouble() * 0.01));
-            double low = Math.Min(open, close) * (1 - (random.NextDouble() * 0.01));
-            double volume = 1e6 * (0.5 + random.NextDouble()) * (random.NextDouble() < 0.02 ? 5 : 1);
-            bars[i] = Bar.Daily(dates[i], open, high, low, close, volume);
-            price = close;
-        }
-
-        return bars;
-    }
 }

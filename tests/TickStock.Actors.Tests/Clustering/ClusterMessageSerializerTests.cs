@@ -1,10 +1,13 @@
 using System.Runtime.Serialization;
 using Akka.Hosting;
+using TickStock.Actors.Backtesting;
 using TickStock.Actors.Configuration;
 using TickStock.Actors.Hosting;
 using TickStock.Actors.MarketData;
 using TickStock.Actors.Symbols;
+using TickStock.Core.Backtesting;
 using TickStock.Core.Bars;
+using TickStock.Core.Detectors;
 
 namespace TickStock.Actors.Tests.Clustering;
 
@@ -44,6 +47,13 @@ public class ClusterMessageSerializerTests : Akka.Hosting.TestKit.TestKit
         },
         TickStock.Actors.Backtesting.BacktestQueries.GetRunning.Instance,
         new TickStock.Actors.Backtesting.BacktestQueries.RunningBacktests(new Dictionary<string, double> { ["bt-1"] = 0.25, ["bt-2"] = 1.0 }),
+        new BacktestWorkerMessages.DetectSymbol("bt-1", "BRK.B", new DateOnly(2019, 7, 8), new DateOnly(2024, 7, 5), ["Bullish_Engulfing", "Doji"]),
+        new BacktestWorkerMessages.DetectSymbol("bt-2", "SPY", new DateOnly(2024, 1, 2), new DateOnly(2024, 1, 2), []),
+        new BacktestWorkerMessages.SymbolDetected("bt-1", "akka.tcp://tickstock@10.0.0.7:4053", new SymbolSignals("ÄPFEL",
+            [Day, Bar.Daily(new DateOnly(2025, 11, 25), 0.1 + 0.2, 103.07, 1e-7, 99999999.99, 0)],
+            [new Signal(0, PatternKind.Doji, Direction.Neutral), new Signal(1, PatternKind.BullishEngulfing, Direction.Bullish), new Signal(1, PatternKind.Hammer, Direction.Bullish), new Signal(1, PatternKind.BearishEngulfing, Direction.Bearish)])),
+        new BacktestWorkerMessages.SymbolDetected("bt-2", "n", new SymbolSignals("EMPTY", [], [])),
+        new BacktestWorkerMessages.DetectFailed("bt-1", "AAPL", "akka.tcp://tickstock@10.0.0.7:4053", "postgres unavailable: connection refused"),
     ];
 
     [Fact]
@@ -91,14 +101,39 @@ public class ClusterMessageSerializerTests : Akka.Hosting.TestKit.TestKit
         Assert.Throws<SerializationException>(() => Sys.Serialization.FindSerializerFor(unbound).ToBinary(unbound));
     }
 
+    [Fact]
+    public void A_detected_symbol_travels_in_a_compact_binary_form_and_a_damaged_or_non_daily_one_is_rejected()
+    {
+        var bars = Enumerable.Range(0, 1262).Select(i => Bar.Daily(new DateOnly(2019, 7, 8).AddDays(i), 100.01 + i, 101.07 + i, 99.93 + i, 100.5 + i, 1_000_000 + i)).ToArray();
+        var detected = new BacktestWorkerMessages.SymbolDetected("bt-1", "node", new SymbolSignals("AAPL", bars,
+            [.. Enumerable.Range(0, 1262).Select(i => new Signal(i, PatternKind.Doji, Direction.Neutral))]));
+        var serializer = Assert.IsType<ClusterMessageSerializer>(Sys.Serialization.FindSerializerFor(detected));
+        byte[] bytes = serializer.ToBinary(detected);
+
+        // Five years of bars and a signal on every bar: 44 + 6 bytes each, far inside the 128 kB remoting frame.
+        Assert.Equal((4 + 4) + (4 + 4) + (4 + 4) + 4 + (1262 * 44) + 4 + (1262 * 6), bytes.Length);
+        Assert.Equal("bt.detected", serializer.Manifest(detected));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(bytes[..^1], "bt.detected"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary([.. bytes, 0], "bt.detected"));
+
+        var intraday = new BacktestWorkerMessages.SymbolDetected("bt-1", "node", new SymbolSignals("AAPL", [Minute], []));
+        Assert.Throws<ArgumentException>(() => serializer.ToBinary(intraday));
+    }
+
     // Records compare lists by reference: compare what they carry instead.
     private static string Describe(object message) => message switch
     {
         SymbolCommands.MinuteBars m => $"{m.Symbol}:{string.Join(",", m.Bars)}",
         SymbolCommands.SeedDailyBars s => $"{s.Symbol}:{string.Join(",", s.Bars)}",
+        BacktestWorkerMessages.DetectSymbol d => $"{d with { Patterns = [] }}:{string.Join(",", d.Patterns)}",
+        BacktestWorkerMessages.SymbolDetected d => $"{d.JobId}:{d.Node}:{d.Signals.Symbol}:{string.Join(",", d.Signals.Bars.Select(Bits))}:{string.Join(",", d.Signals.Signals)}",
         MarketDataFeedQueries.FeedStats { Live: { } live } f => $"{f}:{string.Join(",", live.BadFrames.OrderBy(p => p.Key, StringComparer.Ordinal))}",
         _ => message.ToString() ?? string.Empty,
     };
+
+    private static string Bits(Bar bar) =>
+        $"{bar.TimeMs}/{bar.SessionDate}/{bar.MinuteOfSession}/{BitConverter.DoubleToInt64Bits(bar.Open)}/{BitConverter.DoubleToInt64Bits(bar.High)}/"
+        + $"{BitConverter.DoubleToInt64Bits(bar.Low)}/{BitConverter.DoubleToInt64Bits(bar.Close)}/{BitConverter.DoubleToInt64Bits(bar.Volume)}";
 
     private sealed record Unbound(string Value);
 }
