@@ -282,10 +282,10 @@ public sealed class PolygonStreamSource
                 connection.End = new ConnectionEnd(LiveFeedProblem.Connection, $"no auth_success within {_settings.HandshakeTimeout.TotalSeconds:0} s of connecting");
                 break;
             case BackfillDone done:
-                if (done.Bars is { } bars) _gate.OnBackfill(done.Symbol, bars, deliver, done.HeldElsewhereMs);
+                if (done.Bars is { } bars) _gate.OnBackfill(done.Request, done.Symbol, bars, deliver, done.HeldElsewhereMs);
                 else
                 {
-                    _gate.OnBackfillFailed(done.Symbol, deliver, done.HeldElsewhereMs);
+                    _gate.OnBackfillFailed(done.Request, done.Symbol, deliver, done.HeldElsewhereMs);
                     if (_refused.Count("backfill", "failed")) _log.Warning("Polygon stream: back-fill of {0} failed ({1}); its live bars go on without the missed minutes", done.Symbol, done.Error);
                 }
 
@@ -530,7 +530,7 @@ public sealed class PolygonStreamSource
 
     private sealed record HandshakeDeadline(long Connection) : Input;
 
-    private sealed record BackfillDone(string Symbol, IReadOnlyList<MinuteAggregate>? Bars, string? Error, bool Last, long? HeldElsewhereMs) : Input;
+    private sealed record BackfillDone(BackfillRequest Request, string Symbol, IReadOnlyList<MinuteAggregate>? Bars, string? Error, bool Last, long? HeldElsewhereMs) : Input;
 
     /// <summary>One back-fill's symbols as they finish, posted to the consumer loop; the last one says so.</summary>
     private sealed class BackfillWork(BackfillRequest request, ChannelWriter<Input> inputs)
@@ -540,6 +540,6 @@ public sealed class PolygonStreamSource
         public BackfillRequest Request { get; } = request;
 
         public void Done(string symbol, IReadOnlyList<MinuteAggregate>? bars, string? error, long? heldElsewhereMs) =>
-            inputs.TryWrite(new BackfillDone(symbol, bars, error, Interlocked.Decrement(ref _remaining) == 0, heldElsewhereMs));
+            inputs.TryWrite(new BackfillDone(Request, symbol, bars, error, Interlocked.Decrement(ref _remaining) == 0, heldElsewhereMs));
     }
 }

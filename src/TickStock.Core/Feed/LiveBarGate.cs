@@ -71,7 +71,7 @@ public sealed class LiveBarGate
     private readonly int _holdLimit;
     private readonly Dictionary<string, long> _lastDelivered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MinuteAggregate>> _held = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, BackfillRequest> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private long _marketMinute = long.MinValue;
     private bool _reconnected;
     private bool _runStarted;
@@ -148,14 +148,12 @@ public sealed class LiveBarGate
             _runStarted = false;
             _reconnected = false;
             var open = EasternTime.FromEastern(EasternTime.EasternDate(start), NyseCalendar.RegularOpen).ToUnixTimeMilliseconds();
-            request = new BackfillRequest(open, bar.StartMs, [.. _universe.Order(StringComparer.Ordinal)]) { AtStart = true };
-            foreach (var symbol in request.Symbols) _pending[symbol] = request;
+            request = Open(new BackfillRequest(open, bar.StartMs, [.. _universe.Order(StringComparer.Ordinal)]) { AtStart = true });
         }
         else if (_reconnected && bar.StartMs > _marketMinute)
         {
             _reconnected = false;
-            request = new BackfillRequest(_marketMinute, bar.StartMs, [.. _universe.Order(StringComparer.Ordinal)]);
-            foreach (var symbol in request.Symbols) _pending[symbol] = request;
+            request = Open(new BackfillRequest(_marketMinute, bar.StartMs, [.. _universe.Order(StringComparer.Ordinal)]));
         }
 
         if (bar.StartMs > _marketMinute) _marketMinute = bar.StartMs;
@@ -178,17 +176,48 @@ public sealed class LiveBarGate
     }
 
     /// <summary>
-    /// A symbol's back-fill arrived (any order): the missed bars, then the held live ones. <paramref name="heldElsewhereMs"/>:
-    /// the start of the last minute its SymbolActor already holds (a start back-fill), so neither a back-filled nor a
-    /// live bar up to it is delivered again.
+    /// A symbol's back-fill of <paramref name="request"/> arrived (any order). Once every back-fill open for the symbol
+    /// has (a drop during a long start back-fill opens a second one), the missed bars go out in time order, then the
+    /// held live ones. <paramref name="heldElsewhereMs"/>: the start of the last minute its SymbolActor already holds (a
+    /// start back-fill), so neither a back-filled nor a live bar up to it is delivered again.
     /// </summary>
-    public void OnBackfill(string symbol, IEnumerable<MinuteAggregate> bars, List<MinuteAggregate> deliver, long? heldElsewhereMs = null)
+    public void OnBackfill(BackfillRequest request, string symbol, IEnumerable<MinuteAggregate> bars, List<MinuteAggregate> deliver, long? heldElsewhereMs = null)
     {
         ArgumentNullException.ThrowIfNull(bars);
         ArgumentNullException.ThrowIfNull(deliver);
-        if (!_pending.Remove(symbol, out var request)) return;
-        if (heldElsewhereMs > LastDeliveredOf(symbol)) _lastDelivered[symbol] = heldElsewhereMs.Value;
-        foreach (var bar in bars.Where(b => b.StartMs >= request.FromMs && b.StartMs < request.ToMs).OrderBy(b => b.StartMs))
+        if (!_pending.TryGetValue(symbol, out var pending) || !pending.Open.Remove(request)) return;
+        pending.HeldElsewhereMs = Math.Max(pending.HeldElsewhereMs, heldElsewhereMs ?? long.MinValue);
+        pending.Fetched.AddRange(bars.Where(b => b.StartMs >= request.FromMs && b.StartMs < request.ToMs));
+        if (pending.Open.Count == 0) Finish(symbol, pending, deliver);
+    }
+
+    /// <summary>A symbol's back-fill of <paramref name="request"/> failed: its held live bars go on without it (those up to <paramref name="heldElsewhereMs"/>, which its SymbolActor holds, are not).</summary>
+    public void OnBackfillFailed(BackfillRequest request, string symbol, List<MinuteAggregate> deliver, long? heldElsewhereMs = null)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+        if (!_pending.TryGetValue(symbol, out var pending) || !pending.Open.Remove(request)) return;
+        pending.HeldElsewhereMs = Math.Max(pending.HeldElsewhereMs, heldElsewhereMs ?? long.MinValue);
+        BackfillsAbandoned++;
+        if (pending.Open.Count == 0) Finish(symbol, pending, deliver);
+    }
+
+    private BackfillRequest Open(BackfillRequest request)
+    {
+        foreach (var symbol in request.Symbols)
+        {
+            if (!_pending.TryGetValue(symbol, out var pending)) _pending[symbol] = pending = new Pending();
+            pending.Open.Add(request);
+        }
+
+        return request;
+    }
+
+    /// <summary>Every back-fill of the symbol is in: what they fetched in time order, then the held live bars, each minute once.</summary>
+    private void Finish(string symbol, Pending pending, List<MinuteAggregate> deliver)
+    {
+        _pending.Remove(symbol);
+        if (pending.HeldElsewhereMs > LastDeliveredOf(symbol)) _lastDelivered[symbol] = pending.HeldElsewhereMs;
+        foreach (var bar in pending.Fetched.OrderBy(b => b.StartMs))
         {
             if (bar.StartMs <= LastDeliveredOf(symbol))
             {
@@ -202,23 +231,12 @@ public sealed class LiveBarGate
         Release(symbol, deliver);
     }
 
-    /// <summary>A symbol's back-fill failed: its held live bars go on without it (those up to <paramref name="heldElsewhereMs"/>, which its SymbolActor holds, are not).</summary>
-    public void OnBackfillFailed(string symbol, List<MinuteAggregate> deliver, long? heldElsewhereMs = null)
-    {
-        ArgumentNullException.ThrowIfNull(deliver);
-        if (!_pending.Remove(symbol)) return;
-        if (heldElsewhereMs > LastDeliveredOf(symbol)) _lastDelivered[symbol] = heldElsewhereMs.Value;
-        BackfillsAbandoned++;
-        Release(symbol, deliver);
-    }
-
     private void ReleaseAll(List<MinuteAggregate> deliver)
     {
-        foreach (var symbol in _pending.Keys.ToList())
+        foreach (var (symbol, pending) in _pending.ToList())
         {
-            _pending.Remove(symbol);
             BackfillsAbandoned++;
-            Release(symbol, deliver);
+            Finish(symbol, pending, deliver);
         }
     }
 
@@ -245,6 +263,16 @@ public sealed class LiveBarGate
         Delivered++;
         deliver.Add(bar);
         return true;
+    }
+
+    /// <summary>A symbol's back-fills in flight (by identity: a late answer to a given-up one is ignored) and what the finished ones fetched.</summary>
+    private sealed class Pending
+    {
+        public HashSet<BackfillRequest> Open { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public List<MinuteAggregate> Fetched { get; } = [];
+
+        public long HeldElsewhereMs { get; set; } = long.MinValue;
     }
 
     private long LastDeliveredOf(string symbol) => _lastDelivered.TryGetValue(symbol, out var last) ? last : long.MinValue;

@@ -47,8 +47,8 @@ public sealed class LiveBarGateTests
         Assert.Equal(["A", "B"], gap.Symbols);
         Assert.Equal(["A@0", "B@0"], delivered.Select(Key)); // A's and B's live bars wait for their back-fill
 
-        gate.OnBackfill("B", [Bar("B", 0), Bar("B", 1), Bar("B", 3), Bar("B", 4)], delivered); // minute 2: no trades
-        gate.OnBackfill("A", [Bar("A", 0), Bar("A", 1), Bar("A", 2), Bar("A", 3)], delivered);
+        gate.OnBackfill(gap, "B", [Bar("B", 0), Bar("B", 1), Bar("B", 3), Bar("B", 4)], delivered); // minute 2: no trades
+        gate.OnBackfill(gap, "A", [Bar("A", 0), Bar("A", 1), Bar("A", 2), Bar("A", 3)], delivered);
 
         Assert.Equal(["A@0", "B@0", "B@1", "B@3", "B@4", "A@1", "A@2", "A@3", "A@4", "A@5"], delivered.Select(Key));
         Assert.Equal(5, gate.Backfilled);
@@ -62,9 +62,10 @@ public sealed class LiveBarGateTests
         var delivered = new List<MinuteAggregate>();
         gate.OnLive(Bar("A", 0), delivered);
         gate.ConnectionLost();
-        Assert.NotNull(gate.OnLive(Bar("A", 3), delivered));
+        var gap = gate.OnLive(Bar("A", 3), delivered);
+        Assert.NotNull(gap);
 
-        gate.OnBackfillFailed("A", delivered);
+        gate.OnBackfillFailed(gap, "A", delivered);
 
         Assert.Equal(["A@0", "A@3"], delivered.Select(Key));
         Assert.Equal(1, gate.BackfillsAbandoned);
@@ -136,14 +137,35 @@ public sealed class LiveBarGateTests
         Assert.Empty(delivered); // held until each symbol's back-fill
 
         // A's SymbolActor holds up to minute 2 (another node fed it); B's holds minute 5 already.
-        gate.OnBackfill("A", [Bar("A", 2), Bar("A", 3), Bar("A", 4)], delivered, heldElsewhereMs: TenAm + (2 * 60_000L));
-        gate.OnBackfill("B", [], delivered, heldElsewhereMs: TenAm + (5 * 60_000L));
+        gate.OnBackfill(start, "A", [Bar("A", 2), Bar("A", 3), Bar("A", 4)], delivered, heldElsewhereMs: TenAm + (2 * 60_000L));
+        gate.OnBackfill(start, "B", [], delivered, heldElsewhereMs: TenAm + (5 * 60_000L));
         gate.OnLive(Bar("B", 5), delivered);
         gate.OnLive(Bar("B", 6), delivered);
 
         Assert.Equal(["A@3", "A@4", "A@5", "B@6"], delivered.Select(Key)); // nothing the SymbolActors hold, nothing twice
         Assert.Equal(2, gate.Backfilled);
         Assert.Equal(3, gate.Duplicates); // A@2 fetched again, B@5 held and B@5 replayed
+    }
+
+    [Fact]
+    public void A_drop_during_a_start_back_fill_keeps_both_ranges_and_delivers_in_order_once_both_are_in()
+    {
+        var gate = new LiveBarGate(["A"]);
+        var delivered = new List<MinuteAggregate>();
+        gate.RunStarted(backfillAtStart: true, delivered);
+        var start = gate.OnLive(Bar("A", 5), delivered)!;
+        gate.ConnectionLost();
+        var gap = gate.OnLive(Bar("A", 9), delivered)!;
+
+        gate.OnBackfill(gap, "A", [Bar("A", 5), Bar("A", 6), Bar("A", 7), Bar("A", 8)], delivered);
+        Assert.Empty(delivered); // the start back-fill's earlier minutes are still out
+        gate.OnBackfill(gap, "A", [Bar("A", 6)], delivered); // a second answer to the same request: ignored
+        gate.OnBackfill(start, "A", [Bar("A", 3), Bar("A", 4)], delivered, heldElsewhereMs: TenAm + (2 * 60_000L));
+
+        Assert.Equal(["A@3", "A@4", "A@5", "A@6", "A@7", "A@8", "A@9"], delivered.Select(Key));
+        Assert.Equal(6, gate.Backfilled);
+        Assert.Equal(1, gate.Duplicates); // the live A@5, held, also came back-filled
+        Assert.Equal(0, gate.PendingBackfills);
     }
 
     [Fact]
