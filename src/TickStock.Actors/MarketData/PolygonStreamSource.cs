@@ -426,6 +426,8 @@ public sealed class PolygonStreamSource
     /// </summary>
     private async Task LookUpAsync(BackfillWork work, ChannelWriter<(string Symbol, long FromMs, long? HeldMs)> fetches, CancellationToken ct)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int toFetch = 0, unanswered = 0;
         try
         {
             await Parallel.ForEachAsync(work.Request.Symbols, new ParallelOptions { MaxDegreeOfParallelism = _settings.StatusParallelism, CancellationToken = ct }, async (symbol, token) =>
@@ -437,13 +439,23 @@ public sealed class PolygonStreamSource
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
                 {
+                    Interlocked.Increment(ref unanswered);
                     work.Done(symbol, null, "its SymbolActor did not say what it holds: " + ex.GetBaseException().Message, null);
                     return;
                 }
 
-                if (StartBackfill.From(_settings.BackfillAtStart, work.Request, held) is { } from) fetches.TryWrite((symbol, from, held));
-                else work.Done(symbol, [], null, held);
+                if (StartBackfill.From(_settings.BackfillAtStart, work.Request, held) is { } from)
+                {
+                    Interlocked.Increment(ref toFetch);
+                    fetches.TryWrite((symbol, from, held));
+                }
+                else
+                {
+                    work.Done(symbol, [], null, held);
+                }
             }).ConfigureAwait(false);
+            _log.Info("Polygon stream: {0} SymbolActors asked in {1:0.0} s; {2} symbols to back-fill from REST, {3} did not answer",
+                work.Request.Symbols.Count, clock.Elapsed.TotalSeconds, toFetch, unanswered);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
