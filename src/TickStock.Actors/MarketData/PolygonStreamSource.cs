@@ -466,6 +466,7 @@ public sealed class PolygonStreamSource
             fetches.TryComplete();
         }
     }
+
     private void Refuse(List<BadInput> refused)
     {
         foreach (var bad in refused)
