@@ -203,6 +203,13 @@ public sealed class MarketDataSettings
     /// </summary>
     public string? FeedUniverse { get; set; }
 
+    /// <summary>
+    /// What the polygon source back-fills from the REST aggregates when it starts or takes over the feed
+    /// (TICKSTOCK_FEED_BACKFILL): <c>session</c> (default; each symbol's minutes of today's regular session that its
+    /// SymbolActor lacks), <c>gap</c> (only after a minute a SymbolActor holds: a hand-over) or <c>off</c>.
+    /// </summary>
+    public TickStock.Core.Feed.FeedBackfillMode FeedBackfill { get; set; } = TickStock.Core.Feed.FeedBackfillMode.Session;
+
     /// <summary>The source and its pace in words, for the start-up log line (what a person will see).</summary>
     public string Describe() => Source switch
     {

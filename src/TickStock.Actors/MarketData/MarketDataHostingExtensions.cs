@@ -60,7 +60,9 @@ public static class MarketDataHostingExtensions
                 var log = Logging.GetLogger(system, typeof(MarketDataFeedActor));
                 // One stream source per feed node, built here but connecting only when the singleton runs its stream:
                 // its state (what was delivered, what is back-filling) outlives restarts of the stream.
-                var polygon = settings.Source == MarketDataSource.Polygon ? settings.PolygonStream?.Invoke(resolver, Logging.GetLogger(system, typeof(PolygonStreamSource))) : null;
+                var polygon = settings.Source == MarketDataSource.Polygon
+                    ? settings.PolygonStream?.Invoke(resolver, Logging.GetLogger(system, typeof(PolygonStreamSource)), new ShardedSymbolProgress(registry.Get<SymbolRegion>()))
+                    : null;
                 var source = polygon is not null ? polygon.Create : SourceFor(settings, resolver, log);
                 if (source is null)
                 {

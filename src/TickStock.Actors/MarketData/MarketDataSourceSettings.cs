@@ -42,7 +42,7 @@ public sealed record MarketDataSourceSettings
     /// Builds the provider's stream source (<c>polygon</c>) once the actor system runs (the back-fill client needs the
     /// node's Redis for the shared rate limiter); null = the polygon source is not available on this node.
     /// </summary>
-    public Func<Akka.DependencyInjection.IDependencyResolver, Akka.Event.ILoggingAdapter, PolygonStreamSource>? PolygonStream { get; init; }
+    public Func<Akka.DependencyInjection.IDependencyResolver, Akka.Event.ILoggingAdapter, ISymbolProgress, PolygonStreamSource>? PolygonStream { get; init; }
 
     /// <summary>
     /// Builds the settings from the typed options (TICKSTOCK_MARKET_DATA, TICKSTOCK_SYNTHETIC_SYMBOLS,

@@ -47,6 +47,19 @@ public sealed record PolygonStreamSettings
     /// </summary>
     public long MaxQueuedBytes { get; init; } = 64L << 20;
 
+    /// <summary>
+    /// What a run back-fills once the first regular-session bar arrives (TICKSTOCK_FEED_BACKFILL): by default each
+    /// symbol's minutes of today's session after the last one its SymbolActor holds, the whole session so far for a
+    /// symbol without any. Covers a start mid-session and a hand-over of the feed singleton alike.
+    /// </summary>
+    public TickStock.Core.Feed.FeedBackfillMode BackfillAtStart { get; init; } = TickStock.Core.Feed.FeedBackfillMode.Session;
+
+    /// <summary>SymbolActors asked at once what they hold when a run starts (11,000 symbols: about 350 rounds).</summary>
+    public int StatusParallelism { get; init; } = 32;
+
+    /// <summary>How long one SymbolActor may take to answer (a fresh one loads its daily history first).</summary>
+    public TimeSpan StatusTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Back-fill REST calls in flight at once (each still takes a token from the shared rate limiter).</summary>
     public int BackfillParallelism { get; init; } = 4;
 

@@ -15,7 +15,7 @@ public static class PolygonStreamSetup
     /// The stream URL: POLYGON_WS_URL; else, with a key, the provider's real-time or delayed cluster (POLYGON_FEED);
     /// else, with POLYGON_BASE_URL (a stub run on its own), that host's <c>/stocks</c>; else the embedded stub's.
     /// </summary>
-    public static Func<IDependencyResolver, ILoggingAdapter, PolygonStreamSource> Factory(
+    public static Func<IDependencyResolver, ILoggingAdapter, ISymbolProgress, PolygonStreamSource> Factory(
         TickStockOptions options, IReadOnlyList<string> universe, Func<CancellationToken, Task<EmbeddedProvider>>? embeddedStub)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -38,7 +38,7 @@ public static class PolygonStreamSetup
             streamUrl = _ => Task.FromResult(url);
         }
 
-        return (resolver, log) =>
+        return (resolver, log, progress) =>
         {
             var redis = resolver.GetService<RedisConnectionProvider>();
             var loggers = resolver.GetService<ILoggerFactory>();
@@ -50,8 +50,9 @@ public static class PolygonStreamSetup
                 Url = streamUrl,
                 ApiKey = string.IsNullOrWhiteSpace(polygon.ApiKey) ? "embedded-stub" : polygon.ApiKey,
                 Universe = universe,
+                BackfillAtStart = options.MarketData.FeedBackfill,
             };
-            return new PolygonStreamSource(settings, new PolygonMinuteBackfill(client), log);
+            return new PolygonStreamSource(settings, new PolygonMinuteBackfill(client), log, progress);
         };
     }
 

@@ -34,6 +34,7 @@ public sealed class PolygonStreamSource
     private static readonly TimeSpan RefusalReportInterval = TimeSpan.FromMinutes(1);
     private readonly PolygonStreamSettings _settings;
     private readonly IMinuteBackfill _backfill;
+    private readonly ISymbolProgress? _progress;
     private readonly ILoggingAdapter _log;
     private readonly LiveBarGate _gate;
     private readonly SemaphoreSlim _oneRun = new(1, 1);
@@ -41,10 +42,16 @@ public sealed class PolygonStreamSource
     private long _queuedBytes;
     private DateTimeOffset _lastRefusalReport = DateTimeOffset.UtcNow;
 
-    public PolygonStreamSource(PolygonStreamSettings settings, IMinuteBackfill backfill, ILoggingAdapter log)
+    /// <param name="progress">
+    /// What the SymbolActors already hold, asked when a run starts so the start back-fill
+    /// (<see cref="PolygonStreamSettings.BackfillAtStart"/>) fetches only the minutes they miss; null = as if they held
+    /// nothing (a single-process test without SymbolActors).
+    /// </param>
+    public PolygonStreamSource(PolygonStreamSettings settings, IMinuteBackfill backfill, ILoggingAdapter log, ISymbolProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
+        _progress = progress;
         _backfill = backfill ?? throw new ArgumentNullException(nameof(backfill));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _gate = new LiveBarGate(settings.Universe, settings.ExtendedHours, settings.HoldLimit);
@@ -67,6 +74,10 @@ public sealed class PolygonStreamSource
         long connectionId = 0;
         try
         {
+            // A new run may follow another node's (the feed singleton moved here): the first bar opens the start back-fill.
+            var released = new List<MinuteAggregate>();
+            _gate.RunStarted(_settings.BackfillAtStart != FeedBackfillMode.Off, released);
+            foreach (var command in ToCommands(released)) yield return command;
             while (true)
             {
                 run.Token.ThrowIfCancellationRequested();
@@ -271,10 +282,10 @@ public sealed class PolygonStreamSource
                 connection.End = new ConnectionEnd(LiveFeedProblem.Connection, $"no auth_success within {_settings.HandshakeTimeout.TotalSeconds:0} s of connecting");
                 break;
             case BackfillDone done:
-                if (done.Bars is { } bars) _gate.OnBackfill(done.Symbol, bars, deliver);
+                if (done.Bars is { } bars) _gate.OnBackfill(done.Request, done.Symbol, bars, deliver, done.HeldElsewhereMs);
                 else
                 {
-                    _gate.OnBackfillFailed(done.Symbol, deliver);
+                    _gate.OnBackfillFailed(done.Request, done.Symbol, deliver, done.HeldElsewhereMs);
                     if (_refused.Count("backfill", "failed")) _log.Warning("Polygon stream: back-fill of {0} failed ({1}); its live bars go on without the missed minutes", done.Symbol, done.Error);
                 }
 
@@ -283,14 +294,13 @@ public sealed class PolygonStreamSource
                 break;
         }
 
-        foreach (var bar in deliver)
-        {
-            commands.Add(new SymbolCommands.MinuteBar(bar.Symbol,
-                MinuteBarBuilder.Stamp(new Bar(bar.StartMs, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume))));
-        }
-
+        commands.AddRange(ToCommands(deliver));
         ReportRefusals();
     }
+
+    private static IEnumerable<IWithSymbol> ToCommands(List<MinuteAggregate> deliver) =>
+        deliver.Select(bar => new SymbolCommands.MinuteBar(bar.Symbol,
+            MinuteBarBuilder.Stamp(new Bar(bar.StartMs, bar.Open, bar.High, bar.Low, bar.Close, bar.Volume))));
 
     private async Task HandleFrameAsync(byte[] frame, Connection connection, List<MinuteAggregate> deliver, ChannelWriter<Input> inputs, CancellationToken ct)
     {
@@ -310,7 +320,7 @@ public sealed class PolygonStreamSource
         {
             connection.BarsReceived++;
             lastEnd = lastEnd is { } e ? Math.Max(e, bar.EndMs) : bar.EndMs;
-            if (_gate.OnLive(bar, deliver) is { } gap) StartBackfill(gap, inputs, ct);
+            if (_gate.OnLive(bar, deliver) is { } gap) BeginBackfill(gap, inputs, ct);
         }
 
         Monitor.Frame(bars.Count, lastEnd, _gate, refused);
@@ -368,27 +378,93 @@ public sealed class PolygonStreamSource
         }
     }
 
-    private void StartBackfill(BackfillRequest gap, ChannelWriter<Input> inputs, CancellationToken ct)
+    private void BeginBackfill(BackfillRequest gap, ChannelWriter<Input> inputs, CancellationToken ct)
     {
-        _log.Info("Polygon stream: reconnected after a gap; back-filling {0} symbols for the minutes {1:HH:mm}–{2:HH:mm} UTC from the REST aggregates",
-            gap.Symbols.Count, DateTimeOffset.FromUnixTimeMilliseconds(gap.FromMs), DateTimeOffset.FromUnixTimeMilliseconds(gap.ToMs));
-        var remaining = gap.Symbols.Count;
-        // The fetches run beside the consumer and only post their results back to it: the gate stays on one loop.
-        _ = Parallel.ForEachAsync(gap.Symbols, new ParallelOptions { MaxDegreeOfParallelism = _settings.BackfillParallelism, CancellationToken = ct }, async (symbol, token) =>
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(gap.FromMs);
+        var to = DateTimeOffset.FromUnixTimeMilliseconds(gap.ToMs);
+        if (gap.AtStart)
         {
-            BackfillDone done;
+            _log.Info("Polygon stream: run started at {0:HH:mm} UTC; asking the SymbolActors of {1} symbols for their last minute, then back-filling ({2}) from {3:HH:mm} UTC at the earliest",
+                to, gap.Symbols.Count, _settings.BackfillAtStart.ToString().ToLowerInvariant(), from);
+        }
+        else
+        {
+            _log.Info("Polygon stream: reconnected after a gap; back-filling {0} symbols for the minutes {1:HH:mm}–{2:HH:mm} UTC from the REST aggregates",
+                gap.Symbols.Count, from, to);
+        }
+
+        var work = new BackfillWork(gap, inputs);
+        // The fetches run beside the consumer and only post their results back to it: the gate stays on one loop.
+        var fetches = Channel.CreateUnbounded<(string Symbol, long FromMs, long? HeldMs)>(new UnboundedChannelOptions { SingleWriter = !gap.AtStart });
+        if (gap.AtStart) _ = LookUpAsync(work, fetches.Writer, ct);
+        else
+        {
+            foreach (var symbol in gap.Symbols) fetches.Writer.TryWrite((symbol, gap.FromMs, null));
+            fetches.Writer.TryComplete();
+        }
+
+        _ = Parallel.ForEachAsync(fetches.Reader.ReadAllAsync(ct), new ParallelOptions { MaxDegreeOfParallelism = _settings.BackfillParallelism, CancellationToken = ct }, async (fetch, token) =>
+        {
             try
             {
-                var bars = await _backfill.FetchAsync(symbol, gap.FromMs, gap.ToMs, token).ConfigureAwait(false);
-                done = new BackfillDone(symbol, bars, null, Interlocked.Decrement(ref remaining) == 0);
+                var bars = await _backfill.FetchAsync(fetch.Symbol, fetch.FromMs, gap.ToMs, token).ConfigureAwait(false);
+                work.Done(fetch.Symbol, bars, null, fetch.HeldMs);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
             {
-                done = new BackfillDone(symbol, null, ex.GetBaseException().Message, Interlocked.Decrement(ref remaining) == 0);
+                work.Done(fetch.Symbol, null, ex.GetBaseException().Message, fetch.HeldMs);
             }
-
-            inputs.TryWrite(done);
         }).ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// The start back-fill's first step: each symbol's last minute from its SymbolActor (<see cref="ISymbolProgress"/>,
+    /// <see cref="PolygonStreamSettings.StatusParallelism"/> questions in flight, each bounded by
+    /// <see cref="PolygonStreamSettings.StatusTimeout"/>), then what to fetch (<see cref="StartBackfill.From"/>). A
+    /// symbol with nothing to fetch is answered at once; one whose SymbolActor did not answer is not back-filled
+    /// (fetching the whole session could deliver minutes it holds) and is counted as abandoned.
+    /// </summary>
+    private async Task LookUpAsync(BackfillWork work, ChannelWriter<(string Symbol, long FromMs, long? HeldMs)> fetches, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int toFetch = 0, unanswered = 0;
+        try
+        {
+            await Parallel.ForEachAsync(work.Request.Symbols, new ParallelOptions { MaxDegreeOfParallelism = _settings.StatusParallelism, CancellationToken = ct }, async (symbol, token) =>
+            {
+                long? held;
+                try
+                {
+                    held = _progress is null ? null : await _progress.LastMinuteAsync(symbol, _settings.StatusTimeout, token).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    Interlocked.Increment(ref unanswered);
+                    work.Done(symbol, null, "its SymbolActor did not say what it holds: " + ex.GetBaseException().Message, null);
+                    return;
+                }
+
+                if (StartBackfill.From(_settings.BackfillAtStart, work.Request, held) is { } from)
+                {
+                    Interlocked.Increment(ref toFetch);
+                    fetches.TryWrite((symbol, from, held));
+                }
+                else
+                {
+                    work.Done(symbol, [], null, held);
+                }
+            }).ConfigureAwait(false);
+            _log.Info("Polygon stream: {0} SymbolActors asked in {1:0.0} s; {2} symbols to back-fill from REST, {3} did not answer",
+                work.Request.Symbols.Count, clock.Elapsed.TotalSeconds, toFetch, unanswered);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // stopping
+        }
+        finally
+        {
+            fetches.TryComplete();
+        }
     }
 
     private void Refuse(List<BadInput> refused)
@@ -467,5 +543,16 @@ public sealed class PolygonStreamSource
 
     private sealed record HandshakeDeadline(long Connection) : Input;
 
-    private sealed record BackfillDone(string Symbol, IReadOnlyList<MinuteAggregate>? Bars, string? Error, bool Last) : Input;
+    private sealed record BackfillDone(BackfillRequest Request, string Symbol, IReadOnlyList<MinuteAggregate>? Bars, string? Error, bool Last, long? HeldElsewhereMs) : Input;
+
+    /// <summary>One back-fill's symbols as they finish, posted to the consumer loop; the last one says so.</summary>
+    private sealed class BackfillWork(BackfillRequest request, ChannelWriter<Input> inputs)
+    {
+        private int _remaining = request.Symbols.Count;
+
+        public BackfillRequest Request { get; } = request;
+
+        public void Done(string symbol, IReadOnlyList<MinuteAggregate>? bars, string? error, long? heldElsewhereMs) =>
+            inputs.TryWrite(new BackfillDone(Request, symbol, bars, error, Interlocked.Decrement(ref _remaining) == 0, heldElsewhereMs));
+    }
 }

@@ -54,6 +54,8 @@ internal static class BenchFeedCommand
                      ["POLYGON_BASE_URL"] = stub.BaseUrl,
                      ["POLYGON_WS_URL"] = PolygonStreamSetup.StreamUrlOf(stub.BaseUrl).ToString(),
                      ["POLYGON_RATE_PER_MIN"] = "1000000",
+                     // The figure is the burst, not the start: no session-so-far back-fill during the warm-up unless asked for.
+                     ["TICKSTOCK_FEED_BACKFILL"] = Environment.GetEnvironmentVariable("TICKSTOCK_FEED_BACKFILL") ?? "off",
                      ["TICKSTOCK_PATTERNS_CHANNEL"] = channel,
                      ["TICKSTOCK_HEALTH_CHANNEL"] = $"tickstock.bench.{runId}.health",
                      ["TICKSTOCK_HEALTH_CHECK_CHANNEL"] = $"tickstock.bench.{runId}.health.check",

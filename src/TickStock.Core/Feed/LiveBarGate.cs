@@ -2,8 +2,51 @@ using TickStock.Core.Calendar;
 
 namespace TickStock.Core.Feed;
 
-/// <summary>The minutes a reconnect may have missed: every subscribed symbol's bars starting in [<see cref="FromMs"/>, <see cref="ToMs"/>).</summary>
-public sealed record BackfillRequest(long FromMs, long ToMs, IReadOnlyList<string> Symbols);
+/// <summary>
+/// The minutes a reconnect may have missed: every subscribed symbol's bars starting in [<see cref="FromMs"/>,
+/// <see cref="ToMs"/>). For the first bar of a run (<see cref="AtStart"/>) the range is the session so far, and each
+/// symbol's own start comes from what its SymbolActor already holds (<see cref="StartBackfill.From"/>).
+/// </summary>
+public sealed record BackfillRequest(long FromMs, long ToMs, IReadOnlyList<string> Symbols)
+{
+    /// <summary>Opened by the first bar of a run: the source asks the SymbolActors for their last minute first.</summary>
+    public bool AtStart { get; init; }
+}
+
+/// <summary>What a source back-fills when it starts (TICKSTOCK_FEED_BACKFILL).</summary>
+public enum FeedBackfillMode
+{
+    /// <summary>Each symbol's minutes of today's regular session after its SymbolActor's last one; all of them for a symbol without any.</summary>
+    Session,
+
+    /// <summary>Only the minutes after a SymbolActor's last one of today's session (a hand-over); symbols without any start live.</summary>
+    Gap,
+
+    /// <summary>No back-fill at start and no question to the SymbolActors (reconnects are still back-filled).</summary>
+    Off,
+}
+
+/// <summary>The start back-fill's rule for one symbol. Pure.</summary>
+public static class StartBackfill
+{
+    private const long MinuteMs = 60_000;
+
+    /// <summary>
+    /// Where <paramref name="symbol"/>'s back-fill of <paramref name="request"/> starts (null: nothing to fetch), given
+    /// the start of the last minute its SymbolActor holds (<paramref name="lastHeldMs"/>, null when none). Only a
+    /// minute inside the request (today's session so far) counts as held: an older one leaves the whole session to
+    /// fetch in <see cref="FeedBackfillMode.Session"/> mode and nothing in <see cref="FeedBackfillMode.Gap"/> mode.
+    /// </summary>
+    public static long? From(FeedBackfillMode mode, BackfillRequest request, long? lastHeldMs)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        long from;
+        if (lastHeldMs is { } last && last >= request.FromMs) from = last + MinuteMs;
+        else if (mode == FeedBackfillMode.Session) from = request.FromMs;
+        else return null;
+        return from < request.ToMs ? from : null;
+    }
+}
 
 /// <summary>
 /// Decides which minute aggregates of the live stream reach the SymbolActors, across reconnects. Pure: the source
@@ -28,9 +71,10 @@ public sealed class LiveBarGate
     private readonly int _holdLimit;
     private readonly Dictionary<string, long> _lastDelivered = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<MinuteAggregate>> _held = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, BackfillRequest> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Pending> _pending = new(StringComparer.Ordinal);
     private long _marketMinute = long.MinValue;
     private bool _reconnected;
+    private bool _runStarted;
     private int _heldCount;
 
     /// <param name="universe">The subscribed symbols (upper case).</param>
@@ -69,16 +113,47 @@ public sealed class LiveBarGate
         if (_marketMinute != long.MinValue) _reconnected = true;
     }
 
+    /// <summary>
+    /// A run of the source starts (a fresh source, the feed singleton moved here, or the stream restarted). What this
+    /// gate remembers may be older than what the SymbolActors hold (another node fed them meanwhile), so with
+    /// <paramref name="backfillAtStart"/> the first bar opens a start back-fill (<see cref="BackfillRequest.AtStart"/>):
+    /// the session so far, each symbol from after the minute its SymbolActor holds. Back-fills pending from an earlier
+    /// run are given up (their results went to that run): without a start back-fill their held bars go on at once.
+    /// </summary>
+    public void RunStarted(bool backfillAtStart, List<MinuteAggregate> deliver)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+        if (!backfillAtStart) ReleaseAll(deliver);
+        else
+        {
+            // Not lost: the start back-fill fetches them again, from what the SymbolActors hold.
+            _pending.Clear();
+            _held.Clear();
+            _heldCount = 0;
+        }
+
+        _runStarted = backfillAtStart;
+    }
+
     /// <summary>A live bar: appends what may be delivered now; returns a back-fill to start when this bar reveals a gap.</summary>
     public BackfillRequest? OnLive(in MinuteAggregate bar, List<MinuteAggregate> deliver)
     {
         ArgumentNullException.ThrowIfNull(deliver);
         BackfillRequest? request = null;
-        if (_reconnected && bar.StartMs > _marketMinute)
+        var start = DateTimeOffset.FromUnixTimeMilliseconds(bar.StartMs);
+        if (_runStarted && NyseCalendar.IsInRegularSession(start))
+        {
+            // The session so far, from its open to this bar's minute. Before the open (and after the close) the
+            // SymbolActors get nothing, so the start back-fill waits for the first regular-session bar.
+            _runStarted = false;
+            _reconnected = false;
+            var open = EasternTime.FromEastern(EasternTime.EasternDate(start), NyseCalendar.RegularOpen).ToUnixTimeMilliseconds();
+            request = Open(new BackfillRequest(open, bar.StartMs, [.. _universe.Order(StringComparer.Ordinal)]) { AtStart = true });
+        }
+        else if (_reconnected && bar.StartMs > _marketMinute)
         {
             _reconnected = false;
-            request = new BackfillRequest(_marketMinute, bar.StartMs, [.. _universe.Order(StringComparer.Ordinal)]);
-            foreach (var symbol in request.Symbols) _pending[symbol] = request;
+            request = Open(new BackfillRequest(_marketMinute, bar.StartMs, [.. _universe.Order(StringComparer.Ordinal)]));
         }
 
         if (bar.StartMs > _marketMinute) _marketMinute = bar.StartMs;
@@ -100,13 +175,49 @@ public sealed class LiveBarGate
         return request;
     }
 
-    /// <summary>A symbol's back-fill arrived (any order): the missed bars, then the held live ones.</summary>
-    public void OnBackfill(string symbol, IEnumerable<MinuteAggregate> bars, List<MinuteAggregate> deliver)
+    /// <summary>
+    /// A symbol's back-fill of <paramref name="request"/> arrived (any order). Once every back-fill open for the symbol
+    /// has (a drop during a long start back-fill opens a second one), the missed bars go out in time order, then the
+    /// held live ones. <paramref name="heldElsewhereMs"/>: the start of the last minute its SymbolActor already holds (a
+    /// start back-fill), so neither a back-filled nor a live bar up to it is delivered again.
+    /// </summary>
+    public void OnBackfill(BackfillRequest request, string symbol, IEnumerable<MinuteAggregate> bars, List<MinuteAggregate> deliver, long? heldElsewhereMs = null)
     {
         ArgumentNullException.ThrowIfNull(bars);
         ArgumentNullException.ThrowIfNull(deliver);
-        if (!_pending.Remove(symbol, out var request)) return;
-        foreach (var bar in bars.Where(b => b.StartMs >= request.FromMs && b.StartMs < request.ToMs).OrderBy(b => b.StartMs))
+        if (!_pending.TryGetValue(symbol, out var pending) || !pending.Open.Remove(request)) return;
+        pending.HeldElsewhereMs = Math.Max(pending.HeldElsewhereMs, heldElsewhereMs ?? long.MinValue);
+        pending.Fetched.AddRange(bars.Where(b => b.StartMs >= request.FromMs && b.StartMs < request.ToMs));
+        if (pending.Open.Count == 0) Finish(symbol, pending, deliver);
+    }
+
+    /// <summary>A symbol's back-fill of <paramref name="request"/> failed: its held live bars go on without it (those up to <paramref name="heldElsewhereMs"/>, which its SymbolActor holds, are not).</summary>
+    public void OnBackfillFailed(BackfillRequest request, string symbol, List<MinuteAggregate> deliver, long? heldElsewhereMs = null)
+    {
+        ArgumentNullException.ThrowIfNull(deliver);
+        if (!_pending.TryGetValue(symbol, out var pending) || !pending.Open.Remove(request)) return;
+        pending.HeldElsewhereMs = Math.Max(pending.HeldElsewhereMs, heldElsewhereMs ?? long.MinValue);
+        BackfillsAbandoned++;
+        if (pending.Open.Count == 0) Finish(symbol, pending, deliver);
+    }
+
+    private BackfillRequest Open(BackfillRequest request)
+    {
+        foreach (var symbol in request.Symbols)
+        {
+            if (!_pending.TryGetValue(symbol, out var pending)) _pending[symbol] = pending = new Pending();
+            pending.Open.Add(request);
+        }
+
+        return request;
+    }
+
+    /// <summary>Every back-fill of the symbol is in: what they fetched in time order, then the held live bars, each minute once.</summary>
+    private void Finish(string symbol, Pending pending, List<MinuteAggregate> deliver)
+    {
+        _pending.Remove(symbol);
+        if (pending.HeldElsewhereMs > LastDeliveredOf(symbol)) _lastDelivered[symbol] = pending.HeldElsewhereMs;
+        foreach (var bar in pending.Fetched.OrderBy(b => b.StartMs))
         {
             if (bar.StartMs <= LastDeliveredOf(symbol))
             {
@@ -120,22 +231,12 @@ public sealed class LiveBarGate
         Release(symbol, deliver);
     }
 
-    /// <summary>A symbol's back-fill failed: its held live bars go on without it.</summary>
-    public void OnBackfillFailed(string symbol, List<MinuteAggregate> deliver)
-    {
-        ArgumentNullException.ThrowIfNull(deliver);
-        if (!_pending.Remove(symbol)) return;
-        BackfillsAbandoned++;
-        Release(symbol, deliver);
-    }
-
     private void ReleaseAll(List<MinuteAggregate> deliver)
     {
-        foreach (var symbol in _pending.Keys.ToList())
+        foreach (var (symbol, pending) in _pending.ToList())
         {
-            _pending.Remove(symbol);
             BackfillsAbandoned++;
-            Release(symbol, deliver);
+            Finish(symbol, pending, deliver);
         }
     }
 
@@ -162,6 +263,16 @@ public sealed class LiveBarGate
         Delivered++;
         deliver.Add(bar);
         return true;
+    }
+
+    /// <summary>A symbol's back-fills in flight (by identity: a late answer to a given-up one is ignored) and what the finished ones fetched.</summary>
+    private sealed class Pending
+    {
+        public HashSet<BackfillRequest> Open { get; } = new(ReferenceEqualityComparer.Instance);
+
+        public List<MinuteAggregate> Fetched { get; } = [];
+
+        public long HeldElsewhereMs { get; set; } = long.MinValue;
     }
 
     private long LastDeliveredOf(string symbol) => _lastDelivered.TryGetValue(symbol, out var last) ? last : long.MinValue;

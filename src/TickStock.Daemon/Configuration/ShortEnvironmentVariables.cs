@@ -21,6 +21,7 @@ public static class ShortEnvironmentVariables
         ["POLYGON_WS_URL"] = "TickStock:Polygon:WebSocketUrl",
         ["POLYGON_FEED"] = "TickStock:Polygon:Feed",
         ["TICKSTOCK_FEED_UNIVERSE"] = "TickStock:MarketData:FeedUniverse",
+        ["TICKSTOCK_FEED_BACKFILL"] = "TickStock:MarketData:FeedBackfill",
         ["POLYGON_PLAN_HISTORY_YEARS"] = "TickStock:Polygon:PlanHistoryYears",
         ["TICKSTOCK_MARKET_DATA"] = "TickStock:MarketData:Source",
         ["TICKSTOCK_SYNTHETIC_SYMBOLS"] = "TickStock:MarketData:SyntheticSymbols",

@@ -38,6 +38,7 @@ public sealed class PolygonStreamTests : Akka.Hosting.TestKit.TestKit
             Url = _ => Task.FromResult(PolygonStreamSetup.StreamUrlOf(stub.BaseUrl)),
             ApiKey = key,
             Universe = Universe,
+            BackfillAtStart = FeedBackfillMode.Off, // these tests are about the stream; PolygonStartBackfillTests about the start
         };
         return new PolygonStreamSource(tune?.Invoke(settings) ?? settings, new PolygonMinuteBackfill(RestClient(stub)), Logging.GetLogger(Sys, "polygon-stream-test"));
     }
@@ -221,9 +222,9 @@ public sealed class PolygonFeedPipelineTests : Akka.Hosting.TestKit.TestKit
         builder.AddTickStockCluster(cluster).AddSymbolSharding(cluster).AddMarketData(new MarketDataSourceSettings
         {
             Source = Configuration.MarketDataSource.Polygon,
-            PolygonStream = (_, log) => new PolygonStreamSource(
+            PolygonStream = (_, log, progress) => new PolygonStreamSource(
                 new PolygonStreamSettings { Url = _ => Task.FromResult(PolygonStreamSetup.StreamUrlOf(stub.BaseUrl)), ApiKey = "k", Universe = ["AAPL", "MSFT", "NVDA", "TSLA", "SPY"] },
-                new PolygonMinuteBackfill(new PolygonClient(new PolygonClientSettings { BaseUrl = _ => Task.FromResult(stub.BaseUrl) }, UnlimitedRateLimiter.Instance)), log),
+                new PolygonMinuteBackfill(new PolygonClient(new PolygonClientSettings { BaseUrl = _ => Task.FromResult(stub.BaseUrl) }, UnlimitedRateLimiter.Instance)), log, progress),
         });
     }
 

@@ -162,6 +162,14 @@ public class ConfigurationLayeringTests
         Assert.Equal("sp_500.csv", Bind(new Hashtable { ["TICKSTOCK_FEED_UNIVERSE"] = "sp_500.csv" }).MarketData.FeedUniverse);
     }
 
+    [Fact]
+    public void The_start_back_fill_is_bound_from_TICKSTOCK_FEED_BACKFILL_and_defaults_to_the_session()
+    {
+        Assert.Equal(Core.Feed.FeedBackfillMode.Gap, Bind(new Hashtable { ["TICKSTOCK_FEED_BACKFILL"] = "gap" }).MarketData.FeedBackfill);
+        Assert.Equal(Core.Feed.FeedBackfillMode.Off, Bind(new Hashtable { ["TICKSTOCK_FEED_BACKFILL"] = "off" }).MarketData.FeedBackfill);
+        Assert.Equal(Core.Feed.FeedBackfillMode.Session, Bind(new Hashtable()).MarketData.FeedBackfill);
+    }
+
     [Theory]
     [InlineData("00:00:00")]
     [InlineData("-00:00:01")]
