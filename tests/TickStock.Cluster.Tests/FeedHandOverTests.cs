@@ -40,7 +40,11 @@ public partial class FeedHandOverTests
         await WaitForMinutesAsync(cluster, symbolsNode, Minutes(start, 4));
         Assert.True(feedNode.Output.Contains("Market data source polygon started", StringComparison.Ordinal), "the feed runs on the oldest node\n" + cluster.Logs());
 
+        // The hand-over itself can take as little as a few hundred milliseconds; run the market five times faster while
+        // it happens so that at least one minute passes with no source connected (the gap the new source must back-fill).
+        stub.SetMarketClock(stub.MarketClock.GetUtcNow(), 600);
         Assert.Equal(0, await feedNode.TerminateAsync(TimeSpan.FromSeconds(60)));
+        stub.SetMarketClock(stub.MarketClock.GetUtcNow(), 120);
         var leftAt = stub.MarketClock.GetUtcNow();
         await cluster.WaitForMembersAsync(symbolsNode, up: 1, where: v => v.GetProperty("members").GetArrayLength() == 1);
         await WaitForMinutesAsync(cluster, symbolsNode, Minutes(leftAt, 3));
