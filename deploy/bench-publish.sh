@@ -26,19 +26,24 @@ vacuum() { "${PSQL[@]}" -c "VACUUM (ANALYZE) integration_events"; }
 
 csv=$(mktemp)
 trap 'rm -f "$csv"' EXIT
+# The rows the pipeline writes, column for column: its own per-row timestamp (not DEFAULT now(),
+# one value per COPY, which the DESC timestamp index would keep as one deduplicated key), the
+# two pattern names it alternates, 500 symbols and the same details shape.
 python3 - "$N" >"$csv" <<'PY'
-import sys, uuid, time
+import sys, uuid, time, datetime
 n = int(sys.argv[1])
 now = time.time()
 for i in range(n):
-    print(f'{uuid.uuid4()},pattern_detected,TickStockPL,BENCH_COPY,tickstock.bench.copy,B{i%500},Volume_Spike,0.75,"{{""tier"": ""intraday"", ""timestamp"": {now:.3f}}}"')
+    ts = datetime.datetime.fromtimestamp(now + i * 1e-5, datetime.timezone.utc).isoformat()
+    pattern = "Volume_Spike" if i % 2 == 0 else "Price_Breakout"
+    print(f'{uuid.uuid4()},{ts},pattern_detected,TickStockPL,BENCH_COPY,tickstock.bench.copy,B{i%500},{pattern},0.75,"{{""tier"":""intraday"",""timestamp"":{now:.6f}}}"')
 PY
 copy_rates=()
 bench_rates=()
 for round in $(seq 1 "$ROUNDS"); do
   vacuum
   start=$(date +%s.%N)
-  "${PSQL[@]}" -c "\\copy integration_events (flow_id, event_type, source_system, checkpoint, channel, symbol, pattern_name, confidence, details) FROM '$csv' WITH (FORMAT csv)"
+  "${PSQL[@]}" -c "\\copy integration_events (flow_id, \"timestamp\", event_type, source_system, checkpoint, channel, symbol, pattern_name, confidence, details) FROM '$csv' WITH (FORMAT csv)"
   end=$(date +%s.%N)
   "${PSQL[@]}" -c "DELETE FROM integration_events WHERE checkpoint = 'BENCH_COPY'"
   copy=$(python3 -c "n=$N; s=$end-$start; print('{\"round\":$round,\"psql_copy_rows\":%d,\"seconds\":%.3f,\"rows_per_sec\":%.0f}' % (n, s, n/s))")
