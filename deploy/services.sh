@@ -173,8 +173,10 @@ start_postgres() {
   fi
   PG_PORT=${TICKSTOCK_PG_PORT:-$(saved TICKSTOCK_PG_PORT)}
   PG_PORT=$(pick_port "${PG_PORT:-5432}")
+  # The log explains a stall when one happens: lock waits over deadlock_timeout (1 s), statements
+  # over 1 s, and every autovacuum run next to the checkpoints PostgreSQL 15 logs by default.
   as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_HOME/server.log" -w -t 60 \
-    -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on" start >/dev/null \
+    -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on -c log_lock_waits=on -c log_min_duration_statement=1000 -c log_autovacuum_min_duration=0" start >/dev/null \
     || die "postgres did not start (see $PG_HOME/server.log)"
   log "postgres up on 127.0.0.1:$PG_PORT"
 }

@@ -70,11 +70,11 @@ internal sealed class FlushWatch(IIntegrationEventStore store, IActorRef spill, 
         stats.SetUnflushedRows(0);
     }
 
-    /// <summary>Stopping: every held row, for the stop to insert where missing.</summary>
-    public List<IntegrationRow> TakeAll()
+    /// <summary>Stopping: every held batch with its commit point, for the stop to make durable (<see cref="ProducerStopRecorder"/>).</summary>
+    public UnflushedRows TakeAll()
     {
         stats.SetUnflushedRows(0);
-        return _rows.TakeAll();
+        return _rows.MoveOut();
     }
 
     /// <summary>Through the spill file, whose drain inserts only the rows not already in the table.</summary>

@@ -236,7 +236,7 @@ public sealed class IntegrationLoggerActor : ReceiveActor, IWithTimers
         var databaseDown = _state == LoggerState.DatabaseDown;
         Enter(LoggerState.Stopping);
         var stop = new ProducerStopRecorder(_store, _spillFile, _spill, _publisher, _stats, _clock, _log,
-            ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString());
+            ((ExtendedActorSystem)Context.System).Provider.DefaultAddress.ToString(), _settings.MaxBatch);
         stop.RecordAsync(_flushWatch.TakeAll(), databaseDown).PipeTo(Self, success: r => new FlushDone(r));
     }
 

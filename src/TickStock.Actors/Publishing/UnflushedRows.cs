@@ -50,6 +50,15 @@ public sealed class UnflushedRows
         return released;
     }
 
+    /// <summary>Moves every held batch, with its commit point, into a new set (a stop sorts them out off the actor).</summary>
+    public UnflushedRows MoveOut()
+    {
+        var moved = new UnflushedRows();
+        while (_held.TryDequeue(out var batch)) moved.Hold(batch.Commit, batch.Rows);
+        RowCount = 0;
+        return moved;
+    }
+
     /// <summary>Removes and returns every held row (the database failed: none is known durable).</summary>
     public List<IntegrationRow> TakeAll()
     {

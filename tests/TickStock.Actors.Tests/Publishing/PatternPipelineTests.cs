@@ -172,20 +172,46 @@ public class PatternPipelineTests
     }
 
     [Fact]
-    public async Task A_graceful_stop_inserts_again_the_rows_still_waiting_for_their_flush_that_the_server_lost()
+    public async Task A_graceful_stop_inserts_again_the_rows_still_waiting_for_their_flush_that_a_server_restart_took()
     {
-        await using var rig = await PipelineRig.StartAsync(s => s.MaxBatch = IntegrationEventStore.MaxInsertBatch, store => new NeverFlushingStore(store));
+        NeverFlushingStore? store = null;
+        await using var rig = await PipelineRig.StartAsync(s => s.MaxBatch = IntegrationEventStore.MaxInsertBatch, inner => store = new NeverFlushingStore(inner));
         await using var consumer = await rig.StartConsumerAsync(logCheckpoints: false);
         var events = Enumerable.Range(0, 100).Select(i => PipelineRig.Event(i)).ToList();
         foreach (var e in events) rig.Logger.Tell(new PatternCommands.PatternDetected(e));
         Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(consumer.Received.Count == 100 && rig.Stats.UnflushedRows == 100), Patience));
-        // Lost by a crash and restart the logger did not notice (no write happened in between).
+        // Lost by a crash and restart the logger did not notice (no write happened in between):
+        // the server now reports another start time.
         Assert.Equal(100, await rig.Schema.ExecuteAsync("DELETE FROM integration_events WHERE checkpoint = 'PATTERN_PUBLISHED'"));
+        store!.Restarted = true;
 
         await rig.Logger.Ask<FlushCompleted>(Flush.Instance, TimeSpan.FromSeconds(20));
 
         Assert.Equal(100, await rig.Schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PATTERN_PUBLISHED'"));
         Assert.Equal("PRODUCER_STOPPED", await rig.Schema.ScalarAsync<string>("SELECT checkpoint FROM integration_events ORDER BY \"timestamp\" DESC, id DESC LIMIT 1"));
+        Assert.Equal(0, rig.Stats.UnflushedRows);
+        // In batches no bigger than the pipeline's (100 rows, 64 per batch).
+        Assert.Equal(100, store.RowsOfferedAgain);
+        Assert.Equal(IntegrationEventStore.MaxInsertBatch, store.LargestInsertAgain);
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_makes_rows_committed_in_the_same_server_life_durable_with_its_own_flushed_commit_without_writing_them_again()
+    {
+        NeverFlushingStore? store = null;
+        await using var rig = await PipelineRig.StartAsync(s => s.MaxBatch = IntegrationEventStore.MaxInsertBatch, inner => store = new NeverFlushingStore(inner));
+        await using var consumer = await rig.StartConsumerAsync(logCheckpoints: false);
+        var events = Enumerable.Range(0, 150).Select(i => PipelineRig.Event(i)).ToList();
+        foreach (var e in events) rig.Logger.Tell(new PatternCommands.PatternDetected(e));
+        Assert.True(await PipelineRig.EventuallyAsync(() => Task.FromResult(consumer.Received.Count == 150 && rig.Stats.UnflushedRows == 150), Patience));
+        // The server reports its real flush position again only once PRODUCER_STOPPED is written.
+        store!.FlushHiddenUntilStopRow = true;
+
+        await rig.Logger.Ask<FlushCompleted>(Flush.Instance, TimeSpan.FromSeconds(20));
+
+        Assert.Equal(0, store.RowsOfferedAgain);
+        Assert.Equal(150, await rig.Schema.ScalarAsync<long>("SELECT count(*) FROM integration_events WHERE checkpoint = 'PATTERN_PUBLISHED'"));
+        Assert.Equal("PRODUCER_STOPPED", await rig.Schema.ScalarAsync<string>("SELECT checkpoint FROM integration_events ORDER BY id DESC LIMIT 1"));
         Assert.Equal(0, rig.Stats.UnflushedRows);
     }
 
@@ -218,17 +244,48 @@ public class PatternPipelineTests
         Assert.Equal(0, rig.Stats.UnflushedRows);
     }
 
-    /// <summary>The real store, except that the server's WAL never reaches the rows' commits.</summary>
+    /// <summary>
+    /// The real store, except that the server's WAL never reaches the rows' commits; it can also
+    /// report a restarted server (another start time), or the real flush position once a
+    /// PRODUCER_STOPPED row is written. Counts the rows offered again through InsertMissingAsync.
+    /// </summary>
     private sealed class NeverFlushingStore(IIntegrationEventStore inner) : IIntegrationEventStore
     {
-        public Task WriteAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default) => inner.WriteAsync(rows, ct);
+        private int _rowsOfferedAgain;
+        private int _largestInsertAgain;
+        private volatile bool _stopRowWritten;
+
+        public volatile bool Restarted;
+
+        public volatile bool FlushHiddenUntilStopRow;
+
+        public int RowsOfferedAgain => Volatile.Read(ref _rowsOfferedAgain);
+
+        public int LargestInsertAgain => Volatile.Read(ref _largestInsertAgain);
+
+        public async Task WriteAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default)
+        {
+            await inner.WriteAsync(rows, ct);
+            if (rows.Any(r => r.Checkpoint == "PRODUCER_STOPPED")) _stopRowWritten = true;
+        }
 
         public async Task<DeferredCommit?> WriteDeferredAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default) =>
             await inner.WriteDeferredAsync(rows, ct) is { } commit ? commit with { Flushed = Nothing(commit.Flushed) } : null;
 
-        public async Task<WalPoint> FlushedAsync(CancellationToken ct = default) => Nothing(await inner.FlushedAsync(ct));
+        public async Task<WalPoint> FlushedAsync(CancellationToken ct = default)
+        {
+            var real = await inner.FlushedAsync(ct);
+            if (Restarted) return new WalPoint(real.Lsn, real.ServerStartedUtc.AddSeconds(1));
+            return FlushHiddenUntilStopRow && _stopRowWritten ? real : Nothing(real);
+        }
 
-        public Task<int> InsertMissingAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default) => inner.InsertMissingAsync(rows, ct);
+        public Task<int> InsertMissingAsync(IReadOnlyList<IntegrationRow> rows, CancellationToken ct = default)
+        {
+            Interlocked.Add(ref _rowsOfferedAgain, rows.Count);
+            var largest = Volatile.Read(ref _largestInsertAgain);
+            while (rows.Count > largest && Interlocked.CompareExchange(ref _largestInsertAgain, rows.Count, largest) != largest) largest = Volatile.Read(ref _largestInsertAgain);
+            return inner.InsertMissingAsync(rows, ct);
+        }
 
         private static WalPoint Nothing(WalPoint real) => real with { Lsn = default };
     }

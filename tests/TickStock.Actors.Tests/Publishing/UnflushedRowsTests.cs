@@ -87,4 +87,24 @@ public class UnflushedRowsTests
         Assert.Equal(0, held.RowCount);
         Assert.Empty(held.TakeAll());
     }
+
+    [Fact]
+    public void MoveOut_hands_over_every_batch_with_its_commit_point_and_leaves_the_holder_empty()
+    {
+        var held = new UnflushedRows();
+        var a = Rows(2);
+        var b = Rows(3);
+        held.Hold(At(10), a);
+        held.Hold(At(20), b);
+
+        var moved = held.MoveOut();
+
+        Assert.True(held.IsEmpty);
+        Assert.Equal(0, held.RowCount);
+        Assert.Equal(5, moved.RowCount);
+        // The commit points came along: 15 covers the first batch only.
+        Assert.Equal(2, moved.Release(At(15), out var uncertain));
+        Assert.Null(uncertain);
+        Assert.Equal(b, moved.TakeAll());
+    }
 }
