@@ -1,4 +1,5 @@
 using Npgsql;
+using TickStock.Actors.Persistence;
 using NpgsqlTypes;
 using TickStock.Core.Jobs;
 using TickStock.Core.Loading;
@@ -375,14 +376,14 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
             return 0;
         }
 
-        return await CopyAsync(target, rows.Count, importer =>
+        return await CopyAsync(target, rows.Count, copy =>
         {
             foreach (var r in rows)
             {
-                importer.StartRow();
-                importer.Write(symbol, NpgsqlDbType.Varchar);
-                importer.Write(r.Start.UtcDateTime, NpgsqlDbType.TimestampTz);
-                WritePrices(importer, r.Open, r.High, r.Low, r.Close, r.Volume);
+                copy.StartRow(Fields);
+                copy.Text(symbol);
+                copy.TimestampTz(r.Start.UtcDateTime);
+                WritePrices(copy, r.Open, r.High, r.Low, r.Close, r.Volume);
             }
         }, ct).ConfigureAwait(false);
     }
@@ -394,29 +395,32 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
             return 0;
         }
 
-        return await CopyAsync(target, rows.Count, importer =>
+        return await CopyAsync(target, rows.Count, copy =>
         {
             foreach (var r in rows)
             {
-                importer.StartRow();
-                importer.Write(symbol, NpgsqlDbType.Varchar);
-                importer.Write(r.Date, NpgsqlDbType.Date);
-                WritePrices(importer, r.Open, r.High, r.Low, r.Close, r.Volume);
+                copy.StartRow(Fields);
+                copy.Text(symbol);
+                copy.Date(r.Date);
+                WritePrices(copy, r.Open, r.High, r.Low, r.Close, r.Volume);
             }
         }, ct).ConfigureAwait(false);
     }
 
-    private static void WritePrices(NpgsqlBinaryImporter importer, decimal open, decimal high, decimal low, decimal close, long volume)
+    /// <summary>Values per row of every OHLCV table: symbol, time, open, high, low, close, volume.</summary>
+    private const short Fields = 7;
+
+    private static void WritePrices(PgCopyRowWriter copy, decimal open, decimal high, decimal low, decimal close, long volume)
     {
-        importer.Write(open, NpgsqlDbType.Numeric);
-        importer.Write(high, NpgsqlDbType.Numeric);
-        importer.Write(low, NpgsqlDbType.Numeric);
-        importer.Write(close, NpgsqlDbType.Numeric);
-        importer.Write(volume, NpgsqlDbType.Bigint);
+        copy.Numeric(open);
+        copy.Numeric(high);
+        copy.Numeric(low);
+        copy.Numeric(close);
+        copy.Int64(volume);
     }
 
     /// <summary>Straight into the table while the target allows it; through staging and upsert otherwise, or once a direct COPY met a stored row.</summary>
-    private async Task<long> CopyAsync(Target target, int count, Action<NpgsqlBinaryImporter> writeRows, CancellationToken ct)
+    private async Task<long> CopyAsync(Target target, int count, Action<PgCopyRowWriter> writeRows, CancellationToken ct)
     {
         if (target.Direct)
         {
@@ -434,7 +438,7 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
     }
 
     /// <summary>One batch COPied into the table itself (no staging, no upsert): a first load's path.</summary>
-    private async Task<long> DirectAsync(Table table, int count, Action<NpgsqlBinaryImporter> writeRows, CancellationToken ct)
+    private async Task<long> DirectAsync(Table table, int count, Action<PgCopyRowWriter> writeRows, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
@@ -444,21 +448,38 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
             await off.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {table.Name} ({table.Columns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
-        {
-#pragma warning disable CA1849 // synchronous buffer writes are the fast path of binary COPY (see InStagingAsync)
-            writeRows(importer);
-#pragma warning restore CA1849
-            await importer.CompleteAsync(ct).ConfigureAwait(false);
-        }
+        await CopyRowsAsync(connection, $"COPY {table.Name} ({table.Columns}) FROM STDIN (FORMAT BINARY)", writeRows, ct).ConfigureAwait(false);
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return count;
     }
 
-    // Rows go through the importer's synchronous Write: it only fills Npgsql's buffer (flushing on
-    // a pool thread, never an actor's) and is several times cheaper per value than WriteAsync.
-    private async Task<long> InStagingAsync(Table table, int count, Action<NpgsqlBinaryImporter> writeRows, CancellationToken ct)
+    /// <summary>
+    /// One binary COPY of the rows <paramref name="writeRows"/> encodes (<see cref="PgCopyRowWriter"/>).
+    /// The encoder's writes are synchronous: they fill Npgsql's buffer, flushing on a pool thread,
+    /// never an actor's. Ending the raw stream ends the COPY, so a failure while encoding cancels it
+    /// instead (nothing of the batch is kept; the transaction rolls back anyway).
+    /// </summary>
+    private static async Task CopyRowsAsync(NpgsqlConnection connection, string copyCommand, Action<PgCopyRowWriter> writeRows, CancellationToken ct)
+    {
+        var stream = await connection.BeginRawBinaryCopyAsync(copyCommand, ct).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                using var copy = new PgCopyRowWriter(stream);
+                writeRows(copy);
+                copy.Complete();
+            }
+            catch
+            {
+                await stream.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    private async Task<long> InStagingAsync(Table table, int count, Action<PgCopyRowWriter> writeRows, CancellationToken ct)
     {
         var stage = "stage_" + table.Name;
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
@@ -475,13 +496,7 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         }
 
         var columns = table.Columns;
-        await using (var importer = await connection.BeginBinaryImportAsync($"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false))
-        {
-#pragma warning disable CA1849 // see above: synchronous buffer writes are the fast path of binary COPY
-            writeRows(importer);
-#pragma warning restore CA1849
-            await importer.CompleteAsync(ct).ConfigureAwait(false);
-        }
+        await CopyRowsAsync(connection, $"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)", writeRows, ct).ConfigureAwait(false);
 
         await using (var upsert = new NpgsqlCommand($"""
             INSERT INTO {table.Name} AS t ({columns})
