@@ -34,8 +34,12 @@ public sealed record SymbolActorSettings
     /// last updates notice even while the reference index is quiet.</summary>
     public TimeSpan ReferenceIndexHeartbeat { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The reference index's closes, one store for every SymbolActor of the node (<c>AddSymbolSharding</c> gives
-    /// each node its own); null = each actor keeps its own copy.</summary>
+    /// <summary>
+    /// The reference index's closes, one store for every SymbolActor of the node, filled by the node's
+    /// <see cref="ReferenceIndexFeedActor"/>: <c>AddSymbolSharding</c> always sets one and starts that feed. Null = each
+    /// actor keeps its own copy and starts its own feed as a child (an actor created outside <c>AddSymbolSharding</c>
+    /// still gets the closes, at the cost of one subscription per actor).
+    /// </summary>
     public ReferenceIndexCloses? ReferenceIndexCloses { get; init; }
 }
 
@@ -65,11 +69,10 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
     private long _sharedMinuteKey = long.MinValue;
     private long _sharedDailyKey = long.MinValue;
 
-    // Relative strength across the cluster. As the reference index: this life's id and the number of the last update
-    // published. As any other symbol: which of the reference index's updates are held.
+    // Relative strength across the cluster, as the reference index: this life's id and the number of the last update
+    // published. Any other symbol only reads the store, which a ReferenceIndexFeedActor fills.
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
     private long _sequence;
-    private readonly ReferenceIndexFeed _feed = new();
     private IActorRef _mediator = ActorRefs.Nobody;
     private string? _referenceIndexTopic;
 
@@ -107,13 +110,12 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
             _referenceIndexTopic = ReferenceIndexMessages.Topic(_symbol);
             Timers.StartPeriodicTimer(HeartbeatTimer, ReferenceIndexHeartbeat.Instance, _settings.ReferenceIndexHeartbeat);
         }
-        else if (_settings.State.ReferenceIndex is { Length: > 0 } referenceIndex)
+        else if (_settings.ReferenceIndexCloses is null && _settings.State.ReferenceIndex is { Length: > 0 } referenceIndex)
         {
-            // The topic actor watches its subscribers, so a stopped SymbolActor needs no unsubscribe.
-            _mediator = DistributedPubSub.Get(Context.System).Mediator;
-            _referenceIndexTopic = ReferenceIndexMessages.Topic(referenceIndex);
-            _mediator.Tell(new Subscribe(_referenceIndexTopic, Self));
-            RequestReferenceIndexSnapshot();
+            // No node-wide store (and so no node-wide feed) was given: this actor's private store needs a feed of its own.
+            // A shared store is fed once per node by the feed AddSymbolSharding starts; the actor only reads it.
+            var region = ClusterSharding.Get(Context.System).ShardRegion(SymbolHostingExtensions.SymbolShardTypeName);
+            Context.ActorOf(ReferenceIndexFeedActor.PropsFor(referenceIndex, _state.ReferenceIndexCloses, region), ReferenceIndexFeedActor.Name);
         }
 
         if (_settings.DailyBars is { } source)
@@ -192,28 +194,6 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
             Ack();
         });
         Receive<SymbolCommands.Tick>(OnTick);
-        Receive<ReferenceIndexMessages.Closes>(m =>
-        {
-            if (_state.IsReferenceIndex)
-            {
-                return;
-            }
-
-            _state.ReferenceIndexCloses.Add(m.Minutes, m.Daily);
-            if (_feed.OnBroadcast(m.Incarnation, m.Sequence, m.CarriesCloses))
-            {
-                Log.Debug("SymbolActor {0}: missed reference index updates ({1} held, {2} announced); asking for a snapshot", _symbol, _feed.Covered, m.Sequence);
-                RequestReferenceIndexSnapshot();
-            }
-        });
-        Receive<ReferenceIndexMessages.Snapshot>(m =>
-        {
-            if (!_state.IsReferenceIndex)
-            {
-                _state.ReferenceIndexCloses.Add(m.Minutes, m.Daily);
-                _feed.OnSnapshot(m.Incarnation, m.Sequence);
-            }
-        });
         Receive<ReferenceIndexMessages.SnapshotRequest>(_ =>
         {
             if (_state.IsReferenceIndex && !Sender.IsNobody() && !Sender.Equals(Self))
@@ -224,7 +204,6 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<ReferenceIndexHeartbeat>(_ => _mediator.Tell(new Publish(_referenceIndexTopic!,
             new ReferenceIndexMessages.Closes(_symbol, _incarnation, _sequence, [], []))));
-        Receive<SubscribeAck>(_ => { });
         Receive<FlushTicks>(_ => FlushTickBar());
         Receive<SeedLoaded>(_ => { }); // a late seed after a restart of the same incarnation is not applied twice
         Receive<SymbolQueries.GetStatus>(_ => Sender.Tell(new SymbolQueries.SymbolStatus(_symbol, _state.MinuteBars, _startedAt)
@@ -307,17 +286,6 @@ public sealed class SymbolActor : ReceiveActor, IWithStash, IWithTimers
         if (daily.Count > 0) _sharedDailyKey = daily[^1].Key;
         _sequence++;
         _mediator.Tell(new Publish(_referenceIndexTopic!, new ReferenceIndexMessages.Closes(_symbol, _incarnation, _sequence, minutes, daily)));
-    }
-
-    /// <summary>
-    /// Asks the reference index's actor, through the shard region (it may live on another node, and is started there if it
-    /// is not running), for every close it holds.
-    /// </summary>
-    private void RequestReferenceIndexSnapshot()
-    {
-        var region = ClusterSharding.Get(Context.System).ShardRegion(SymbolHostingExtensions.SymbolShardTypeName);
-        region.Tell(new ReferenceIndexMessages.SnapshotRequest(_settings.State.ReferenceIndex!.ToUpperInvariant()), Self);
-        _feed.SnapshotRequested();
     }
 
     private void Ack()

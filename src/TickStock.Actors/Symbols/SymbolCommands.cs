@@ -49,10 +49,11 @@ public static class SymbolCommands
 public interface IReferenceIndexMessage;
 
 /// <summary>
-/// How the reference index's closes reach every SymbolActor of the cluster (relative strength): the reference index's own actor
+/// How the reference index's closes reach every node of the cluster (relative strength): the reference index's own actor
 /// publishes each batch of new closes, numbered, on a distributed pub/sub topic (plus a heartbeat with the latest
-/// number), and a SymbolActor that starts — or finds it missed some — asks that actor for a <see cref="Snapshot"/>
-/// through the symbol shard region, wherever it lives. See <see cref="ReferenceIndexFeed"/>.
+/// number); each node's <see cref="ReferenceIndexFeedActor"/> adds them to the store the node's SymbolActors read, and
+/// when it starts — or finds it missed some — asks that actor for a <see cref="Snapshot"/> through the symbol shard
+/// region, wherever it lives. See <see cref="ReferenceIndexFeed"/>.
 /// </summary>
 public static class ReferenceIndexMessages
 {

@@ -26,7 +26,10 @@ public static class SymbolHostingExtensions
     /// seeding comes from <paramref name="symbols"/>, else from an <see cref="IDailyBarSource"/> or
     /// <see cref="NpgsqlDataSource"/> registered in DI (ohlcv_daily), else actors start empty. Also starts distributed
     /// pub/sub (the reference index's closes for relative strength go to every node) and binds the reference index
-    /// messages to their serializer. The node's SymbolActors share one store of the reference index's closes.
+    /// messages to their serializer. The node's SymbolActors share one store of the reference index's closes
+    /// (<paramref name="symbols"/>' store if it has one, else a new one: give a store to one node only), which one
+    /// <see cref="ReferenceIndexFeedActor"/> per node (<c>/user/reference-index-feed</c>, registry key
+    /// <see cref="ReferenceIndexFeedActor"/>) fills.
     /// </summary>
     public static AkkaConfigurationBuilder AddSymbolSharding(this AkkaConfigurationBuilder builder, NodeClusterSettings settings,
         SymbolActorSettings? symbols = null)
@@ -42,17 +45,17 @@ public static class SymbolHostingExtensions
             return builder.WithShardRegionProxy<SymbolRegion>(SymbolShardTypeName, NodeRoles.Symbols, new SymbolMessageExtractor(settings.SymbolShards));
         }
 
-        return builder
+        // This builder composes one node: its SymbolActors share one store of the reference index's closes, and one feed
+        // fills it, so each update reaches a node once however many SymbolActors it runs.
+        var shared = symbols ?? new SymbolActorSettings();
+        ReferenceIndexCloses closes = shared.ReferenceIndexCloses ?? new ReferenceIndexCloses();
+        shared = shared with { ReferenceIndexCloses = closes };
+        builder
             .WithShardRegion<SymbolRegion>(
                 SymbolShardTypeName,
                 (_, _, resolver) =>
                 {
-                    // Called once per node: its SymbolActors share one store of the reference index's closes.
-                    var effective = symbols ?? new SymbolActorSettings();
-                    if (effective.ReferenceIndexCloses is null)
-                    {
-                        effective = effective with { ReferenceIndexCloses = new ReferenceIndexCloses() };
-                    }
+                    var effective = shared;
                     if (effective.DailyBars is null)
                     {
                         IDailyBarSource? source = resolver.GetService<IDailyBarSource>();
@@ -74,5 +77,14 @@ public static class SymbolHostingExtensions
                     Role = NodeRoles.Symbols,
                     PassivateIdleEntityAfter = settings.SymbolIdleTimeout,
                 });
+        if (shared.State.ReferenceIndex is { Length: > 0 } referenceIndex)
+        {
+            // Started after the region (hosting starts actors in the order they are added): the feed asks the reference
+            // index's actor for a snapshot through it as soon as it starts.
+            builder.WithActors((system, registry) => registry.Register<ReferenceIndexFeedActor>(
+                system.ActorOf(ReferenceIndexFeedActor.PropsFor(referenceIndex, closes, registry.Get<SymbolRegion>()), ReferenceIndexFeedActor.Name)));
+        }
+
+        return builder;
     }
 }

@@ -11,8 +11,9 @@ public readonly record struct KeyedClose(long Key, double Close);
 /// </summary>
 /// <remarks>
 /// Thread-safe: the SymbolActors of a node share one store (<c>SymbolActorSettings.ReferenceIndexCloses</c>), so the
-/// reference index's closes are held once per node rather than once per symbol (up to 2,560 closes, 40 KB each).
-/// Every actor still adds each broadcast it receives; a close already held is only overwritten with the same value.
+/// reference index's closes are held once per node rather than once per symbol (up to 2,560 closes, 40 KB each). One
+/// writer per node adds the broadcasts and snapshots (the node's <c>ReferenceIndexFeedActor</c>); the reference index's
+/// own state adds its closes as its bars arrive; every other symbol only reads.
 /// </remarks>
 public sealed class ReferenceIndexCloses
 {
@@ -25,6 +26,7 @@ public sealed class ReferenceIndexCloses
     private readonly SortedCloses _minutes;
     private readonly SortedCloses _daily;
     private readonly Lock _gate = new();
+    private long _batchesAdded;
 
     /// <summary>Creates an empty store.</summary>
     public ReferenceIndexCloses(int minuteCapacity = DefaultMinuteCapacity, int dailyCapacity = DefaultDailyCapacity)
@@ -51,6 +53,18 @@ public sealed class ReferenceIndexCloses
         }
     }
 
+    /// <summary>
+    /// Diagnostic: calls of <see cref="Add"/> so far (one per update or snapshot applied). Shows, in tests and when
+    /// debugging, that each update is written once per store rather than once per reader.
+    /// </summary>
+    public long BatchesAdded
+    {
+        get
+        {
+            lock (_gate) return _batchesAdded;
+        }
+    }
+
     /// <summary>Adds (or replaces) the close of the reference index's 1-minute bar starting at <paramref name="timeMs"/>.</summary>
     public void AddMinute(long timeMs, double close)
     {
@@ -70,6 +84,7 @@ public sealed class ReferenceIndexCloses
         ArgumentNullException.ThrowIfNull(daily);
         lock (_gate)
         {
+            _batchesAdded++;
             for (int i = 0; i < minutes.Count; i++) _minutes.Set(minutes[i].Key, minutes[i].Close);
             for (int i = 0; i < daily.Count; i++) _daily.Set(daily[i].Key, daily[i].Close);
         }

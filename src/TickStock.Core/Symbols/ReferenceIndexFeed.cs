@@ -2,7 +2,8 @@ namespace TickStock.Core.Symbols;
 
 /// <summary>
 /// A subscriber's view of the reference index's broadcast stream, to tell when it missed updates and must ask the
-/// reference index for a snapshot of every close it holds.
+/// reference index for a snapshot of every close it holds. The subscriber is a node's feed of its close store
+/// (<c>ReferenceIndexFeedActor</c>), one per node.
 /// </summary>
 /// <remarks>
 /// <para>Why this is needed: across cluster nodes the broadcasts travel through distributed pub/sub, whose

@@ -76,8 +76,8 @@ public class RelativeStrengthTests
     public async Task Concurrent_writers_and_readers_of_one_store_keep_it_sorted_and_complete()
     {
         var closes = new ReferenceIndexCloses(minuteCapacity: 4096);
-        // Four writers add the same 2,000 minutes in different orders (as every SymbolActor of a node adds each
-        // broadcast), a fifth thread reads meanwhile.
+        // Four writers add the same 2,000 minutes in different orders (the node's feed and the reference index's own
+        // actor may both write a close), a fifth thread reads meanwhile (as the node's SymbolActors do).
         var writers = Enumerable.Range(0, 4).Select(w => Task.Run(() =>
         {
             for (int i = 0; i < 2000; i++)
