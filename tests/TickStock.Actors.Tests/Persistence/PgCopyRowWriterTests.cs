@@ -93,6 +93,62 @@ public class PgCopyRowWriterTests
     }
 
     [Fact]
+    public async Task Uuids_jsonb_and_nulls_read_back_as_Npgsqls_parameters_store_them()
+    {
+        await using var schema = await ScratchSchema.CreateAsync("copy");
+        await schema.ExecuteAsync("""
+            CREATE TABLE raw (k bigint, id uuid, doc jsonb, label varchar(100), c numeric(3,2));
+            CREATE TABLE param (k bigint, id uuid, doc jsonb, label varchar(100), c numeric(3,2));
+            """);
+        var ids = new[] { Guid.Parse("00112233-4455-6677-8899-aabbccddeeff"), Guid.Empty, Guid.NewGuid(), Guid.NewGuid() };
+        var docs = new string?[] { "{\"tier\":\"intraday\",\"timestamp\":1749821400.123456}", null, "[1, 2.50, \"é\", {\"a\": null}]", "\"x\"" };
+        var labels = new string?[] { "tickstock.events.patterns", null, "", "Ünïcödé" };
+        var confidences = new decimal?[] { 0.75m, null, 1m, 0.005m };
+
+        await using (var connection = await schema.DataSource.OpenConnectionAsync())
+        {
+            var stream = await connection.BeginRawBinaryCopyAsync("COPY raw (k, id, doc, label, c) FROM STDIN (FORMAT BINARY)");
+            await using (stream)
+            {
+                using var copy = new PgCopyRowWriter(stream);
+                for (var k = 0; k < ids.Length; k++)
+                {
+                    copy.StartRow(5);
+                    copy.Int64(k);
+                    copy.Uuid(ids[k]);
+                    copy.JsonbOrNull(docs[k]);
+                    copy.TextOrNull(labels[k]);
+                    copy.NumericOrNull(confidences[k]);
+                }
+
+                copy.Complete();
+            }
+
+            for (var k = 0; k < ids.Length; k++)
+            {
+                await using var insert = new NpgsqlCommand("INSERT INTO param VALUES ($1, $2, $3::jsonb, $4, $5)", connection);
+                insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = k });
+                insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = ids[k] });
+                insert.Parameters.Add(new NpgsqlParameter { Value = (object?)docs[k] ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+                insert.Parameters.Add(new NpgsqlParameter { Value = (object?)labels[k] ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Varchar });
+                insert.Parameters.Add(new NpgsqlParameter { Value = (object?)confidences[k] ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Numeric });
+                await insert.ExecuteNonQueryAsync();
+            }
+        }
+
+        Assert.Equal((long)ids.Length, await schema.ScalarAsync<long>("SELECT count(*) FROM raw"));
+        Assert.Null(await schema.ScalarAsync<string>("""
+            SELECT string_agg(format('k=%s raw=%s param=%s', k, a::text, b::text), '; ')
+            FROM raw a FULL JOIN param b USING (k)
+            WHERE a::text IS DISTINCT FROM b::text
+            """));
+        Assert.Equal("00112233-4455-6677-8899-aabbccddeeff", await schema.ScalarAsync<string>("SELECT id::text FROM raw WHERE k = 0"));
+        Assert.Equal("intraday", await schema.ScalarAsync<string>("SELECT doc->>'tier' FROM raw WHERE k = 0"));
+        Assert.Equal(1L, await schema.ScalarAsync<long>("SELECT count(*) FROM raw WHERE doc IS NULL AND label IS NULL AND c IS NULL"));
+        Assert.Equal("0.01", await schema.ScalarAsync<string>("SELECT c::text FROM raw WHERE k = 3"));
+    }
+
+    [Fact]
     public async Task Rows_bigger_than_the_buffer_are_flushed_as_they_fill_and_all_arrive()
     {
         await using var schema = await ScratchSchema.CreateAsync("copy");
