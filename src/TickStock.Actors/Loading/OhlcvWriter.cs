@@ -1,6 +1,6 @@
 using Npgsql;
-using TickStock.Actors.Persistence;
 using NpgsqlTypes;
+using TickStock.Actors.Persistence;
 using TickStock.Core.Jobs;
 using TickStock.Core.Loading;
 using TickStock.Core.Market;
@@ -448,37 +448,14 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
             await off.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
-        await CopyRowsAsync(connection, $"COPY {table.Name} ({table.Columns}) FROM STDIN (FORMAT BINARY)", writeRows, ct).ConfigureAwait(false);
+        await PgCopyRowWriter.CopyAsync(connection, $"COPY {table.Name} ({table.Columns}) FROM STDIN (FORMAT BINARY)", writeRows, ct).ConfigureAwait(false);
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return count;
     }
 
-    /// <summary>
-    /// One binary COPY of the rows <paramref name="writeRows"/> encodes (<see cref="PgCopyRowWriter"/>).
-    /// The encoder's writes are synchronous: they fill Npgsql's buffer, flushing on a pool thread,
-    /// never an actor's. Ending the raw stream ends the COPY, so a failure while encoding cancels it
-    /// instead (nothing of the batch is kept; the transaction rolls back anyway).
-    /// </summary>
-    private static async Task CopyRowsAsync(NpgsqlConnection connection, string copyCommand, Action<PgCopyRowWriter> writeRows, CancellationToken ct)
-    {
-        var stream = await connection.BeginRawBinaryCopyAsync(copyCommand, ct).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            try
-            {
-                using var copy = new PgCopyRowWriter(stream);
-                writeRows(copy);
-                copy.Complete();
-            }
-            catch
-            {
-                await stream.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-    }
-
+    // Rows are encoded by PgCopyRowWriter: synchronous writes into Npgsql's buffer, flushing on a
+    // pool thread, never an actor's.
     private async Task<long> InStagingAsync(Table table, int count, Action<PgCopyRowWriter> writeRows, CancellationToken ct)
     {
         var stage = "stage_" + table.Name;
@@ -496,7 +473,7 @@ public sealed class OhlcvWriter(NpgsqlDataSource dataSource, int batchSize = 500
         }
 
         var columns = table.Columns;
-        await CopyRowsAsync(connection, $"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)", writeRows, ct).ConfigureAwait(false);
+        await PgCopyRowWriter.CopyAsync(connection, $"COPY {stage} ({columns}) FROM STDIN (FORMAT BINARY)", writeRows, ct).ConfigureAwait(false);
 
         await using (var upsert = new NpgsqlCommand($"""
             INSERT INTO {table.Name} AS t ({columns})

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using Npgsql;
 
 namespace TickStock.Actors.Persistence;
 
@@ -33,6 +34,33 @@ public sealed class PgCopyRowWriter : IDisposable
     private readonly Stream _destination;
     private byte[] _buffer;
     private int _length;
+
+    /// <summary>
+    /// One binary COPY on <paramref name="connection"/> (in its transaction, if one is open) of the rows
+    /// <paramref name="writeRows"/> encodes. Ending the raw stream ends the COPY, so a failure while
+    /// encoding cancels it instead: nothing of the batch is kept. The encoder's writes are synchronous
+    /// (see remarks); callers run on the thread pool.
+    /// </summary>
+    public static async Task CopyAsync(NpgsqlConnection connection, string copyCommand, Action<PgCopyRowWriter> writeRows, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(writeRows);
+        var stream = await connection.BeginRawBinaryCopyAsync(copyCommand, ct).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                using var copy = new PgCopyRowWriter(stream);
+                writeRows(copy);
+                copy.Complete();
+            }
+            catch
+            {
+                await stream.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
 
     /// <summary>Starts the stream with the format's header (signature, no flags, no extension).</summary>
     public PgCopyRowWriter(Stream destination)

@@ -155,40 +155,24 @@ public sealed class IntegrationEventStore(NpgsqlDataSource dataSource) : IIntegr
     }
 
     /// <summary>The rows as one binary COPY on <paramref name="connection"/> (in its transaction, if one is open).</summary>
-    private static async Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<IntegrationRow> rows, CancellationToken ct)
-    {
-        var stream = await connection.BeginRawBinaryCopyAsync(Copy, ct).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+    private static Task CopyAsync(NpgsqlConnection connection, IReadOnlyList<IntegrationRow> rows, CancellationToken ct) =>
+        PgCopyRowWriter.CopyAsync(connection, Copy, copy =>
         {
-            try
+            foreach (var row in rows)
             {
-                // Encoded by hand (PgCopyRowWriter) into Npgsql's write buffer: only a full buffer
-                // touches the loopback socket. Callers run this on the thread pool, never an actor thread.
-                using var copy = new PgCopyRowWriter(stream);
-                foreach (var row in rows)
-                {
-                    copy.StartRow(CopyFields);
-                    copy.Uuid(row.FlowId);
-                    copy.TimestampTz(row.Timestamp.UtcDateTime);
-                    copy.Text(row.EventType);
-                    copy.Text(IntegrationRow.SourceSystem);
-                    copy.Text(row.Checkpoint);
-                    copy.TextOrNull(row.Channel);
-                    copy.TextOrNull(row.Symbol);
-                    copy.TextOrNull(row.Pattern);
-                    copy.NumericOrNull(row.Confidence);
-                    copy.JsonbOrNull(row.Details);
-                }
-
-                copy.Complete();
+                copy.StartRow(CopyFields);
+                copy.Uuid(row.FlowId);
+                copy.TimestampTz(row.Timestamp.UtcDateTime);
+                copy.Text(row.EventType);
+                copy.Text(IntegrationRow.SourceSystem);
+                copy.Text(row.Checkpoint);
+                copy.TextOrNull(row.Channel);
+                copy.TextOrNull(row.Symbol);
+                copy.TextOrNull(row.Pattern);
+                copy.NumericOrNull(row.Confidence);
+                copy.JsonbOrNull(row.Details);
             }
-            catch
-            {
-                await stream.CancelAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
-    }
+        }, ct);
 
     /// <summary>The columns of <see cref="Copy"/>.</summary>
     private const short CopyFields = 10;

@@ -40,10 +40,8 @@ public class PgCopyRowWriterTests
 
         await using (var connection = await schema.DataSource.OpenConnectionAsync())
         {
-            var stream = await connection.BeginRawBinaryCopyAsync("COPY raw (k, sym, ts, d, n, p, v) FROM STDIN (FORMAT BINARY)");
-            await using (stream)
+            await PgCopyRowWriter.CopyAsync(connection, "COPY raw (k, sym, ts, d, n, p, v) FROM STDIN (FORMAT BINARY)", copy =>
             {
-                using var copy = new PgCopyRowWriter(stream);
                 for (var k = 0; k < Numerics.Length; k++)
                 {
                     copy.StartRow(7);
@@ -55,9 +53,7 @@ public class PgCopyRowWriterTests
                     copy.Numeric(Priced(Numerics[k]) ?? 0m);
                     copy.Int64(volumes[k % volumes.Length]);
                 }
-
-                copy.Complete();
-            }
+            });
 
             for (var k = 0; k < Numerics.Length; k++)
             {
@@ -107,10 +103,8 @@ public class PgCopyRowWriterTests
 
         await using (var connection = await schema.DataSource.OpenConnectionAsync())
         {
-            var stream = await connection.BeginRawBinaryCopyAsync("COPY raw (k, id, doc, label, c) FROM STDIN (FORMAT BINARY)");
-            await using (stream)
+            await PgCopyRowWriter.CopyAsync(connection, "COPY raw (k, id, doc, label, c) FROM STDIN (FORMAT BINARY)", copy =>
             {
-                using var copy = new PgCopyRowWriter(stream);
                 for (var k = 0; k < ids.Length; k++)
                 {
                     copy.StartRow(5);
@@ -120,9 +114,7 @@ public class PgCopyRowWriterTests
                     copy.TextOrNull(labels[k]);
                     copy.NumericOrNull(confidences[k]);
                 }
-
-                copy.Complete();
-            }
+            });
 
             for (var k = 0; k < ids.Length; k++)
             {
@@ -156,10 +148,8 @@ public class PgCopyRowWriterTests
         const int rows = 20_000; // ≈ 700 KB of rows through a 64 KiB buffer
         await using (var connection = await schema.DataSource.OpenConnectionAsync())
         {
-            var stream = await connection.BeginRawBinaryCopyAsync("COPY many FROM STDIN (FORMAT BINARY)");
-            await using (stream)
+            await PgCopyRowWriter.CopyAsync(connection, "COPY many FROM STDIN (FORMAT BINARY)", copy =>
             {
-                using var copy = new PgCopyRowWriter(stream);
                 for (var i = 0; i < rows; i++)
                 {
                     copy.StartRow(4);
@@ -168,15 +158,37 @@ public class PgCopyRowWriterTests
                     copy.Numeric(i / 100m);
                     copy.Int64(i);
                 }
-
-                copy.Complete();
-            }
+            });
         }
 
         Assert.Equal((long)rows, await schema.ScalarAsync<long>("SELECT count(*) FROM many"));
         Assert.Equal(rows * (long)(rows - 1) / 2, await schema.ScalarAsync<decimal>("SELECT sum(v) FROM many"));
         Assert.Equal((rows * (decimal)(rows - 1) / 2) / 100m, await schema.ScalarAsync<decimal>("SELECT sum(n) FROM many"));
         Assert.Equal(new DateOnly(2000, 1, 1).AddDays(rows - 1), await schema.ScalarAsync<DateOnly>("SELECT max(d) FROM many"));
+    }
+
+    [Fact]
+    public async Task A_failure_while_encoding_cancels_the_COPY_keeps_no_row_and_leaves_the_connection_usable()
+    {
+        await using var schema = await ScratchSchema.CreateAsync("copy");
+        await schema.ExecuteAsync("CREATE TABLE few (v bigint)");
+        await using var connection = await schema.DataSource.OpenConnectionAsync();
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => PgCopyRowWriter.CopyAsync(connection, "COPY few FROM STDIN (FORMAT BINARY)", copy =>
+        {
+            for (var i = 0; i < 10_000; i++) // past one 64 KiB buffer, so some rows already reached the server
+            {
+                copy.StartRow(1);
+                copy.Int64(i);
+            }
+
+            throw new InvalidOperationException("encoder failed");
+        }));
+
+        Assert.Equal("encoder failed", failure.Message);
+        Assert.Equal(0L, await schema.ScalarAsync<long>("SELECT count(*) FROM few"));
+        await using var probe = new NpgsqlCommand("SELECT 1", connection);
+        Assert.Equal(1, await probe.ExecuteScalarAsync());
     }
 
     [Fact]
