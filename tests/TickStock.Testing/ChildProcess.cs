@@ -69,11 +69,11 @@ public sealed partial class ChildProcess : IDisposable
             if (_lines.Any(l => l.Contains(text, StringComparison.Ordinal))) return true;
             if (_process.HasExited && _newLine.CurrentCount == 0)
             {
-                await Task.Delay(100);
+                await Task.Delay(100).ConfigureAwait(false);
                 return _lines.Any(l => l.Contains(text, StringComparison.Ordinal));
             }
 
-            await _newLine.WaitAsync(TimeSpan.FromMilliseconds(200));
+            await _newLine.WaitAsync(TimeSpan.FromMilliseconds(200)).ConfigureAwait(false);
         }
 
         return false;
@@ -84,7 +84,7 @@ public sealed partial class ChildProcess : IDisposable
         using var cts = new CancellationTokenSource(timeout);
         try
         {
-            await _process.WaitForExitAsync(cts.Token);
+            await _process.WaitForExitAsync(cts.Token).ConfigureAwait(false);
             _process.WaitForExit(); // flushes the asynchronous output readers
             return _process.ExitCode;
         }

@@ -29,7 +29,7 @@ public sealed class ScratchSchema : IAsyncDisposable
         await using (var admin = LocalServices.CreateDataSource())
         {
             await using var cmd = admin.CreateCommand($"CREATE SCHEMA {name}");
-            await cmd.ExecuteNonQueryAsync();
+            await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 
         var builder = new NpgsqlConnectionStringBuilder(LocalServices.PostgresConnectionString) { SearchPath = name };
@@ -39,21 +39,21 @@ public sealed class ScratchSchema : IAsyncDisposable
     public async Task<int> ExecuteAsync(string sql)
     {
         await using var cmd = DataSource.CreateCommand(sql);
-        return await cmd.ExecuteNonQueryAsync();
+        return await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 
     public async Task<T?> ScalarAsync<T>(string sql)
     {
         await using var cmd = DataSource.CreateCommand(sql);
-        var value = await cmd.ExecuteScalarAsync();
+        var value = await cmd.ExecuteScalarAsync().ConfigureAwait(false);
         return value is null or DBNull ? default : (T)value;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await DataSource.DisposeAsync();
+        await DataSource.DisposeAsync().ConfigureAwait(false);
         await using var admin = LocalServices.CreateDataSource();
         await using var cmd = admin.CreateCommand($"DROP SCHEMA IF EXISTS {Name} CASCADE");
-        await cmd.ExecuteNonQueryAsync();
+        await cmd.ExecuteNonQueryAsync().ConfigureAwait(false);
     }
 }

@@ -120,7 +120,7 @@ public sealed class TcpProxy : IAsyncDisposable
             TcpClient inbound;
             try
             {
-                inbound = await listener.AcceptTcpClientAsync(ct);
+                inbound = await listener.AcceptTcpClientAsync(ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
             {
@@ -139,7 +139,7 @@ public sealed class TcpProxy : IAsyncDisposable
             var outbound = new TcpClient();
             try
             {
-                await outbound.ConnectAsync(_target, ct);
+                await outbound.ConnectAsync(_target, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is OperationCanceledException or SocketException)
             {
@@ -168,10 +168,10 @@ public sealed class TcpProxy : IAsyncDisposable
             var sink = to.GetStream();
             while (true)
             {
-                var read = await source.ReadAsync(buffer, ct);
+                var read = await source.ReadAsync(buffer, ct).ConfigureAwait(false);
                 if (read == 0) break;
-                await _flowing.Task.WaitAsync(ct);
-                await sink.WriteAsync(buffer.AsMemory(0, read), ct);
+                await _flowing.Task.WaitAsync(ct).ConfigureAwait(false);
+                await sink.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)

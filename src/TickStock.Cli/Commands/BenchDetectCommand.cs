@@ -167,7 +167,7 @@ internal static class BenchDetectCommand
         try
         {
             var registry = host.Services.GetRequiredService<ActorRegistry>();
-            var region = await registry.GetAsync<SymbolRegion>(ct).ConfigureAwait(false);
+            var region = await registry.WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
             long heapBefore = GC.GetTotalMemory(forceFullCollection: true);
 
             // Start every entity first: sharding start-up is not what is measured.

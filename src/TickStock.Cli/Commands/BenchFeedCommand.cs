@@ -12,6 +12,7 @@ using StackExchange.Redis;
 using TickStock.Actors.MarketData;
 using TickStock.Daemon;
 using TickStock.PolygonStub;
+using TickStock.Actors.Hosting;
 
 namespace TickStock.Cli.Commands;
 
@@ -86,7 +87,7 @@ internal static class BenchFeedCommand
         try
         {
             var registry = host.Services.GetRequiredService<ActorRegistry>();
-            var feed = await registry.GetAsync<MarketDataFeed>(ct).ConfigureAwait(false);
+            var feed = await registry.WaitForAsync<MarketDataFeed>(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
             async Task<MarketDataFeedQueries.FeedStats> Stats() =>
                 await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
 

@@ -91,7 +91,7 @@ internal static class BenchPublishCommand
         using var system = ActorSystem.Create("bench", ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(HoconFiles.Load("akka.conf")));
         var pipeline = system.ActorOf(PatternPipelineActor.Props(new IntegrationEventStore(db), redis, stats, settings, dispatcher: PipelineHostingExtensions.IoDispatcher),
             "pattern-pipeline");
-        var logger = await ActorRegistry.For(system).GetAsync<PatternPipeline>(ct).ConfigureAwait(false);
+        var logger = await ActorRegistry.For(system).WaitForAsync<PatternPipeline>(TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
         var spill = new SpillFile(settings.SpillPath, settings.SpillMaxBytes);
         await redis.GetAsync().ConfigureAwait(false);
 

@@ -21,7 +21,7 @@ namespace TickStock.Actors.Tests.Backtesting;
 /// first answer wins (a late duplicate changes nothing); a symbol no worker ever answers ends the job <c>failed</c>
 /// after the last try — bounded, never hanging.
 /// </summary>
-public class BacktestRunFanOutTests : Akka.Hosting.TestKit.TestKit
+public class BacktestRunFanOutTests : HostedTestKit
 {
     private static readonly DateOnly Start = new(2024, 1, 2);
     private static readonly DateOnly End = new(2024, 1, 31);

@@ -16,7 +16,7 @@ namespace TickStock.Actors.Tests.Backtesting;
 /// it reads a symbol's stored rows itself and answers exactly what the offline path computes from the same rows
 /// written as text; a row that is not usable is answered as a failure naming the symbol.
 /// </summary>
-public class BacktestWorkerTests : Akka.Hosting.TestKit.TestKit
+public class BacktestWorkerTests : HostedTestKit
 {
     private static readonly DateOnly Start = new(2024, 1, 2);
     private static readonly DateOnly End = new(2024, 6, 28);

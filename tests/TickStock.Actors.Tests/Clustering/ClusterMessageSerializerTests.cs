@@ -12,7 +12,7 @@ using TickStock.Core.Detectors;
 namespace TickStock.Actors.Tests.Clustering;
 
 /// <summary>Every message that may cross nodes, through the serializer the node binds it to, and back.</summary>
-public class ClusterMessageSerializerTests : Akka.Hosting.TestKit.TestKit
+public class ClusterMessageSerializerTests : HostedTestKit
 {
     private static readonly Bar Minute = new(1_764_000_060_000, 101.25, 102.5, 100.75, 101.0, 12_345) { SessionDate = 20251124, MinuteOfSession = 1 };
     private static readonly Bar Day = Bar.Daily(new DateOnly(2025, 11, 24), 99, 103, 98.5, 101, 9_876_543);

@@ -55,7 +55,7 @@ internal sealed class ClusterTestNode : IAsyncDisposable
             modules(akka, settings);
         });
         IHost host = builder.Build();
-        await host.StartAsync();
+        await host.StartAsync().ConfigureAwait(false);
         return new ClusterTestNode(host, settings);
     }
 
@@ -70,20 +70,20 @@ internal sealed class ClusterTestNode : IAsyncDisposable
                 throw new TimeoutException($"not reached within {Patience.TotalSeconds} s: {what}");
             }
 
-            await Task.Delay(100, CancellationToken.None);
+            await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
     /// <summary>Whether an actor lives at <paramref name="path"/> of this node.</summary>
     public async Task<bool> HasLocalActorAsync(string path)
     {
-        var identity = await System.ActorSelection(path).Ask<ActorIdentity>(new Identify(path), TimeSpan.FromSeconds(5));
+        var identity = await System.ActorSelection(path).Ask<ActorIdentity>(new Identify(path), TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         return identity.Subject is not null;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync(CancellationToken.None);
+        await _host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         _host.Dispose();
     }
 }

@@ -43,14 +43,14 @@ public sealed class NodeRolesTests : IAsyncLifetime
         await ClusterTestNode.EventuallyAsync(() => Task.FromResult(first.UpMembers == 3 && second.UpMembers == 3), "three nodes are up");
 
         // Asked on the second feed node: the proxy finds the one feed, which has replayed both files.
-        var feed = await second.Registry.GetAsync<MarketDataFeed>();
+        var feed = await second.Registry.WaitForAsync<MarketDataFeed>(TimeSpan.FromSeconds(30));
         await ClusterTestNode.EventuallyAsync(async () =>
             await StatsAsync(feed) is { } stats && stats.Sent == 2 * BarsPerSymbol && !stats.Running,
             "the feed delivered both files and completed");
 
         Assert.Equal(1, (await first.HasLocalActorAsync(FeedPath) ? 1 : 0) + (await second.HasLocalActorAsync(FeedPath) ? 1 : 0));
         Assert.False(await symbols.HasLocalActorAsync(FeedPath));
-        var region = await second.Registry.GetAsync<SymbolRegion>();
+        var region = await second.Registry.WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30));
         foreach (var symbol in new[] { "ROLA", "ROLB" })
         {
             var status = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus(symbol), AskTimeout);
@@ -65,16 +65,16 @@ public sealed class NodeRolesTests : IAsyncLifetime
         var feedNode = await StartAsync(symbolsNode, roles: [NodeRoles.Feed, NodeRoles.Backtest]);
         await ClusterTestNode.EventuallyAsync(() => Task.FromResult(symbolsNode.UpMembers == 2 && feedNode.UpMembers == 2), "both nodes are up");
 
-        var feed = await symbolsNode.Registry.GetAsync<MarketDataFeed>();
+        var feed = await symbolsNode.Registry.WaitForAsync<MarketDataFeed>(TimeSpan.FromSeconds(30));
         await ClusterTestNode.EventuallyAsync(async () => (await StatsAsync(feed))?.Sent == 2 * BarsPerSymbol, "the feed delivered both files");
 
         Assert.True(await feedNode.HasLocalActorAsync(FeedPath));
         Assert.False(await symbolsNode.HasLocalActorAsync(FeedPath));
 
-        var proxy = await feedNode.Registry.GetAsync<SymbolRegion>();
+        var proxy = await feedNode.Registry.WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30));
         var status = await proxy.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("ROLA"), AskTimeout);
         Assert.Equal(BarsPerSymbol, status.BarsSeen);
-        var hosted = await (await symbolsNode.Registry.GetAsync<SymbolRegion>()).Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AskTimeout);
+        var hosted = await (await symbolsNode.Registry.WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30))).Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AskTimeout);
         Assert.Contains(hosted.Shards, s => s.EntityIds.Contains("ROLA"));
         var proxied = await proxy.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AskTimeout);
         Assert.Empty(proxied.Shards);

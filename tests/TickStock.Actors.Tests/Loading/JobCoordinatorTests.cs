@@ -17,7 +17,7 @@ namespace TickStock.Actors.Tests.Loading;
 /// The JobCoordinator in process: real Redis (channels and status keys of its own), the store and
 /// the loader replaced through their ports so each test decides when preparation and symbols end.
 /// </summary>
-public sealed class JobCoordinatorTests : Akka.Hosting.TestKit.TestKit
+public sealed class JobCoordinatorTests : HostedTestKit
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private readonly string _tag = "jc" + Guid.NewGuid().ToString("N")[..10];

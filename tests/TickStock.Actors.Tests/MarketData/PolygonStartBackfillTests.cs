@@ -22,7 +22,7 @@ namespace TickStock.Actors.Tests.MarketData;
 /// symbol gets exactly the minutes of today's session its SymbolActor lacks, once each, before its live bars.
 /// The stub's market starts at 10:00 New York on 2026-12-02 and runs a minute per second.
 /// </summary>
-public sealed class PolygonStartBackfillTests : Akka.Hosting.TestKit.TestKit
+public sealed class PolygonStartBackfillTests : HostedTestKit
 {
     private static readonly DateTimeOffset TenAm = new(2026, 12, 2, 15, 0, 0, TimeSpan.Zero);
     private static readonly long OpenMs = new DateTimeOffset(2026, 12, 2, 14, 30, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
@@ -74,7 +74,7 @@ public sealed class PolygonStartBackfillTests : Akka.Hosting.TestKit.TestKit
     private async Task<(PolygonStubServer Stub, IActorRef Region, List<SymbolCommands.MinuteBar> Delivered)> RunAsync(FeedBackfillMode mode)
     {
         await AwaitConditionAsync(() => Task.FromResult(Akka.Cluster.Cluster.Get(Sys).SelfMember.Status == Akka.Cluster.MemberStatus.Up), TimeSpan.FromSeconds(20));
-        var region = await ActorRegistry.For(Sys).GetAsync<SymbolRegion>();
+        var region = await ActorRegistry.For(Sys).WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30));
         var stub = await PolygonStubServer.StartAsync(new PolygonStubOptions { Now = TenAm, ClockSpeed = 60 });
         foreach (var symbol in new[] { "AAPL", "MSFT" })
         {

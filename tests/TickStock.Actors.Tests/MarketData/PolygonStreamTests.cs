@@ -19,7 +19,7 @@ namespace TickStock.Actors.Tests.MarketData;
 /// bars as the REST API serves them, drops and reconnects, a rejected key, max_connections, each kind of bad frame.
 /// The stub's clock starts inside a session (2026-12-02, a Wednesday, 10:00 New York) and runs fast.
 /// </summary>
-public sealed class PolygonStreamTests : Akka.Hosting.TestKit.TestKit
+public sealed class PolygonStreamTests : HostedTestKit
 {
     private static readonly DateTimeOffset TenAm = new(2026, 12, 2, 15, 0, 0, TimeSpan.Zero);
     private static readonly string[] Universe = ["AAPL", "MSFT", "XOM"];
@@ -208,7 +208,7 @@ public sealed class PolygonStreamTests : Akka.Hosting.TestKit.TestKit
 }
 
 /// <summary>Issue 15.6: the polygon source, as AddMarketData wires it, feeds the SymbolActors and patterns reach the pipeline.</summary>
-public sealed class PolygonFeedPipelineTests : Akka.Hosting.TestKit.TestKit
+public sealed class PolygonFeedPipelineTests : HostedTestKit
 {
     private PolygonStubServer? _stub;
 
@@ -245,7 +245,7 @@ public sealed class PolygonFeedPipelineTests : Akka.Hosting.TestKit.TestKit
 
         Assert.Contains(detected.Event.Symbol, new[] { "AAPL", "MSFT", "NVDA", "TSLA", "SPY" });
         Assert.Null(detected.Event.Problem());
-        var feed = await Akka.Hosting.ActorRegistry.For(Sys).GetAsync<MarketDataFeed>();
+        var feed = await Akka.Hosting.ActorRegistry.For(Sys).WaitForAsync<MarketDataFeed>(TimeSpan.FromSeconds(30));
         var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(10));
         Assert.Equal("polygon", stats.Source);
         Assert.True(stats.Live is { Connected: true, Subscribed: 5 } && stats.Live.Delivered > 0, $"{stats.Live}");

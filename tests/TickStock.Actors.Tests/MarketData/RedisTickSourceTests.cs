@@ -12,7 +12,7 @@ using TickStock.Testing;
 namespace TickStock.Actors.Tests.MarketData;
 
 /// <summary>The redis tick source against the local Redis: parsing, rejects, and surviving a dropped connection (its own only).</summary>
-public class RedisTickSourceTests : Akka.Hosting.TestKit.TestKit
+public class RedisTickSourceTests : HostedTestKit
 {
     protected override void ConfigureAkka(Akka.Hosting.AkkaConfigurationBuilder builder, IServiceProvider provider)
     {

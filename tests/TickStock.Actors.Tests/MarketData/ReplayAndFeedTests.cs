@@ -13,7 +13,7 @@ using TickStock.Core.BarFiles;
 namespace TickStock.Actors.Tests.MarketData;
 
 /// <summary>Replay ordering, and a source streaming through the shard region to the pipeline.</summary>
-public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
+public class ReplayAndFeedTests : HostedTestKit
 {
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
@@ -106,7 +106,7 @@ public class ReplayAndFeedTests : Akka.Hosting.TestKit.TestKit
         Assert.Contains(detected.Event.Symbol, new[] { "FEEDA", "FEEDB", "SPY" }); // SPY streams too, as the relative-strength reference index
         Assert.Null(detected.Event.Problem());
 
-        var feed = await ActorRegistry.GetAsync<MarketDataFeed>();
+        var feed = await ActorRegistry.WaitForAsync<MarketDataFeed>(TimeSpan.FromSeconds(30));
         var stats = await feed.Ask<MarketDataFeedQueries.FeedStats>(MarketDataFeedQueries.GetStats.Instance, TimeSpan.FromSeconds(10));
         Assert.Equal("synthetic", stats.Source);
         Assert.Equal(0, stats.Failures);

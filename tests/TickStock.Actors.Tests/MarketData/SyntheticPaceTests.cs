@@ -12,7 +12,7 @@ namespace TickStock.Actors.Tests.MarketData;
 /// pure and tested here against hand-picked instants; the stream test checks what is streamed before the real-time
 /// part (no timing is asserted).
 /// </summary>
-public class SyntheticPaceTests : Akka.Hosting.TestKit.TestKit
+public class SyntheticPaceTests : HostedTestKit
 {
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {

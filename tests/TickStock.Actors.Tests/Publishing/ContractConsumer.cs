@@ -45,12 +45,12 @@ public sealed class ContractConsumer : IAsyncDisposable
 
     public static async Task<ContractConsumer> StartAsync(string redisConfiguration, NpgsqlDataSource db, IEnumerable<string> channels, bool logCheckpoints = true)
     {
-        var redis = await ConnectionMultiplexer.ConnectAsync(redisConfiguration);
+        var redis = await ConnectionMultiplexer.ConnectAsync(redisConfiguration).ConfigureAwait(false);
         var list = channels.ToList();
         var consumer = new ContractConsumer(redis, db, logCheckpoints, list[0]);
         foreach (var channel in list)
         {
-            var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel));
+            var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Literal(channel)).ConfigureAwait(false);
             queue.OnMessage(message => consumer.OnMessageAsync(channel, message.Message!));
         }
 
@@ -89,7 +89,7 @@ public sealed class ContractConsumer : IAsyncDisposable
             {
                 await using var log = _db.CreateCommand(
                     $"SELECT log_integration_event('{flowId}', 'pattern_detected', 'TickStockAppV2', '{checkpoint}', '{channel}', '{symbol}', '{pattern}', {conf}, 1, '{{\"test\": true}}')");
-                await log.ExecuteNonQueryAsync();
+                await log.ExecuteNonQueryAsync().ConfigureAwait(false);
             }
         }
     }
@@ -136,5 +136,5 @@ public sealed class ContractConsumer : IAsyncDisposable
         if (!condition) throw new InvalidOperationException("contract violation: " + what);
     }
 
-    public async ValueTask DisposeAsync() => await _redis.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _redis.DisposeAsync().ConfigureAwait(false);
 }

@@ -13,7 +13,7 @@ using TickStock.Testing;
 namespace TickStock.Actors.Tests.Publishing;
 
 /// <summary>Heartbeats (contract §4) and health on a real single-node cluster with short intervals.</summary>
-public sealed class HeartbeatAndHealthTests : Akka.Hosting.TestKit.TestKit
+public sealed class HeartbeatAndHealthTests : HostedTestKit
 {
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {

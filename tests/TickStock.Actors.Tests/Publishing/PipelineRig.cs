@@ -7,6 +7,7 @@ using TickStock.Actors.Persistence;
 using TickStock.Actors.Publishing;
 using TickStock.Core.Contracts;
 using TickStock.Testing;
+using TickStock.Actors.Hosting;
 
 namespace TickStock.Actors.Tests.Publishing;
 
@@ -49,8 +50,8 @@ public sealed class PipelineRig : IAsyncDisposable
     /// <param name="wrapStore">Wraps the real integration_events store (to stage what the server reports).</param>
     public static async Task<PipelineRig> StartAsync(Action<PipelineSettings>? configure = null, Func<IIntegrationEventStore, IIntegrationEventStore>? wrapStore = null)
     {
-        var schema = await ScratchSchema.CreateAsync("pipe");
-        await new SchemaMigrator(schema.DataSource).MigrateAsync();
+        var schema = await ScratchSchema.CreateAsync("pipe").ConfigureAwait(false);
+        await new SchemaMigrator(schema.DataSource).MigrateAsync().ConfigureAwait(false);
         var redisProxy = new TcpProxy(LocalServices.RedisPort);
         var pgProxy = new TcpProxy(LocalServices.PostgresPort);
         var pgThroughProxy = new NpgsqlConnectionStringBuilder(schema.ConnectionString) { Port = pgProxy.Port, Timeout = 3, CommandTimeout = 5 };
@@ -78,8 +79,8 @@ public sealed class PipelineRig : IAsyncDisposable
         if (wrapStore is not null) store = wrapStore(store);
         rig.Pipeline = system.ActorOf(PatternPipelineActor.Props(store, redis, rig.Stats, settings), "pattern-pipeline");
         var registry = ActorRegistry.For(system);
-        rig.Logger = await registry.GetAsync<IntegrationLoggerActor>();
-        rig.Publisher = await registry.GetAsync<PublisherActor>();
+        rig.Logger = await registry.WaitForAsync<IntegrationLoggerActor>(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        rig.Publisher = await registry.WaitForAsync<PublisherActor>(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         return rig;
     }
 
@@ -97,7 +98,7 @@ public sealed class PipelineRig : IAsyncDisposable
     }
 
     public async Task<long> RowsAsync(string checkpoint) =>
-        await Schema.ScalarAsync<long>($"SELECT count(DISTINCT flow_id) FROM integration_events WHERE checkpoint = '{checkpoint}'");
+        await Schema.ScalarAsync<long>($"SELECT count(DISTINCT flow_id) FROM integration_events WHERE checkpoint = '{checkpoint}'").ConfigureAwait(false);
 
     public static async Task<bool> EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
@@ -105,20 +106,20 @@ public sealed class PipelineRig : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (await condition()) return true;
-            await Task.Delay(50);
+            await Task.Delay(50).ConfigureAwait(false);
         }
 
-        return await condition();
+        return await condition().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await System.Terminate();
-        await Redis.DisposeAsync();
-        await PipelineDb.DisposeAsync();
-        await RedisProxy.DisposeAsync();
-        await PostgresProxy.DisposeAsync();
-        await Schema.DisposeAsync();
+        await System.Terminate().ConfigureAwait(false);
+        await Redis.DisposeAsync().ConfigureAwait(false);
+        await PipelineDb.DisposeAsync().ConfigureAwait(false);
+        await RedisProxy.DisposeAsync().ConfigureAwait(false);
+        await PostgresProxy.DisposeAsync().ConfigureAwait(false);
+        await Schema.DisposeAsync().ConfigureAwait(false);
         var dir = Path.GetDirectoryName(SpillPath)!;
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
     }

@@ -187,7 +187,7 @@ public sealed class ClusterRelativeStrengthTests : IAsyncLifetime
             IHost host = builder.Build();
             await host.StartAsync();
             var system = host.Services.GetRequiredService<ActorSystem>();
-            var region = await host.Services.GetRequiredService<ActorRegistry>().GetAsync<SymbolRegion>();
+            var region = await host.Services.GetRequiredService<ActorRegistry>().WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30));
             return new Node(host, system, region);
         }
 

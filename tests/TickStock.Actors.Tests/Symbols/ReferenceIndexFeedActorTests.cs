@@ -13,7 +13,7 @@ namespace TickStock.Actors.Tests.Symbols;
 /// The node's reference index feed: one writer of the node's close store whatever the number of SymbolActors, and the
 /// gap tracking that asks the reference index's actor for a snapshot.
 /// </summary>
-public class ReferenceIndexFeedActorTests : Akka.Hosting.TestKit.TestKit
+public class ReferenceIndexFeedActorTests : HostedTestKit
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
@@ -30,7 +30,7 @@ public class ReferenceIndexFeedActorTests : Akka.Hosting.TestKit.TestKit
     private async Task<IActorRef> StartAsync()
     {
         await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), Patience);
-        return await ActorRegistry.GetAsync<SymbolRegion>();
+        return await ActorRegistry.WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30));
     }
 
     private static async Task SendAsync(IActorRef region, string symbol, IEnumerable<Bar> bars)
@@ -52,7 +52,7 @@ public class ReferenceIndexFeedActorTests : Akka.Hosting.TestKit.TestKit
         const int symbols = 100;
         const int updates = 10;
         IActorRef region = await StartAsync();
-        Assert.NotNull(await ActorRegistry.GetAsync<ReferenceIndexFeedActor>());
+        Assert.NotNull(await ActorRegistry.WaitForAsync<ReferenceIndexFeedActor>(TimeSpan.FromSeconds(30)));
 
         // The feed asks SPY for a snapshot when it starts (which starts SPY's actor): its one write so far.
         await StatusAsync(region, "SPY");

@@ -7,7 +7,7 @@ using TickStock.Core.Symbols;
 namespace TickStock.Actors.Tests.Symbols;
 
 /// <summary>The reference index messages' wire format, through the serializer the node configures for them.</summary>
-public class ReferenceIndexMessageSerializerTests : Akka.Hosting.TestKit.TestKit
+public class ReferenceIndexMessageSerializerTests : HostedTestKit
 {
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {

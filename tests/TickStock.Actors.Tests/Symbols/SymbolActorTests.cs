@@ -13,7 +13,7 @@ using TickStock.Core.Bars;
 namespace TickStock.Actors.Tests.Symbols;
 
 /// <summary>SymbolActor as a sharded entity: bars in → PatternDetected out at the pipeline.</summary>
-public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
+public class SymbolActorTests : HostedTestKit
 {
     private readonly GatedDailyBars _daily = new();
 
@@ -32,7 +32,7 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
         await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
         var pipeline = CreateTestProbe();
         ActorRegistry.Register<PatternPipeline>(pipeline.Ref, overwrite: true);
-        return (await ActorRegistry.GetAsync<SymbolRegion>(), pipeline);
+        return (await ActorRegistry.WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30)), pipeline);
     }
 
     private static PatternCommands.PatternDetected FishSpike(TestProbe pipeline) =>
@@ -71,7 +71,7 @@ public class SymbolActorTests : Akka.Hosting.TestKit.TestKit
     {
         _daily.Release();
         await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
-        var region = await ActorRegistry.GetAsync<SymbolRegion>();
+        var region = await ActorRegistry.WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30));
         await SendAsync(region, "LATE", MinuteBars.QuietThenSpike()); // detected with no pipeline: dropped
 
         var pipeline = CreateTestProbe();

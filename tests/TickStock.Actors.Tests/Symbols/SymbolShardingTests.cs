@@ -8,7 +8,7 @@ using TickStock.Actors.Symbols;
 namespace TickStock.Actors.Tests.Symbols;
 
 /// <summary>The node's cluster + sharding wiring, exactly as the daemon composes it.</summary>
-public class SymbolShardingTests : Akka.Hosting.TestKit.TestKit
+public class SymbolShardingTests : HostedTestKit
 {
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
@@ -21,7 +21,7 @@ public class SymbolShardingTests : Akka.Hosting.TestKit.TestKit
     public async Task A_single_node_joins_itself_and_routes_each_ticker_to_one_entity()
     {
         await AwaitConditionAsync(() => Task.FromResult(Cluster.Get(Sys).SelfMember.Status == MemberStatus.Up), TimeSpan.FromSeconds(20));
-        var region = await ActorRegistry.GetAsync<SymbolRegion>();
+        var region = await ActorRegistry.WaitForAsync<SymbolRegion>(TimeSpan.FromSeconds(30));
 
         var first = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("aapl"), TimeSpan.FromSeconds(10));
         var again = await region.Ask<SymbolQueries.SymbolStatus>(new SymbolQueries.GetStatus("AAPL"), TimeSpan.FromSeconds(10));
