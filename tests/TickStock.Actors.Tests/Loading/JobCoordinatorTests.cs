@@ -182,8 +182,12 @@ public sealed class JobCoordinatorTests : HostedTestKit
         // The consumer's two ways of asking: its own JSON string, or a hash it wrote over ours.
         var db = _observer.GetDatabase();
         await db.StringSetAsync(Prefix + "cc-string", """{"job_id":"cc-string","status":"cancelling"}""");
-        await db.KeyDeleteAsync(Prefix + "cc-hash");
-        await db.HashSetAsync(Prefix + "cc-hash", [new HashEntry("status", "cancelling")]);
+        // In one transaction: the coordinator rewrites its status string at any time, and a write between a DEL and an
+        // HSET would make the HSET fail (WRONGTYPE) rather than test the coordinator.
+        var overwrite = db.CreateTransaction();
+        _ = overwrite.KeyDeleteAsync(Prefix + "cc-hash");
+        _ = overwrite.HashSetAsync(Prefix + "cc-hash", [new HashEntry("status", "cancelling")]);
+        Assert.True(await overwrite.ExecuteAsync());
 
         foreach (var id in new[] { "cc-string", "cc-hash" })
         {
