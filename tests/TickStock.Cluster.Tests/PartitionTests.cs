@@ -42,7 +42,7 @@ public class PartitionTests
         cutOff.Environment["PGPASSFILE"] = PasswordFileFor(cluster, ns.HostAddress);
 
         await cluster.StartAllAsync();
-        var entities = await WaitForSettledEntitiesAsync(cluster, nodes[0]);
+        var entities = await WaitForSettledEntitiesAsync(cluster, nodes[0], nodes.Count);
 
         await ns.CutAsync();
 
@@ -64,17 +64,23 @@ public class PartitionTests
         await cluster.WaitForMembersAsync(cutOff, up: 3);
     }
 
-    /// <summary>Entities once the count stopped changing between two looks a second apart (the synthetic universe has started).</summary>
-    private static async Task<int> WaitForSettledEntitiesAsync(ClusterHarness cluster, ClusterNode asked)
+    /// <summary>
+    /// Entities once the cluster is quiet: every node's region hosts shards (the rebalances towards the nodes that joined
+    /// last have run) and the count has not changed over three looks 5 s apart, longer than the coordinator's 10 s
+    /// rebalance interval. A cut in the middle of a hand-off measures that hand-off, not the partition.
+    /// </summary>
+    private static async Task<int> WaitForSettledEntitiesAsync(ClusterHarness cluster, ClusterNode asked, int nodes)
     {
         var deadline = DateTime.UtcNow + ClusterHarness.MembershipTimeout;
-        var previous = -1;
+        var counts = new List<int>();
         while (DateTime.UtcNow < deadline)
         {
-            var total = (int)(await asked.GetJsonAsync("/v1/shards")).GetProperty("total_entities").GetInt64();
-            if (total > 0 && total == previous) return total;
-            previous = total;
-            await Task.Delay(1000);
+            var shards = await asked.GetJsonAsync("/v1/shards");
+            var regions = shards.GetProperty("regions").EnumerateArray().Count(r => r.GetProperty("shards").GetInt32() > 0);
+            var total = (int)shards.GetProperty("total_entities").GetInt64();
+            counts.Add(regions == nodes && total > 0 ? total : -1);
+            if (counts.Count >= 3 && counts[^3..].All(c => c > 0 && c == counts[^1])) return total;
+            await Task.Delay(5000);
         }
 
         Assert.Fail("the entity count did not settle\n" + cluster.Logs());
