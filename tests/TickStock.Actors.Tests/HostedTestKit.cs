@@ -3,15 +3,15 @@ using Akka.Actor;
 namespace TickStock.Actors.Tests;
 
 /// <summary>
-/// Akka.Hosting's test kit, stopped without the hang it can end in. Its dispose terminates the actor system (which
-/// runs coordinated shutdown), waits 5 s, and past that stops the guardian by force, under the coordinated shutdown
-/// still running. That stops the scheduler the remaining phase timeouts are scheduled on (CoordinatedShutdown times a
-/// phase out through <c>FutureTimeoutSupport.After</c> on the system scheduler), so a phase waiting for something the
-/// dead system no longer delivers never ends; the kit then stops its host, whose Akka service awaits <c>CoordinatedShutdown.Run</c> without
-/// looking at its token, and the test collection waits forever. A loaded suite hung so here, and a CI run hung in this
-/// project: the dump of the local hang showed the runner idle with one collection slot taken, every actor system terminated, no scheduler
-/// alive and the last test started (PolygonStartBackfillTests) finished; only its class's dispose was left.
-/// Here the coordinated shutdown gets the time its own phase timeouts bound it to before anything is forced.
+/// Akka.Hosting's test kit, stopped without the hang it can end in. Its dispose terminates the actor system (which runs
+/// coordinated shutdown), waits 5 s, and past that stops the guardian by force, under the coordinated shutdown still
+/// running. That stops the scheduler the remaining phase timeouts are scheduled on (CoordinatedShutdown times a phase
+/// out through <c>FutureTimeoutSupport.After</c> on the system scheduler), so a phase waiting for something the dead
+/// system no longer delivers never ends; the kit then stops its host, whose Akka service awaits
+/// <c>CoordinatedShutdown.Run</c> without looking at its token, and the test collection waits forever. A dump of a
+/// local hang showed the runner idle with one collection slot taken, every actor system terminated, no scheduler alive
+/// and the last test started (PolygonStartBackfillTests) finished: only its class's dispose was left. Here the
+/// coordinated shutdown gets the time its own phase timeouts bound it to before anything is forced.
 /// </summary>
 public abstract class HostedTestKit : Akka.Hosting.TestKit.TestKit, IAsyncDisposable
 {

@@ -9,10 +9,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using StackExchange.Redis;
+using TickStock.Actors.Hosting;
 using TickStock.Actors.MarketData;
 using TickStock.Daemon;
 using TickStock.PolygonStub;
-using TickStock.Actors.Hosting;
 
 namespace TickStock.Cli.Commands;
 

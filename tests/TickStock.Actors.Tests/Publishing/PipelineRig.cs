@@ -2,12 +2,12 @@ using Akka.Actor;
 using Akka.Hosting;
 using Npgsql;
 using TickStock.Actors.Configuration;
+using TickStock.Actors.Hosting;
 using TickStock.Actors.Infrastructure;
 using TickStock.Actors.Persistence;
 using TickStock.Actors.Publishing;
 using TickStock.Core.Contracts;
 using TickStock.Testing;
-using TickStock.Actors.Hosting;
 
 namespace TickStock.Actors.Tests.Publishing;
 
