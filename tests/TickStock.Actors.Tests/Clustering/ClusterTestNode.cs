@@ -50,7 +50,13 @@ internal sealed class ClusterTestNode : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddAkka(ClusterHostingExtensions.ActorSystemName, (akka, _) =>
         {
-            akka.AddHocon("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" + StrictSerialization.Hocon + (hocon ?? string.Empty), HoconAddMode.Prepend)
+            // INFO into memory (NodeLog), not to the console: a test that times out reports the nodes' last lines.
+            akka.AddHocon("akka.loglevel = INFO\nakka.stdout-loglevel = WARNING\n" + StrictSerialization.Hocon + (hocon ?? string.Empty), HoconAddMode.Prepend)
+                .ConfigureLoggers(loggers =>
+                {
+                    loggers.ClearLoggers();
+                    loggers.AddLogger<NodeLogger>();
+                })
                 .AddTickStockCluster(settings);
             modules(akka, settings);
         });
@@ -59,19 +65,39 @@ internal sealed class ClusterTestNode : IAsyncDisposable
         return new ClusterTestNode(host, settings);
     }
 
-    /// <summary>Polls <paramref name="condition"/> every 100 ms until it holds or <see cref="Patience"/> runs out.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    /// <summary>
+    /// Polls <paramref name="condition"/> every 100 ms until it holds or <see cref="Patience"/> runs out; the timeout's
+    /// message ends with <paramref name="context"/>'s description of the state (e.g. <see cref="Describe"/> of the nodes).
+    /// </summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, Func<Task<string>>? context = null)
     {
         using var cts = new CancellationTokenSource(Patience);
         while (!await condition())
         {
             if (cts.IsCancellationRequested)
             {
-                throw new TimeoutException($"not reached within {Patience.TotalSeconds} s: {what}");
+                string state = context is null ? string.Empty : Environment.NewLine + await context().ConfigureAwait(false);
+                throw new TimeoutException($"not reached within {Patience.TotalSeconds} s: {what}{state}");
             }
 
             await Task.Delay(100, CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The nodes' membership views (oldest first, with up numbers) and their last <paramref name="lines"/> log lines each, for a timeout's message.</summary>
+    public static string Describe(IEnumerable<ClusterTestNode> nodes, int lines = 60)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var node in nodes)
+        {
+            var state = node.Cluster.State;
+            text.AppendLine($"--- node {node.Cluster.SelfAddress} roles [{string.Join(',', node.Settings.EffectiveRoles)}]: members "
+                + string.Join(", ", state.Members.OrderBy(m => m, Member.AgeOrdering).Select(m => m.ToString()))
+                + $"; unreachable [{string.Join(", ", state.Unreachable.Select(m => m.Address.Port))}]; leader {state.Leader?.Port}");
+            foreach (var line in NodeLog.For(node.System).Lines.TakeLast(lines)) text.AppendLine(line);
+        }
+
+        return text.ToString();
     }
 
     /// <summary>Whether an actor lives at <paramref name="path"/> of this node.</summary>

@@ -40,13 +40,15 @@ public sealed class NodeRolesTests : IAsyncLifetime
         var symbols = await StartAsync(seed: null, roles: [NodeRoles.Symbols]);
         var first = await StartAsync(symbols, roles: [NodeRoles.Feed]);
         var second = await StartAsync(symbols, roles: [NodeRoles.Feed]);
-        await ClusterTestNode.EventuallyAsync(() => Task.FromResult(first.UpMembers == 3 && second.UpMembers == 3), "three nodes are up");
+        await ClusterTestNode.EventuallyAsync(() => Task.FromResult(first.UpMembers == 3 && second.UpMembers == 3), "three nodes are up",
+            () => Task.FromResult(ClusterTestNode.Describe(_nodes)));
 
         // Asked on the second feed node: the proxy finds the one feed, which has replayed both files.
         var feed = await second.Registry.WaitForAsync<MarketDataFeed>(TimeSpan.FromSeconds(30));
+        MarketDataFeedQueries.FeedStats? last = null;
         await ClusterTestNode.EventuallyAsync(async () =>
-            await StatsAsync(feed) is { } stats && stats.Sent == 2 * BarsPerSymbol && !stats.Running,
-            "the feed delivered both files and completed");
+            (last = await StatsAsync(feed) ?? last) is { } stats && stats.Sent == 2 * BarsPerSymbol && !stats.Running,
+            "the feed delivered both files and completed", () => Task.FromResult($"last stats: {last}\n{ClusterTestNode.Describe(_nodes)}"));
 
         Assert.Equal(1, (await first.HasLocalActorAsync(FeedPath) ? 1 : 0) + (await second.HasLocalActorAsync(FeedPath) ? 1 : 0));
         Assert.False(await symbols.HasLocalActorAsync(FeedPath));
@@ -63,10 +65,13 @@ public sealed class NodeRolesTests : IAsyncLifetime
     {
         var symbolsNode = await StartAsync(seed: null, roles: [NodeRoles.Symbols, NodeRoles.Jobs]);
         var feedNode = await StartAsync(symbolsNode, roles: [NodeRoles.Feed, NodeRoles.Backtest]);
-        await ClusterTestNode.EventuallyAsync(() => Task.FromResult(symbolsNode.UpMembers == 2 && feedNode.UpMembers == 2), "both nodes are up");
+        await ClusterTestNode.EventuallyAsync(() => Task.FromResult(symbolsNode.UpMembers == 2 && feedNode.UpMembers == 2), "both nodes are up",
+            () => Task.FromResult(ClusterTestNode.Describe(_nodes)));
 
         var feed = await symbolsNode.Registry.WaitForAsync<MarketDataFeed>(TimeSpan.FromSeconds(30));
-        await ClusterTestNode.EventuallyAsync(async () => (await StatsAsync(feed))?.Sent == 2 * BarsPerSymbol, "the feed delivered both files");
+        MarketDataFeedQueries.FeedStats? last = null;
+        await ClusterTestNode.EventuallyAsync(async () => (last = await StatsAsync(feed) ?? last)?.Sent == 2 * BarsPerSymbol,
+            "the feed delivered both files", () => Task.FromResult($"last stats: {last}\n{ClusterTestNode.Describe(_nodes)}"));
 
         Assert.True(await feedNode.HasLocalActorAsync(FeedPath));
         Assert.False(await symbolsNode.HasLocalActorAsync(FeedPath));
