@@ -5,7 +5,8 @@ namespace TickStock.Actors.Loading;
 
 /// <summary>
 /// Redis subscriptions of a set of channels, made all or none: a failure part-way unsubscribes what
-/// was subscribed, so a retry never subscribes a channel twice. Disposing unsubscribes.
+/// was subscribed, the channel whose call failed included, so a retry never subscribes a channel twice.
+/// Disposing unsubscribes.
 /// </summary>
 public sealed class ChannelSubscriptions : IDisposable
 {
@@ -22,8 +23,14 @@ public sealed class ChannelSubscriptions : IDisposable
     public static async Task<ChannelSubscriptions> SubscribeAsync(RedisConnectionProvider redis, IReadOnlyList<string> channels, Action<string, byte[]> onMessage)
     {
         ArgumentNullException.ThrowIfNull(redis);
+        return await SubscribeAsync((await redis.GetAsync().ConfigureAwait(false)).GetSubscriber(), channels, onMessage).ConfigureAwait(false);
+    }
+
+    /// <summary>As above, on <paramref name="subscriber"/>.</summary>
+    public static async Task<ChannelSubscriptions> SubscribeAsync(ISubscriber subscriber, IReadOnlyList<string> channels, Action<string, byte[]> onMessage)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
         ArgumentNullException.ThrowIfNull(channels);
-        var subscriber = (await redis.GetAsync().ConfigureAwait(false)).GetSubscriber();
         var handlers = new List<(RedisChannel, Action<RedisChannel, RedisValue>)>();
         try
         {
@@ -31,8 +38,11 @@ public sealed class ChannelSubscriptions : IDisposable
             {
                 var channel = RedisChannel.Literal(name);
                 Action<RedisChannel, RedisValue> handler = (_, value) => onMessage(name, (byte[]?)value ?? []);
-                await subscriber.SubscribeAsync(channel, handler).ConfigureAwait(false);
+                // Recorded before the call: the client registers the handler before it asks the server, and keeps it
+                // when the call fails (no connection yet, a timeout), subscribing it again once connected. Not removed
+                // here, it would live on beside the retry's handler and every message would arrive twice.
                 handlers.Add((channel, handler));
+                await subscriber.SubscribeAsync(channel, handler).ConfigureAwait(false);
             }
         }
         catch
