@@ -48,11 +48,8 @@ public sealed class ChannelSubscriptionsTests : IAsyncLifetime
         }
 
         await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_second), "end");
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!received.Any(m => m.Channel == _second) || received.Count(m => m.Channel == _first) < 3)
-        {
-            await Task.Delay(20, cts.Token);
-        }
+        await UntilAsync(() => Task.FromResult(received.Any(m => m.Channel == _second) && received.Count(m => m.Channel == _first) >= 3),
+            "the three messages and the end marker arrive");
 
         // A second handler would run within the same delivery; give it a moment to show up.
         await Task.Delay(300, TestContext.Current.CancellationToken);
@@ -67,10 +64,17 @@ public sealed class ChannelSubscriptionsTests : IAsyncLifetime
         Assert.Equal(1, await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_first), "x"));
 
         subscriptions.Dispose();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_first), "x") + await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_second), "x") > 0)
+        await UntilAsync(async () => await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_first), "x")
+            + await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_second), "x") == 0, "no client listens on either channel");
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition())
         {
-            await Task.Delay(20, cts.Token);
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("not within 20 s: " + what);
+            await Task.Delay(20, TestContext.Current.CancellationToken);
         }
     }
 
