@@ -50,9 +50,11 @@ public sealed class JobCoordinatorTests : HostedTestKit
         await base.AfterAllAsync();
     }
 
-    private async Task StartAsync(TimeSpan? refusedReportInterval = null)
+    /// <param name="redisConfiguration">Where the coordinator's Redis is (the test's observer always uses the real one).</param>
+    /// <param name="waitForSubscribers">Return only once both channels have a subscriber.</param>
+    private async Task StartAsync(TimeSpan? refusedReportInterval = null, string? redisConfiguration = null, bool waitForSubscribers = true)
     {
-        _redis = new RedisConnectionProvider(new RedisSettings { Configuration = LocalServices.RedisConfiguration }, "jc-test");
+        _redis = new RedisConnectionProvider(new RedisSettings { Configuration = redisConfiguration ?? LocalServices.RedisConfiguration }, "jc-test");
         _observer = await ConnectionMultiplexer.ConnectAsync(LocalServices.RedisConfiguration);
         var settings = new HistoricalLoadingSettings
         {
@@ -68,8 +70,15 @@ public sealed class JobCoordinatorTests : HostedTestKit
             RejectedMessagesReportInterval = refusedReportInterval ?? TimeSpan.FromMinutes(1),
         };
         Sys.ActorOf(JobCoordinator.PropsFor(_redis, _store, _loader, settings), "job-coordinator");
+        if (waitForSubscribers)
+        {
+            await WaitForSubscribersAsync();
+        }
+    }
 
-        // Listening once both channels have a subscriber.
+    /// <summary>Listening once both channels have a subscriber.</summary>
+    private async Task WaitForSubscribersAsync()
+    {
         await AwaitConditionAsync(async () =>
         {
             var counts = await _observer.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", JobChannel, ControlChannel);
@@ -253,6 +262,29 @@ public sealed class JobCoordinatorTests : HostedTestKit
         Assert.Equal(5, lines.Count(l => l.StartsWith("Refused a message on " + ControlChannel + " (NotAnObject", StringComparison.Ordinal)));
         Assert.True((Reported(JobChannel), Reported(ControlChannel)) == (55, 55),
             $"expected 55 counted per channel, got {Reported(JobChannel)} and {Reported(ControlChannel)}:\n{string.Join('\n', lines)}");
+    }
+
+    [Fact]
+    public async Task A_coordinator_started_while_Redis_is_down_takes_each_job_once_after_Redis_comes_back()
+    {
+        // While the client is disconnected its subscribe calls fail at once, but it keeps each call's handler and
+        // subscribes it when it connects: a handler left from a failed attempt, beside the retry's, took every job twice.
+        await using var proxy = new TcpProxy(LocalServices.RedisPort);
+        proxy.Cut();
+        var warnings = CreateTestProbe();
+        Sys.EventStream.Subscribe(warnings.Ref, typeof(Akka.Event.Warning));
+        await StartAsync(redisConfiguration: $"127.0.0.1:{proxy.Port}", waitForSubscribers: false);
+        await warnings.FishForMessageAsync<Akka.Event.Warning>(w => w.Message.ToString()!.StartsWith("Job coordinator not ready yet", StringComparison.Ordinal), Timeout);
+
+        proxy.Restore();
+        await WaitForSubscribersAsync();
+        await PublishJobAsync(Job("once-1", "AAPL", "MSFT"));
+        Assert.Equal("completed", (await WaitForStatusAsync("once-1", Ended)).GetProperty("status").GetString());
+
+        // A second delivery would have been refused as a repeat (a warning) or, arriving after the end, run again.
+        Assert.Equal(["AAPL", "MSFT"], _loader.Calls.Select(c => c.Entry.Symbol).Order());
+        var later = warnings.ReceiveWhile(TimeSpan.FromMilliseconds(500), m => (Akka.Event.Warning)m);
+        Assert.DoesNotContain(later, w => w.Message.ToString()!.Contains("already running", StringComparison.Ordinal));
     }
 
     /// <summary>Store in memory; <see cref="HoldStart"/> keeps a job in preparation until released.</summary>
