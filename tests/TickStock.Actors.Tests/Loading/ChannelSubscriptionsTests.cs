@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using StackExchange.Redis;
 using TickStock.Actors.Loading;
+using TickStock.Actors.Tests.Clustering;
 using TickStock.Testing;
 
 namespace TickStock.Actors.Tests.Loading;
@@ -48,7 +49,7 @@ public sealed class ChannelSubscriptionsTests : IAsyncLifetime
         }
 
         await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_second), "end");
-        await UntilAsync(() => Task.FromResult(received.Any(m => m.Channel == _second) && received.Count(m => m.Channel == _first) >= 3),
+        await ClusterTestNode.EventuallyAsync(() => Task.FromResult(received.Any(m => m.Channel == _second) && received.Count(m => m.Channel == _first) >= 3),
             "the three messages and the end marker arrive");
 
         // A second handler would run within the same delivery; give it a moment to show up.
@@ -64,18 +65,8 @@ public sealed class ChannelSubscriptionsTests : IAsyncLifetime
         Assert.Equal(1, await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_first), "x"));
 
         subscriptions.Dispose();
-        await UntilAsync(async () => await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_first), "x")
+        await ClusterTestNode.EventuallyAsync(async () => await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_first), "x")
             + await _publisher.GetSubscriber().PublishAsync(RedisChannel.Literal(_second), "x") == 0, "no client listens on either channel");
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("not within 20 s: " + what);
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
     }
 
     /// <summary>Forwards to a real subscriber; subscribing <c>failOn</c> goes through to the server, then fails.</summary>
